@@ -1,0 +1,34 @@
+# The two commands of the README are `make serve` and `make test`; both set up what they need.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml package.json 2>/dev/null | sha1sum | cut -c1-12)
+PYTEST_ARGS ?=
+
+.PHONY: setup serve test bench strip kiosk clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml package.json
+	@bash scripts/setup.sh "$(VENV)"
+	@rm -f $(VENV)/.installed-* && touch $@
+
+serve: setup
+	$(VENV)/bin/civicai serve $(ARGS)
+
+kiosk: setup
+	$(VENV)/bin/civicai kiosk $(ARGS)
+
+test: setup
+	@bash scripts/system-deps.sh test
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	@bash scripts/system-deps.sh test
+	$(VENV)/bin/python benchmarks/run.py $(ARGS)
+
+strip: setup
+	$(VENV)/bin/python -m civicai.notebooks strip modules exercises
+
+clean:
+	rm -rf $(VENV) node_modules var

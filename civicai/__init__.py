@@ -1,0 +1,3 @@
+"""civic-ai-kit: hands-on notebooks that teach AI to citizens, offline."""
+
+__version__ = "0.1.0"

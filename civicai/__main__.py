@@ -1,0 +1,3 @@
+from civicai.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""The ``civicai`` command: one entry point, one sub-command per area of the kit.
+
+Each area exposes ``register(subparsers)`` in a light module (standard library only at
+import time, so that ``civicai --help`` stays instant); heavy imports happen in handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from civicai import __version__
+from civicai.errors import UserError
+
+# One line per area; each module defines register(subparsers).
+AREAS = [
+    "civicai.hub.cli",
+]
+
+
+class _FrenchParser(argparse.ArgumentParser):
+    """argparse speaks English by default; these are the words people see."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _FrenchParser(
+        prog="civicai",
+        description="Kit citoyen d'initiation à l'IA : hub de notebooks, borne de médiathèque, "
+        "outils pour les formateurs et formatrices.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"civic-ai-kit {__version__}",
+                        help="afficher la version et quitter")
+    sub = parser.add_subparsers(title="commandes", metavar="COMMANDE", parser_class=_FrenchParser)
+    for name in AREAS:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args) or 0
+    except UserError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

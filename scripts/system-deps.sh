@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the kit needs beyond Python: Chromium and poppler for the tests, npm for the proxy.
+set -euo pipefail
+case "${1:-test}" in
+  test) pkgs=(chromium fonts-dejavu-core poppler-utils) ;;
+  node) pkgs=(nodejs npm) ;;
+  *) echo "usage: $0 test|node" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installation des paquets Debian : ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
