@@ -155,8 +155,8 @@ def page(browser):
     context.close()
 
 
-def wait_http(url: str, timeout: float = 60, proc=None) -> None:
-    """Poll ``url`` until it answers (any status below 500) or fail with the process' log."""
+def wait_http(url: str, timeout: float = 60, proc=None, ok=lambda status: status < 500) -> None:
+    """Poll ``url`` until its status satisfies ``ok`` (default: any answer below 500)."""
     import requests
 
     deadline = time.monotonic() + timeout
@@ -164,7 +164,7 @@ def wait_http(url: str, timeout: float = 60, proc=None) -> None:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"process exited with {proc.returncode} before {url} answered")
         try:
-            if requests.get(url, timeout=2).status_code < 500:
+            if ok(requests.get(url, timeout=2).status_code):
                 return
         except requests.RequestException:
             pass

@@ -1,0 +1,64 @@
+"""Sub-commands of the hub: ``civicai serve`` and ``civicai modules``."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "serve", help="lancer le hub JupyterHub sur cette machine",
+        description="Lance le hub sur cette machine : base SQLite, un espace par personne "
+        "dans le dossier d'état, modules copiés dans chaque espace, interface en français. "
+        "Le code d'atelier et le mot de passe formateur s'affichent au démarrage.",
+        epilog="Exemple : civicai serve --ip 0.0.0.0 --port 8000 --formateurs alice,karim")
+    p.add_argument("--etat", "--state-dir", default="var", metavar="DOSSIER",
+                   help="dossier où le hub garde sa base, ses secrets et les espaces (défaut : ./var)")
+    p.add_argument("--ip", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1 ; "
+                   "0.0.0.0 pour toute la salle)")
+    p.add_argument("--port", type=int, default=8000, help="port d'écoute (défaut : 8000)")
+    p.add_argument("--formateurs", metavar="NOMS",
+                   help="identifiants des formateurs et formatrices, séparés par des virgules "
+                   "(défaut : formateur)")
+    p.add_argument("--code", metavar="CODE", help="code d'atelier à utiliser (défaut : un code tiré "
+                   "au hasard et gardé dans le dossier d'état)")
+    p.add_argument("jupyterhub_args", nargs=argparse.REMAINDER,
+                   help="options passées telles quelles à JupyterHub (après --)")
+    p.set_defaults(handler=_serve)
+
+    m = sub.add_parser("modules", help="récupérer une copie neuve d'un notebook",
+                       description="Remet la version d'origine d'un fichier des modules dans votre "
+                       "espace. Votre version est gardée à côté, sous le nom « … (ma version) ».")
+    m.add_argument("fichier", help="chemin du fichier, par exemple "
+                   "modules/01-comment-une-ia-apprend/01-apprendre-par-l-exemple.ipynb")
+    m.add_argument("--espace", default="~", help="votre dossier personnel (défaut : ~)")
+    m.set_defaults(handler=_restore)
+
+
+def _serve(args) -> int:
+    from civicai.hub.serve import serve
+
+    if args.jupyterhub_args[:1] == ["--"]:
+        args.jupyterhub_args = args.jupyterhub_args[1:]
+    return serve(args)
+
+
+def _restore(args) -> int:
+    from pathlib import Path
+
+    from civicai.errors import UserError
+    from civicai.hub.sync import restore
+    from civicai.paths import modules_dir
+
+    home = Path(args.espace).expanduser().resolve()
+    target = Path(args.fichier).expanduser()
+    rel = (target.resolve().relative_to(home) if target.is_absolute() else target).as_posix()
+    try:
+        saved = restore(home, rel, modules_dir())
+    except (FileNotFoundError, ValueError):
+        raise UserError(f"{args.fichier} ne fait pas partie des modules du kit. "
+                        "Donnez un chemin qui commence par modules/.") from None
+    print(f"Copie neuve remise : {rel}")
+    if saved:
+        print(f"Votre version est gardée ici : {saved.relative_to(home)}")
+    return 0

@@ -1,0 +1,122 @@
+"""The hub's configuration, shared by every deployment target (``hub/<target>/``).
+
+``jupyterhub_config.py`` files stay short and readable: they call these functions, which
+only set traits on JupyterHub's config object (unit-tested on a plain ``Config()``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import sys
+from pathlib import Path
+
+from civicai.paths import hub_dir, kit_root, modules_dir
+
+FACILITATORS_GROUP = "formateurs"
+DEFAULT_FACILITATORS = ("formateur",)
+_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud in a room
+
+
+def workshop_code() -> str:
+    """A code easy to read on a board: ``xxxx-xxxx`` (9 characters, the minimum is 8)."""
+    pick = lambda: "".join(secrets.choice(_CODE_ALPHABET) for _ in range(4))  # noqa: E731
+    return f"{pick()}-{pick()}"
+
+
+def load_secrets(state_dir: Path) -> dict:
+    """The workshop code, the admin password and the kit's API token, made once, kept in the state dir.
+
+    ``CIVICAI_WORKSHOP_CODE`` and ``CIVICAI_ADMIN_PASSWORD`` override what is stored.
+    """
+    path = Path(state_dir) / "secrets.json"
+    try:
+        stored = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        stored = {}
+    if not all(stored.get(k) for k in ("workshop_code", "admin_password", "api_token")):
+        stored = {"workshop_code": stored.get("workshop_code") or workshop_code(),
+                  "admin_password": stored.get("admin_password") or secrets.token_urlsafe(24),
+                  "api_token": stored.get("api_token") or secrets.token_hex(32)}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(stored, fh)
+    return {"workshop_code": os.environ.get("CIVICAI_WORKSHOP_CODE") or stored["workshop_code"],
+            "admin_password": os.environ.get("CIVICAI_ADMIN_PASSWORD") or stored["admin_password"],
+            "api_token": stored["api_token"]}
+
+
+def facilitators() -> list[str]:
+    raw = os.environ.get("CIVICAI_FORMATEURS", "")
+    names = [n.strip() for n in raw.split(",") if n.strip()]
+    return names or list(DEFAULT_FACILITATORS)
+
+
+def proxy_command() -> list[str]:
+    """The Node configurable-http-proxy installed by ``make setup`` (see README for the choice)."""
+    local = kit_root() / "node_modules" / ".bin" / "configurable-http-proxy"
+    if local.exists():
+        return [str(local)]
+    found = shutil.which("configurable-http-proxy")
+    return [found or str(local)]
+
+
+def apply_common(c, *, state_dir: Path) -> None:
+    """Everything every deployment shares: login, groups, French interface, modules, extensions."""
+    state_dir = Path(state_dir).resolve()
+    keys = load_secrets(state_dir)
+    names = facilitators()
+
+    # Login: a workshop code for participants; facilitators use the admin password.
+    c.JupyterHub.authenticator_class = "shared-password"
+    c.SharedPasswordAuthenticator.user_password = keys["workshop_code"]
+    c.SharedPasswordAuthenticator.admin_password = keys["admin_password"]
+    c.Authenticator.admin_users = set(names)
+    c.Authenticator.allow_all = True
+    c.JupyterHub.load_groups = {FACILITATORS_GROUP: {"users": sorted(names)}}
+    # The kit's own tools (teachers' commands, tests) script the hub with this service's token.
+    c.JupyterHub.services = [{"name": "civicai", "api_token": keys["api_token"]}]
+    c.JupyterHub.load_roles = [{
+        "name": "civicai-tools", "services": ["civicai"],
+        "scopes": ["admin:users", "admin:groups", "admin:servers", "access:servers", "tokens", "read:hub"],
+    }]
+
+    # French pages (login, waiting page) and French JupyterLab.
+    c.JupyterHub.template_paths = [str(hub_dir() / "templates")]
+    c.Spawner.default_url = "/lab/tree/modules"
+    c.Spawner.environment = {
+        "JUPYTER_CONFIG_PATH": str(hub_dir() / "singleuser"),
+        "CIVICAI_KIT_ROOT": str(kit_root()),
+        "LANG": "fr_FR.UTF-8",
+    }
+    # The operator's CIVICAI_* settings (FairFace location, ...) reach every user server.
+    c.Spawner.env_keep = ["PATH", "PYTHONPATH", "LD_LIBRARY_PATH", "VIRTUAL_ENV"] + sorted(
+        k for k in os.environ if k.startswith("CIVICAI_") and k not in {
+            "CIVICAI_WORKSHOP_CODE", "CIVICAI_ADMIN_PASSWORD"})
+    c.JupyterHub.cleanup_servers = True
+
+
+def configure_local(c, *, state_dir: str | os.PathLike) -> None:
+    """One machine: SQLite, the local spawner, homes and runtime files in ``state_dir``."""
+    state_dir = Path(state_dir).resolve()
+    apply_common(c, state_dir=state_dir)
+    c.JupyterHub.db_url = f"sqlite:///{state_dir / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(state_dir / "jupyterhub_cookie_secret")
+    c.JupyterHub.pid_file = str(state_dir / "jupyterhub.pid")
+    c.ConfigurableHTTPProxy.pid_file = str(state_dir / "jupyterhub-proxy.pid")
+    c.ConfigurableHTTPProxy.command = proxy_command()
+    c.JupyterHub.spawner_class = "civicai.hub.spawner.KitSpawner"
+    c.KitSpawner.home_dir_template = str(state_dir / "homes" / "{username}")
+    c.KitSpawner.modules_source = str(modules_dir())
+    # The kit's own Python, whether or not its virtualenv is on PATH.
+    c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
+    c.Spawner.http_timeout = 60
+    c.Spawner.start_timeout = 60
+    # Internal ports: pass them when the defaults (8081, 8001) are taken (tests, several hubs).
+    if os.environ.get("CIVICAI_HUB_PORT"):
+        c.JupyterHub.hub_port = int(os.environ["CIVICAI_HUB_PORT"])
+    if os.environ.get("CIVICAI_PROXY_API_PORT"):
+        c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ['CIVICAI_PROXY_API_PORT']}"

@@ -1,0 +1,98 @@
+"""``civicai serve``: check what can be checked, print how to log in, then become JupyterHub."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import socket
+import sys
+from pathlib import Path
+
+from civicai.errors import UserError
+
+LOCAL_CONFIG = Path("local") / "jupyterhub_config.py"
+
+
+def check_state_dir(path: Path) -> Path:
+    path = Path(path).expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".civicai-write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise UserError(f"impossible d'écrire dans le dossier d'état {path} ({exc.strerror}). "
+                        "Choisissez un dossier accessible en écriture avec --etat DOSSIER.") from None
+    return path
+
+
+def check_port_free(ip: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((ip, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UserError(f"le port {port} est déjà utilisé sur {ip}. Arrêtez l'autre programme "
+                                "ou choisissez un autre port avec --port.") from None
+            raise UserError(f"impossible d'écouter sur {ip}:{port} ({exc.strerror}). "
+                            "Vérifiez l'adresse donnée avec --ip.") from None
+
+
+def check_proxy(command: list[str]) -> None:
+    exe = command[0]
+    if not (os.path.isfile(exe) and os.access(exe, os.X_OK)) and not shutil.which(exe):
+        raise UserError(f"le proxy configurable-http-proxy est introuvable ({exe}). "
+                        "Lancez `make setup` dans le dossier du kit pour l'installer.")
+    if not shutil.which("node"):
+        raise UserError("Node.js est introuvable, or le proxy du hub en a besoin. "
+                        "Lancez `make setup` (il installe nodejs) ou installez le paquet nodejs.")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def banner(url: str, keys: dict, names: list[str], state_dir: Path) -> str:
+    return "\n".join([
+        "",
+        "  Hub civic-ai-kit prêt à démarrer",
+        f"  Adresse            : {url}",
+        f"  Code d'atelier     : {keys['workshop_code']}   (à écrire au tableau)",
+        f"  Formateurs         : {', '.join(names)}",
+        f"  Mot de passe formateur : {keys['admin_password']}",
+        f"  Données du hub     : {state_dir}",
+        "  Arrêt : Ctrl+C",
+        "",
+    ])
+
+
+def serve(args) -> int:
+    from civicai.hub.config import facilitators, load_secrets, proxy_command
+    from civicai.paths import hub_dir
+
+    state_dir = check_state_dir(args.etat)
+    check_port_free(args.ip, args.port)
+    check_proxy(proxy_command())
+    env = dict(os.environ)
+    env.update({"CIVICAI_STATE_DIR": str(state_dir), "CIVICAI_IP": args.ip, "CIVICAI_PORT": str(args.port)})
+    env.setdefault("CIVICAI_HUB_PORT", str(free_port()))
+    env.setdefault("CIVICAI_PROXY_API_PORT", str(free_port()))
+    if args.formateurs:
+        env["CIVICAI_FORMATEURS"] = args.formateurs
+    if args.code:
+        if len(args.code) < 8:
+            raise UserError("le code d'atelier doit compter au moins 8 caractères.")
+        env["CIVICAI_WORKSHOP_CODE"] = args.code
+    os.environ.update(env)
+    keys = load_secrets(state_dir)
+    host = "127.0.0.1" if args.ip in ("0.0.0.0", "") else args.ip
+    print(banner(f"http://{host}:{args.port}/", keys, facilitators(), state_dir), flush=True)
+    config = hub_dir() / LOCAL_CONFIG
+    os.chdir(state_dir)  # whatever JupyterHub writes lands in the state directory
+    argv = [sys.executable, "-m", "jupyterhub", "-f", str(config)] + list(args.jupyterhub_args)
+    os.execve(sys.executable, argv, env)
+    return 0  # not reached

@@ -1,0 +1,101 @@
+"""A real JupyterHub for tests: started with `civicai serve`, driven through its REST API."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from conftest import REPO, free_port, wait_http
+
+WORKSHOP_CODE = "atelier-test-2026"
+ADMIN_PASSWORD = "mot-de-passe-formateur-de-test-assez-long-0123456789"
+
+
+class RunningHub:
+    """One `civicai serve` process; ``restart()`` keeps the same state directory and ports."""
+
+    def __init__(self, state_dir: Path, *, formateurs: str = "formateur", extra_env: dict | None = None):
+        self.state_dir = Path(state_dir)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.formateurs = formateurs
+        self.env = dict(os.environ, CIVICAI_WORKSHOP_CODE=WORKSHOP_CODE, CIVICAI_ADMIN_PASSWORD=ADMIN_PASSWORD,
+                        CIVICAI_HUB_PORT=str(free_port()), CIVICAI_PROXY_API_PORT=str(free_port()),
+                        **(extra_env or {}))
+        self.proc = None
+        self.log_path = self.state_dir.parent / f"hub-{self.port}.log"
+
+    def start(self, timeout: float = 90) -> "RunningHub":
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "a")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "civicai", "serve", "--etat", str(self.state_dir), "--port", str(self.port),
+             "--formateurs", self.formateurs],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
+        # the proxy answers 404 until the hub has added its route: wait for a real 200
+        wait_http(f"{self.url}/hub/api", timeout=timeout, proc=self.proc, ok=lambda s: s == 200)
+        self.token = json.loads((self.state_dir / "secrets.json").read_text())["api_token"]
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        self.proc = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def log(self) -> str:
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+    # REST API ---------------------------------------------------------------------------
+    def api(self, method: str, path: str, token: str | None = None, **kw) -> requests.Response:
+        headers = {"Authorization": f"token {token or self.token}"}
+        return requests.request(method, f"{self.url}/hub/api{path}", headers=headers, timeout=30, **kw)
+
+    def create_users(self, *names: str) -> None:
+        r = self.api("POST", "/users", json={"usernames": list(names)})
+        assert r.status_code in (201, 409), r.text
+
+    def spawn(self, name: str, timeout: float = 90) -> float:
+        """Start the user's server and wait until the hub says it is ready; return the seconds taken."""
+        t0 = time.perf_counter()
+        r = self.api("POST", f"/users/{name}/server")
+        assert r.status_code in (201, 202, 400), r.text
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            server = self.api("GET", f"/users/{name}").json()["servers"].get("", {})
+            if server.get("ready"):
+                return time.perf_counter() - t0
+            time.sleep(0.05)
+        raise TimeoutError(f"{name}'s server not ready after {timeout} s\n{self.log()[-3000:]}")
+
+    def stop_server(self, name: str) -> None:
+        self.api("DELETE", f"/users/{name}/server")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if not self.api("GET", f"/users/{name}").json()["servers"]:
+                return
+            time.sleep(0.1)
+
+    def user_token(self, name: str) -> str:
+        r = self.api("POST", f"/users/{name}/tokens", json={"note": "test", "expires_in": 3600})
+        assert r.status_code == 201, r.text
+        return r.json()["token"]
+
+    def user_get(self, name: str, path: str, token: str) -> requests.Response:
+        return requests.get(f"{self.url}/user/{name}/{path}", headers={"Authorization": f"token {token}"},
+                            timeout=30, allow_redirects=False)
