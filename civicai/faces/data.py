@@ -1,0 +1,225 @@
+"""Face data: FairFace (its own layout or the kit's sample layout) and the faces that ship offline.
+
+Two FairFace layouts are understood:
+
+- FairFace's own release: ``fairface_label_train.csv`` and/or ``fairface_label_val.csv``
+  (columns ``file,age,gender,race,service_test``, ``file`` like ``val/12.jpg``) next to the
+  ``train/`` and ``val/`` image folders.
+- The kit's sample: ``labels.csv`` (columns ``file,age,gender,race``, ``file`` like
+  ``images/ff_0001.jpg``).
+
+Images are never copied: the table holds absolute paths into the operator's folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from civicai.errors import UserError
+from civicai.faces.config import ENV_VAR, configured_fairface_dir
+
+RACES = ("Black", "East Asian", "Indian", "Latino_Hispanic", "Middle Eastern", "Southeast Asian", "White")
+GENDERS = ("Female", "Male")
+AGES = ("0-2", "3-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60-69", "more than 70")
+ADULT_AGES = AGES[3:]
+
+# French names of FairFace's categories (the data set's own words, translated; perceived categories).
+RACE_FR = {
+    "Black": "Noir", "East Asian": "Asiatique de l'Est", "Indian": "Indien",
+    "Latino_Hispanic": "Latino-hispanique", "Middle Eastern": "Moyen-oriental",
+    "Southeast Asian": "Asiatique du Sud-Est", "White": "Blanc",
+}
+GENDER_FR = {"Female": "Femme", "Male": "Homme"}
+
+SAMPLE_LABELS = "labels.csv"
+FAIRFACE_LABELS = ("fairface_label_val.csv", "fairface_label_train.csv")
+REQUIRED_COLUMNS = ("file", "age", "gender", "race")
+
+
+@dataclass(frozen=True)
+class FaceSet:
+    """A labelled set of face images.
+
+    Attributes
+    ----------
+    root : Path
+        The folder the operator pointed at.
+    layout : str
+        ``"echantillon"`` (the kit's sample) or ``"fairface"`` (FairFace's own release).
+    table : pandas.DataFrame
+        One row per image: ``file`` (relative), ``path`` (absolute), ``age``, ``gender``, ``race``,
+        ``groupe`` and ``genre`` (French names).
+    """
+
+    root: Path
+    layout: str
+    table: pd.DataFrame
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+def _read_labels(csv: Path, root: Path) -> pd.DataFrame:
+    try:
+        table = pd.read_csv(csv, dtype=str)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise UserError(f"Le fichier {csv} est illisible ({exc}).") from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
+    if missing:
+        raise UserError(f"Le fichier {csv} n'a pas les colonnes attendues : il manque "
+                        f"{', '.join(missing)}. Colonnes attendues : {', '.join(REQUIRED_COLUMNS)}.")
+    table = table[list(REQUIRED_COLUMNS)].copy()
+    for column, allowed in (("gender", GENDERS), ("race", RACES), ("age", AGES)):
+        bad = sorted(set(table[column].dropna()) - set(allowed))
+        if bad or table[column].isna().any():
+            raise UserError(f"Le fichier {csv} contient des valeurs inconnues dans la colonne "
+                            f"« {column} » : {', '.join(bad[:5]) or 'case vide'}. "
+                            "Ce n'est pas le vocabulaire de FairFace.")
+    table["path"] = [str(root / f) for f in table["file"]]
+    return table
+
+
+def read_faceset(folder: str | Path, *, check_images: bool = True) -> FaceSet:
+    """Read a FairFace folder in either layout; raise :class:`UserError` in French if it is not one.
+
+    >>> read_faceset("/nowhere")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    civicai.errors.UserError: Le dossier /nowhere n'existe pas...
+    """
+    root = Path(folder).expanduser()
+    if not root.is_dir():
+        raise UserError(f"Le dossier {root} n'existe pas (ou ce n'est pas un dossier). "
+                        "Vérifiez le chemin donné pour FairFace.")
+    root = root.resolve()
+    if (root / SAMPLE_LABELS).is_file():
+        layout, table = "echantillon", _read_labels(root / SAMPLE_LABELS, root)
+    else:
+        parts = [_read_labels(root / name, root) for name in FAIRFACE_LABELS if (root / name).is_file()]
+        if not parts:
+            raise UserError(
+                f"Le dossier {root} ne ressemble pas à FairFace : il n'y a ni « {SAMPLE_LABELS} » "
+                f"(format de l'échantillon du kit) ni « {FAIRFACE_LABELS[0]} » / "
+                f"« {FAIRFACE_LABELS[1]} » (format de FairFace). "
+                "Indiquez le dossier qui contient ces fichiers d'étiquettes.")
+        layout, table = "fairface", pd.concat(parts, ignore_index=True)
+    if table.empty:
+        raise UserError(f"Le fichier d'étiquettes de {root} est vide.")
+    if check_images:
+        missing = [f for f, p in zip(table["file"], table["path"]) if not Path(p).is_file()]
+        if missing:
+            raise UserError(
+                f"{len(missing)} image(s) listée(s) dans les étiquettes manquent dans {root}, "
+                f"par exemple : {', '.join(missing[:3])}. Copiez les images à côté du fichier "
+                "d'étiquettes (dossiers train/ et val/ pour FairFace, images/ pour l'échantillon).")
+    table["groupe"] = table["race"].map(RACE_FR)
+    table["genre"] = table["gender"].map(GENDER_FR)
+    return FaceSet(root, layout, table.reset_index(drop=True))
+
+
+def balanced_sample(faces: FaceSet, *, per_cell: int = 40, seed: int = 0) -> FaceSet:
+    """An audit set with the same number of adults in every group x gender cell.
+
+    FairFace's own release is large (about 100,000 images): the audit takes the validation
+    split if there is one, adults only, ``per_cell`` faces per cell drawn with a fixed seed.
+    The kit's sample is already balanced and is returned unchanged when ``per_cell`` covers it.
+    """
+    table = faces.table
+    if faces.layout == "fairface" and table["file"].str.startswith("val/").any():
+        table = table[table["file"].str.startswith("val/")]
+    table = table[table["age"].isin(ADULT_AGES)]
+    cells = []
+    for _, cell in table.groupby(["race", "gender"], sort=True):
+        n = min(per_cell, len(cell))
+        cells.append(cell.sample(n=n, random_state=seed) if n < len(cell) else cell)
+    out = pd.concat(cells).sort_values("file").reset_index(drop=True)
+    return FaceSet(faces.root, faces.layout, out)
+
+
+def missing_fairface_message(reason: str = "") -> str:
+    """The French explanation shown wherever FairFace is not configured (Markdown)."""
+    why = f"\n\n*Détail : {reason}*" if reason else ""
+    return (
+        "**Les photos FairFace ne sont pas installées sur cette machine.** "
+        "Ce notebook continue avec les visages fournis avec le logiciel *scikit-image* "
+        "(de petites photos sans étiquettes de groupe), donc **sans l'audit par groupe**.\n\n"
+        "*FairFace* est un jeu de photos de visages publié par des chercheurs (Kärkkäinen et Joo, 2021), "
+        "sous licence CC BY 4.0. Chaque photo y porte des étiquettes : un groupe perçu et un genre perçu. "
+        "Sans ces étiquettes, on ne peut pas compter les erreurs par groupe.\n\n"
+        "Pour l'installer, la personne qui gère le hub :\n"
+        "1. copie FairFace (ou l'échantillon du kit) dans un dossier de la machine ;\n"
+        "2. lance `civicai donnees fairface --chemin /le/dossier` ;\n"
+        f"3. ou définit la variable d'environnement `{ENV_VAR}` avec ce chemin.\n\n"
+        "Voir `datasets/fairface/DATASHEET.md`." + why
+    )
+
+
+def load_fairface() -> tuple[FaceSet | None, str]:
+    """The configured FairFace set, or ``(None, French explanation)`` when there is none.
+
+    Never raises for a missing or broken configuration: notebooks and demos fall back to the
+    shipped faces and show the explanation.
+    """
+    folder, origin = configured_fairface_dir()
+    if folder is None:
+        return None, missing_fairface_message()
+    try:
+        return read_faceset(folder), ""
+    except UserError as exc:
+        return None, missing_fairface_message(f"réglage trouvé ({origin}) mais inutilisable : {exc}")
+
+
+# --- Faces that ship with scikit-image (offline, no group labels) ---------------------------
+
+def shipped_faces(n: int = 12, *, size: int = 200) -> list[np.ndarray]:
+    """RGB uint8 faces available offline: NASA's astronaut photo, then LFW crops (scaled up).
+
+    ``skimage.data.lfw_subset()`` holds 100 grey 25x25 face crops then 100 non-faces; they are
+    upscaled so that detectors have something to work with, which also blurs them.
+    """
+    from skimage import data, transform
+
+    out = [_astronaut_face(size)]
+    lfw = data.lfw_subset()[:100]
+    for img in lfw[: max(0, n - 1)]:
+        big = transform.resize(img, (size, size), order=1, anti_aliasing=False)
+        grey = (np.clip(big, 0, 1) * 255).astype(np.uint8)
+        out.append(np.stack([grey] * 3, axis=-1))
+    return out[:n]
+
+
+def shipped_non_faces(n: int = 12, *, size: int = 200) -> list[np.ndarray]:
+    """The non-face crops of ``lfw_subset`` (to show detectors saying "no face")."""
+    from skimage import data, transform
+
+    out = []
+    for img in data.lfw_subset()[100: 100 + n]:
+        big = transform.resize(img, (size, size), order=1)
+        grey = (np.clip(big, 0, 1) * 255).astype(np.uint8)
+        out.append(np.stack([grey] * 3, axis=-1))
+    return out
+
+
+def astronaut() -> np.ndarray:
+    """NASA's portrait of Eileen Collins (public domain), shipped with scikit-image."""
+    from skimage import data
+
+    return data.astronaut()
+
+
+def _astronaut_face(size: int) -> np.ndarray:
+    from skimage import transform
+
+    img = astronaut()[0:300, 100:400]  # head and shoulders
+    return (transform.resize(img, (size, size), anti_aliasing=True) * 255).astype(np.uint8)
+
+
+def load_rgb(path: str | Path) -> np.ndarray:
+    """An image file as an RGB uint8 array."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGB"))
