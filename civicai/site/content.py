@@ -1,0 +1,188 @@
+"""What the site is made of, read generically from the files on disk.
+
+A module is a folder ``NN-slug/`` of the modules folder with a ``README.md``; its lesson
+notebooks are ``NN-*.ipynb`` (reading order), its kiosk demos ``demo-*.ipynb`` (listed, never
+rendered as pages), its facilitator guide ``guide-animation.md``. Data sets are
+``datasets/<name>/DATASHEET.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from civicai.errors import UserError
+
+MODULE_RE = re.compile(r"^(\d\d)-[a-z0-9-]+$")
+LESSON_RE = re.compile(r"^\d\d-.+\.ipynb$")
+GUIDE = "guide-animation.md"
+
+
+def markdown_to_html(text: str) -> str:
+    """Markdown (CommonMark plus tables, footnotes, strikethrough) to HTML, raw HTML kept."""
+    import mistune
+
+    md = mistune.create_markdown(escape=False, hard_wrap=False,
+                                 plugins=["table", "strikethrough", "footnotes"])
+    return md(text)
+
+
+def first_heading(text: str, default: str) -> str:
+    for line in text.splitlines():
+        m = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
+        if m:
+            return m.group(1).strip()
+    return default
+
+
+def strip_first_heading(text: str) -> str:
+    """The Markdown without its first level-1 heading (the page template shows the title)."""
+    return re.sub(r"^\s*#\s+.+\n?", "", text, count=1)
+
+
+def section(text: str, *names: str) -> str:
+    """Body of the first Markdown section whose heading contains one of ``names``."""
+    lines = text.splitlines()
+    wanted = [n.lower() for n in names]
+    for i, line in enumerate(lines):
+        m = re.match(r"^(#{1,6})\s+(.+)$", line)
+        if m and any(n in m.group(2).lower() for n in wanted):
+            level = len(m.group(1))
+            body = []
+            for nxt in lines[i + 1:]:
+                m2 = re.match(r"^(#{1,6})\s+", nxt)
+                if m2 and len(m2.group(1)) <= level:
+                    break
+                body.append(nxt)
+            return "\n".join(body).strip()
+    return ""
+
+
+def list_items(markdown: str) -> list[str]:
+    """Top-level items of the Markdown lists in ``markdown`` (continuation lines joined)."""
+    items: list[str] = []
+    for line in markdown.splitlines():
+        m = re.match(r"^(?:[-*+]|\d+[.)])\s+(.+)$", line)
+        if m:
+            items.append(m.group(1).strip())
+        elif items and line.startswith(("  ", "\t")) and line.strip() and not re.match(
+                r"^\s+(?:[-*+]|\d+[.)])\s", line):
+            items[-1] += " " + line.strip()
+    return items
+
+
+def duration(readme: str) -> str:
+    """The line of the README that gives the module's length (« Durée : 1 h 30 »), if any."""
+    for line in readme.splitlines():
+        m = re.search(r"dur[ée]e\s*(?:totale)?\s*\**\s*[:：]\s*\**\s*(.+)", line, re.I)
+        if m:
+            return re.sub(r"[*_`]", "", m.group(1)).strip().rstrip(".")
+    return ""
+
+
+@dataclass
+class Notebook:
+    path: Path
+    title: str
+    slug: str  # output file stem
+
+
+@dataclass
+class Demo:
+    id: str
+    notebook: str
+    title: str
+    pitch: str
+
+
+@dataclass
+class Module:
+    path: Path
+    number: str
+    slug: str
+    title: str
+    readme: str
+    duration: str
+    notebooks: list[Notebook] = field(default_factory=list)
+    demos: list[Demo] = field(default_factory=list)
+    guide: Path | None = None
+    quiz: Path | None = None
+
+    @property
+    def objectives(self) -> list[str]:
+        return list_items(section(self.readme, "objectif"))
+
+
+@dataclass
+class Dataset:
+    path: Path
+    name: str
+    title: str
+    text: str
+
+
+def notebook_title(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            return first_heading(cell.source, path.stem)
+    return path.stem
+
+
+def load_demos(modules_dir: Path) -> list[Demo]:
+    f = modules_dir / "demos.yaml"
+    if not f.is_file():
+        return []
+    try:
+        raw = yaml.safe_load(f.read_text(encoding="utf-8")) or []
+        return [Demo(str(d["id"]), str(d["notebook"]), str(d["title"]), str(d.get("pitch", "")))
+                for d in raw]
+    except (yaml.YAMLError, KeyError, TypeError) as exc:
+        raise UserError(f"Le fichier {f} est mal formé ({exc}).") from None
+
+
+def discover_modules(modules_dir: Path) -> list[Module]:
+    """Every module folder (``NN-slug`` with a README.md), in number order."""
+    modules_dir = Path(modules_dir)
+    if not modules_dir.is_dir():
+        raise UserError(f"Dossier des modules introuvable : {modules_dir}. "
+                        "Indiquez-le avec --modules.")
+    demos = load_demos(modules_dir)
+    found = []
+    for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir()):
+        m = MODULE_RE.match(folder.name)
+        if not m or not (folder / "README.md").is_file():
+            continue
+        readme = (folder / "README.md").read_text(encoding="utf-8")
+        module = Module(folder, m.group(1), folder.name, first_heading(readme, folder.name),
+                        readme, duration(readme))
+        for nb in sorted(folder.glob("*.ipynb")):
+            if LESSON_RE.match(nb.name):
+                module.notebooks.append(Notebook(nb, notebook_title(nb), nb.stem))
+        module.demos = [d for d in demos if d.notebook.split("/")[0] == folder.name]
+        listed = {d.notebook.split("/", 1)[1] for d in module.demos}
+        for nb in sorted(folder.glob("demo-*.ipynb")):  # a demo missing from demos.yaml
+            if nb.name not in listed:
+                module.demos.append(Demo(nb.stem, f"{folder.name}/{nb.name}",
+                                         notebook_title(nb), ""))
+        if (folder / GUIDE).is_file():
+            module.guide = folder / GUIDE
+        if (folder / "quiz.yaml").is_file():
+            module.quiz = folder / "quiz.yaml"
+        found.append(module)
+    return found
+
+
+def discover_datasets(datasets_dir: Path) -> list[Dataset]:
+    datasets_dir = Path(datasets_dir)
+    if not datasets_dir.is_dir():
+        return []
+    out = []
+    for sheet in sorted(datasets_dir.glob("*/DATASHEET.md")):
+        text = sheet.read_text(encoding="utf-8")
+        out.append(Dataset(sheet, sheet.parent.name, first_heading(text, sheet.parent.name), text))
+    return out
