@@ -18,6 +18,7 @@ AREAS = [
     "civicai.hub.cli",
     "civicai.site.cli",
     "civicai.faces.cli",
+    "civicai.kiosk.cli",
 ]
 
 

@@ -1,0 +1,393 @@
+"""The kiosk server: Voila, configured and narrowed for a public touch screen.
+
+What this module adds to a standalone Voila (by configuration and by choosing handlers,
+not by patching Voila):
+
+* a French gallery at ``/`` (tiles from ``demos.yaml``) and ``/demo/<id>`` for each demo;
+  everything else Voila would serve (directory tree, contents API, login page, any
+  notebook not listed) is gone and answers a French 404 page;
+* a preheated kernel pool per listed demo (Voila's ``preheat_kernel``; notebooks not
+  listed get no pool), served through the ``civicai-kiosque`` template: no CDN link,
+  a back-to-gallery bar, the kiosk script (inactivity reset, kernel shutdown on leave);
+* the fix for Voila issue #1458: the demo page sets the ``_xsrf`` cookie, so the page's
+  shutdown request is accepted; a reaper shuts down visitor kernels that lost their
+  websocket (visitor gone) or stayed idle too long, as a safety net;
+* a cap on visitor kernels: over it, a friendly "Un instant..." page that retries;
+* no code execution: Voila's kernel websocket only forwards comm and info messages
+  (``allowed_message_types``); the kiosk keeps that list and does not log messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import tornado.web
+from traitlets import List as ListTrait
+from traitlets.config import Config
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from civicai.kiosk.catalog import Catalog
+
+PACKAGE = Path(__file__).resolve().parent
+SHARE = PACKAGE / "share"          # added to JUPYTER_PATH: holds the Voila template
+STATIC = PACKAGE / "static"
+PAGES = PACKAGE / "pages"
+TEMPLATE = "civicai-kiosque"
+
+# Message types the kernel websocket forwards to a kernel: widgets need comm messages and
+# kernel info; execute_request (and every other request) is dropped by Jupyter Server.
+ALLOWED_MESSAGE_TYPES = ["comm_open", "comm_close", "comm_msg", "comm_info_request",
+                         "kernel_info_request"]
+
+# JupyterLab front-end extensions loaded on demo pages (widgets and the canvas widget).
+LAB_EXTENSIONS = ("@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager",
+                  "ipycanvas")
+
+# Same-origin only: a demo cannot pull anything from another host, even by mistake.
+DEMO_CSP = ("default-src 'self' data: blob:; script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+            "connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'")
+PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'self'; base-uri 'self'; form-action 'self'")
+
+log = logging.getLogger("civicai.kiosk")
+
+
+@dataclass
+class KioskOptions:
+    """Everything an operator can set (``civicai kiosk --help`` shows the French names)."""
+
+    catalog: Catalog
+    ip: str = "127.0.0.1"
+    port: int = 8866
+    idle_seconds: float = 180.0       # inactivity reset on the screen
+    max_visitors: int = 3             # visitor kernels alive at once
+    pool_size: int = 1                # preheated kernels waiting per demo
+    reap_interval: float = 5.0        # how often the reaper looks at visitor kernels
+    orphan_grace: float = 15.0        # a visitor kernel without websocket for this long goes
+    idle_grace: float = 30.0          # server-side cull: idle_seconds + this, as a safety net
+    fill_delay: float = 2.0           # wait before refilling a pool (keeps the CPU for the visitor)
+    wait_retry: int = 3               # "Un instant" page: seconds between retries
+    demos: list = field(default_factory=list)  # filled from the catalogue at start
+
+    @property
+    def idle_cull_seconds(self) -> float:
+        return self.idle_seconds + self.idle_grace
+
+
+def voila_config(opts: KioskOptions) -> Config:
+    """The traitlets configuration of the Voila app behind the kiosk (plain dict-like)."""
+    c = Config()
+    c.Voila.ip = opts.ip
+    c.Voila.port = opts.port
+    c.Voila.port_retries = 0
+    c.Voila.open_browser = False
+    c.Voila.root_dir = str(opts.catalog.root)
+    # MathJax would come from cdnjs: point it at a local no-op script (no formulas on the kiosk).
+    c.Voila.mathjax_url = "/kiosque/static/sans-mathjax.js"
+    c.Voila.tornado_settings = {"civicai_kiosk_options": opts}
+    c.VoilaConfiguration.template = TEMPLATE
+    c.VoilaConfiguration.theme = "light"
+    c.VoilaConfiguration.show_tracebacks = False
+    c.VoilaConfiguration.allow_template_override = "NO"
+    c.VoilaConfiguration.allow_theme_override = "NO"
+    c.VoilaConfiguration.preheat_kernel = True
+    c.VoilaConfiguration.default_pool_size = 0
+    c.VoilaConfiguration.file_allowlist = []          # /voila/files serves nothing
+    c.VoilaConfiguration.http_header_envs = []
+    # Only the widget front-ends the demos need: every other JupyterLab extension of the
+    # environment (nbgrader, notebook...) would add requests, errors and seconds.
+    c.VoilaConfiguration.extension_allowlist = list(LAB_EXTENSIONS)
+    # One pool per listed demo; every other notebook of the folder gets none.
+    pools = {"default": {"pool_size": 0}}
+    for demo in opts.demos:
+        pools[demo.notebook] = {"pool_size": opts.pool_size}
+    c.VoilaKernelManager.kernel_pools_config = pools
+    c.VoilaKernelManager.fill_delay = opts.fill_delay
+    c.HTMLExporter.language_code = "fr"
+    return c
+
+
+class KioskApp(Voila):
+    """Voila with the kiosk's handlers, template path and visitor bookkeeping."""
+
+    # Ignore voila.json / voila.py from the machine's Jupyter config: the kiosk is
+    # configured by `civicai kiosk` only (a stray config must not reopen anything).
+    config_file_paths = ListTrait([])
+
+    def initialize(self, argv=None):
+        jpath = os.environ.get("JUPYTER_PATH", "")
+        if str(SHARE) not in jpath.split(os.pathsep):
+            os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), jpath) if p)
+        super().initialize(argv if argv is not None else [])
+        self.kiosk_options: KioskOptions = self.tornado_settings["civicai_kiosk_options"]
+        self.visitors: dict[str, float] = {}   # kernel id -> monotonic time it was handed out
+        self.reserved = 0                      # renders in progress (counted against the cap)
+        self.pages = jinja2.Environment(loader=jinja2.FileSystemLoader(PAGES), autoescape=True)
+
+    # --- bookkeeping ------------------------------------------------------------------
+    def visitor_kernels(self) -> list[str]:
+        """Ids of live kernels handed to visitors (pool kernels not included)."""
+        for kid in [k for k in self.visitors if k not in self.kernel_manager]:
+            self.visitors.pop(kid, None)
+        return list(self.visitors)
+
+    def pool_kernels(self) -> list[str]:
+        return [k for k in self.kernel_manager.list_kernel_ids() if k not in self.visitors]
+
+    def try_reserve(self) -> bool:
+        if len(self.visitor_kernels()) + self.reserved >= self.kiosk_options.max_visitors:
+            return False
+        self.reserved += 1
+        return True
+
+    def release(self) -> None:
+        self.reserved = max(0, self.reserved - 1)
+
+    def kernel_pid(self, kernel_id: str) -> int | None:
+        try:
+            km = self.kernel_manager.get_kernel(kernel_id)
+        except KeyError:
+            return None
+        prov = getattr(km, "provisioner", None)
+        pid = getattr(prov, "pid", None) or getattr(getattr(prov, "process", None), "pid", None)
+        return int(pid) if pid else None
+
+    async def reap(self) -> list[str]:
+        """Shut down visitor kernels whose visitor is gone or idle; return their ids."""
+        opts = self.kiosk_options
+        now_mono = time.monotonic()
+        now = dt.datetime.now(dt.timezone.utc)
+        gone = []
+        for kid in self.visitor_kernels():
+            connections = self.kernel_manager._kernel_connections.get(kid, 0)
+            age = now_mono - self.visitors[kid]
+            try:
+                last = self.kernel_manager.get_kernel(kid).last_activity
+            except KeyError:
+                continue
+            idle = (now - last).total_seconds() if last else age
+            if (connections == 0 and age > opts.orphan_grace) or idle > opts.idle_cull_seconds:
+                gone.append(kid)
+        for kid in gone:
+            self.log.info("Kiosk: shutting down visitor kernel %s (visitor gone or idle)", kid)
+            try:
+                await self.kernel_manager.shutdown_kernel(kid)
+            except Exception as exc:  # already gone
+                self.log.warning("Kiosk: could not shut down %s: %s", kid, exc)
+            self.visitors.pop(kid, None)
+        return gone
+
+    # --- Voila hooks ------------------------------------------------------------------
+    def init_settings(self):
+        settings = super().init_settings()
+        km = self.kernel_manager
+        km.allowed_message_types = list(ALLOWED_MESSAGE_TYPES)
+        original = km.get_rendered_notebook
+        app = self
+
+        async def get_rendered_notebook(*args, **kwargs):
+            render_task, cache, kernel_id = await original(*args, **kwargs)
+            app.visitors[kernel_id] = time.monotonic()
+            return render_task, cache, kernel_id
+
+        km.get_rendered_notebook = get_rendered_notebook
+        settings["civicai_kiosk"] = self
+        settings["default_handler_class"] = NotFoundHandler
+        settings["xsrf_cookie_kwargs"] = {"samesite": "Strict"}
+        return settings
+
+    def init_handlers(self):
+        dropped = {"TornadoVoilaTreeHandler", "VoilaContentsHandler", "TornadoVoilaHandler",
+                   "VoilaLoginHandler", "LogoutHandler"}
+        kept = [h for h in super().init_handlers() if h[1].__name__ not in dropped]
+        base = self.server_url.rstrip("/")
+        ours = [
+            (base + "/", GalleryHandler),
+            (base + r"/demo/([a-z0-9-]+)", DemoHandler,
+             {"template_paths": self.template_paths, "config": self.config,
+              "voila_configuration": self.voila_configuration}),
+            (base + r"/voila/render/(.*)", RenderRedirectHandler),
+            (base + r"/kiosque/image/([a-z0-9-]+)", ImageHandler),
+            (base + r"/kiosque/reglages\.js", SettingsHandler),
+            (base + r"/kiosque/etat", StatusHandler),
+            (base + r"/kiosque/static/(.*)", tornado.web.StaticFileHandler, {"path": str(STATIC)}),
+        ]
+        return ours + kept
+
+    def start(self):
+        super_listen = self.listen
+
+        def listen():
+            # Runs once the tornado app exists, just before the IO loop starts.
+            interval = int(self.kiosk_options.reap_interval * 1000)
+            self._reaper = tornado.ioloop.PeriodicCallback(self.reap, interval)
+            self._reaper.start()
+            return super_listen()
+
+        self.listen = listen
+        super().start()
+
+
+class _KioskPage(tornado.web.RequestHandler):
+    """A plain page of the kiosk (gallery, waiting page, errors): French, no Jupyter."""
+
+    @property
+    def kiosk(self) -> KioskApp:
+        return self.settings["civicai_kiosk"]
+
+    def set_default_headers(self):
+        self.set_header("Content-Security-Policy", PAGE_CSP)
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+
+    def page(self, name: str, status: int = 200, **ns) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        base = self.kiosk.base_url
+        self.finish(self.kiosk.pages.get_template(name).render(base=base, **ns))
+
+    def write_error(self, status_code, **kwargs):
+        if status_code == 404:
+            self.page("introuvable.html", 404)
+        else:
+            self.set_header("Content-Type", "text/plain; charset=UTF-8")
+            self.finish("Erreur de la borne. Revenez à la galerie.")
+
+    def log_exception(self, typ, value, tb):
+        if isinstance(value, tornado.web.HTTPError) and value.status_code == 404:
+            return
+        super().log_exception(typ, value, tb)
+
+
+class NotFoundHandler(_KioskPage):
+    def prepare(self):
+        raise tornado.web.HTTPError(404)
+
+
+class GalleryHandler(_KioskPage):
+    def get(self):
+        opts = self.kiosk.kiosk_options
+        minutes = max(1, round(opts.idle_seconds / 60))
+        mins = "1 minute" if minutes == 1 else f"{minutes} minutes"
+        static = self.kiosk.base_url + "voila/static/"
+        prefetch = [static + "voila.js", static + "voila-style.js"]
+        self.page("galerie.html", demos=opts.demos, minutes=mins, prefetch=prefetch)
+
+
+class RenderRedirectHandler(_KioskPage):
+    """Voila's own URL for a notebook: only listed demos, and only through /demo/<id>."""
+
+    def get(self, path):
+        demo = self.kiosk.kiosk_options.catalog.by_notebook(path)
+        if demo is None or demo not in self.kiosk.kiosk_options.demos:
+            raise tornado.web.HTTPError(404)
+        self.redirect(f"{self.kiosk.base_url}demo/{demo.id}")
+
+
+class ImageHandler(_KioskPage):
+    TYPES = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg",
+             ".jpeg": "image/jpeg", ".webp": "image/webp"}
+
+    def get(self, demo_id):
+        opts = self.kiosk.kiosk_options
+        demo = opts.catalog.by_id(demo_id)
+        path = demo.image_path(opts.catalog.root) if demo else None
+        if path is None or not path.is_file():
+            raise tornado.web.HTTPError(404)
+        self.set_header("Content-Type", self.TYPES[path.suffix.lower()])
+        self.set_header("Cache-Control", "public, max-age=3600")
+        self.finish(path.read_bytes())
+
+
+class SettingsHandler(_KioskPage):
+    def get(self):
+        opts = self.kiosk.kiosk_options
+        self.set_header("Content-Type", "application/javascript; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish("window.KIOSQUE = " + json.dumps(
+            {"inactivite": opts.idle_seconds, "base": self.kiosk.base_url}) + ";\n")
+
+
+class StatusHandler(_KioskPage):
+    """Counts and memory of the kernels, for the operator and the tests (loopback only)."""
+
+    def get(self):
+        if self.request.remote_ip not in ("127.0.0.1", "::1"):
+            raise tornado.web.HTTPError(404)
+        app = self.kiosk
+        visitors = app.visitor_kernels()
+        kernels = []
+        for kid in app.kernel_manager.list_kernel_ids():
+            pid = app.kernel_pid(kid)
+            kernels.append({"id": kid, "visiteur": kid in visitors, "pid": pid,
+                            "rss_mo": _rss_mb(pid) if pid else None,
+                            "connexions": app.kernel_manager._kernel_connections.get(kid, 0)})
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps({"visiteurs": len(visitors), "plafond": app.kiosk_options.max_visitors,
+                                "noyaux": kernels}))
+
+
+class DemoHandler(TornadoVoilaHandler):
+    """One demo, rendered from its preheated kernel; over the cap, the waiting page."""
+
+    async def get(self, demo_id):
+        app: KioskApp = self.settings["civicai_kiosk"]
+        opts = app.kiosk_options
+        demo = opts.catalog.by_id(demo_id)
+        if demo is None or demo not in opts.demos:
+            return self._kiosk_page("introuvable.html", 404)
+        if not app.try_reserve():
+            self.set_header("Retry-After", str(opts.wait_retry))
+            return self._kiosk_page("attente.html", 503, retry=opts.wait_retry)
+        try:
+            self.xsrf_token  # sets the _xsrf cookie: the page's shutdown request is then accepted
+            self.set_header("Content-Security-Policy", DEMO_CSP)
+            self.set_header("Referrer-Policy", "no-referrer")
+            await super().get(path=demo.notebook)
+        finally:
+            app.release()
+
+    def _kiosk_page(self, name, status, **ns):
+        app: KioskApp = self.settings["civicai_kiosk"]
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Security-Policy", PAGE_CSP)
+        self.finish(app.pages.get_template(name).render(base=app.base_url, **ns))
+
+
+def _rss_mb(pid: int) -> float | None:
+    """Resident memory of a process in MB, from /proc (Linux)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def run(opts: KioskOptions) -> int:
+    """Start the kiosk and serve until interrupted."""
+    missing = opts.catalog.missing()
+    opts.demos = opts.catalog.available()
+    for demo in missing:
+        print(f"Attention : la démo « {demo.title} » ({demo.notebook}) est introuvable ; "
+              "elle n'apparaîtra pas dans la galerie.", flush=True)
+    app = KioskApp(config=voila_config(opts))
+    app.initialize([])
+    print(f"Borne prête : http://{opts.ip}:{opts.port}/ ({len(opts.demos)} démos, "
+          f"{opts.max_visitors} visiteurs à la fois au plus)", flush=True)
+    app.start()
+    return 0

@@ -1,0 +1,52 @@
+"""``civicai kiosk``: the library kiosk (standard library only at import time)."""
+
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "kiosk", help="lancer la borne de médiathèque (galerie des démos, sans compte)",
+        description="Lance la borne : une galerie en français des démos du kit, chacune "
+        "servie par Voilà. Aucun compte, aucun code exécutable depuis le navigateur, rien "
+        "d'enregistré. Après un temps sans geste, l'écran revient à la galerie.",
+        epilog="Exemple : civicai kiosk --port 8866 --inactivite 180 --max-visiteurs 3")
+    p.add_argument("--ip", default="127.0.0.1",
+                   help="adresse d'écoute (défaut : 127.0.0.1, l'écran de la borne seulement)")
+    p.add_argument("--port", type=int, default=8866, help="port d'écoute (défaut : 8866)")
+    p.add_argument("--demos", metavar="FICHIER",
+                   help="liste des démos (défaut : modules/demos.yaml du kit)")
+    p.add_argument("--inactivite", type=float, default=180, metavar="SECONDES",
+                   help="retour à la galerie après ce temps sans geste (défaut : 180)")
+    p.add_argument("--max-visiteurs", type=int, default=3, metavar="N",
+                   help="nombre de démos ouvertes en même temps au plus (défaut : 3)")
+    p.add_argument("--reserve", type=int, default=1, metavar="N",
+                   help="noyaux préchauffés qui attendent pour chaque démo (défaut : 1)")
+    p.add_argument("--verifier", action="store_true",
+                   help="vérifier la liste des démos sans lancer la borne")
+    p.set_defaults(handler=_kiosk)
+
+
+def _kiosk(args) -> int:
+    from pathlib import Path
+
+    from civicai.errors import UserError
+    from civicai.kiosk.catalog import load_catalog
+    from civicai.paths import modules_dir
+
+    if args.inactivite < 5:
+        raise UserError("--inactivite doit valoir au moins 5 secondes.")
+    if args.max_visiteurs < 1 or args.reserve < 0:
+        raise UserError("--max-visiteurs doit valoir au moins 1, et --reserve au moins 0.")
+    catalog = load_catalog(Path(args.demos) if args.demos else modules_dir() / "demos.yaml")
+    if args.verifier:
+        missing = catalog.missing()
+        for demo in catalog.demos:
+            state = "MANQUANTE" if demo in missing else "ok"
+            print(f"{state:9} {demo.id:24} {demo.notebook}")
+        return 1 if missing else 0
+
+    from civicai.kiosk.app import KioskOptions, run
+
+    return run(KioskOptions(catalog=catalog, ip=args.ip, port=args.port,
+                            idle_seconds=args.inactivite, max_visitors=args.max_visiteurs,
+                            pool_size=args.reserve))

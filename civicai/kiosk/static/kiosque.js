@@ -1,0 +1,56 @@
+/* The kiosk's script on every demo page.
+   - When the visitor leaves (back button, inactivity, closed tab), ask the server to shut
+     the demo's kernel down (Voila's own request is refused without the _xsrf cookie,
+     Voila issue #1458; the kiosk sets that cookie on the demo page).
+   - After KIOSQUE.inactivite seconds without a touch, a click or a key, go back to the
+     gallery. Nothing the visitor does is recorded: only the time of the last input. */
+(function () {
+  "use strict";
+  var reglages = window.KIOSQUE || { inactivite: 180, base: "/" };
+  var parti = false;
+
+  function kernelId() {
+    var el = document.getElementById("jupyter-config-data");
+    if (!el) { return null; }
+    try { return JSON.parse(el.textContent).kernelId || null; } catch (e) { return null; }
+  }
+
+  function xsrf() {
+    var m = document.cookie.match(/\b_xsrf=([^;]*)\b/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+
+  function arreterNoyau() {
+    if (parti) { return; }
+    parti = true;
+    var id = kernelId();
+    if (!id) { return; }
+    try {
+      fetch(reglages.base + "voila/api/shutdown/" + id, {
+        method: "POST", keepalive: true, credentials: "same-origin",
+        headers: { "X-XSRFToken": xsrf() }
+      });
+    } catch (e) { /* the server culls it anyway */ }
+  }
+
+  function retourGalerie() {
+    arreterNoyau();
+    window.location.replace(reglages.base);
+  }
+
+  var minuteur = null;
+  function relancer() {
+    if (minuteur !== null) { window.clearTimeout(minuteur); }
+    minuteur = window.setTimeout(retourGalerie, reglages.inactivite * 1000);
+  }
+  ["pointerdown", "keydown", "touchstart", "wheel", "input"].forEach(function (type) {
+    window.addEventListener(type, relancer, { capture: true, passive: true });
+  });
+  relancer();
+
+  var retour = document.getElementById("kiosque-retour");
+  if (retour) {
+    retour.addEventListener("click", function (ev) { ev.preventDefault(); retourGalerie(); });
+  }
+  window.addEventListener("pagehide", arreterNoyau);
+})();

@@ -1,0 +1,1 @@
+/* The kiosk is offline: no MathJax. Formulas stay as plain text. */
