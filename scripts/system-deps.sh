@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages the kit needs beyond Python: Chromium and poppler for the tests, npm for the proxy.
+# Debian packages the kit needs beyond Python: Chromium and poppler for the tests, SLURM and munge for
+# the cluster tests (a one-node SLURM on loopback), npm for the proxy.
 set -euo pipefail
 case "${1:-test}" in
-  test) pkgs=(chromium fonts-dejavu-core poppler-utils) ;;
+  test) pkgs=(chromium fonts-dejavu-core poppler-utils slurm-wlm munge) ;;  # slurm, munge: tests/cluster
   node) pkgs=(nodejs npm) ;;
   *) echo "usage: $0 test|node" >&2; exit 2 ;;
 esac

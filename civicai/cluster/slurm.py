@@ -1,0 +1,240 @@
+"""JupyterHub on SLURM: each participant's server is a SLURM job (batchspawner).
+
+Layout of a deployment (see hub/README.md):
+
+- the hub runs on a login or service node that can call ``sbatch``/``squeue``/``scancel``;
+- the kit (this repository and its virtualenv) sits on a shared filesystem, at the same path
+  on the hub and on the compute nodes; so do the homes;
+- each server is a job: ``batchspawner-singleuser`` tells the hub which port it picked, the hub's
+  proxy then reaches ``http://<node>:<port>``.
+
+Two ways to map participants to Unix accounts:
+
+- **service account** (``run_as="civicai"``, the workshop default): every job runs as one Unix
+  account; each participant gets a folder under ``homes``. No root needed when the hub itself
+  runs as that account. Participants are separated by JupyterHub's authentication only (they
+  share the Unix account), which is fine for workshops, not for graded work with sensitive data.
+- **personal accounts** (``run_as=""``): the participant's login is their Unix account (LDAP),
+  jobs are submitted with ``sudo -E -u <login>`` and run in their own home.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import pwd
+import shlex
+import sys
+from pathlib import Path
+
+from batchspawner import SlurmSpawner
+from traitlets import Unicode, default
+
+# Resource profiles offered on the spawn page. Memory figures come from benchmarks/bench_capacity.py
+# (per-user PSS with a module's kernel open, see hub/README.md), with head-room for a second kernel.
+PROFILES = {
+    "atelier": {"label": "Atelier (1 cœur, 1,5 Go, 3 h) : les modules, pour une séance",
+                "req_nprocs": "1", "req_memory": "1536M", "req_runtime": "03:00:00"},
+    "classe": {"label": "Classe (1 cœur, 2 Go, 8 h) : modules et exercices notés",
+               "req_nprocs": "1", "req_memory": "2G", "req_runtime": "08:00:00"},
+    "calcul": {"label": "Calcul (2 cœurs, 6 Go, 8 h) : entraîner des modèles plus gros",
+               "req_nprocs": "2", "req_memory": "6G", "req_runtime": "08:00:00"},
+}
+
+FORM_TEMPLATE = """<label for="profile">Choisissez les ressources de votre session :</label>
+<select class="form-control" name="profile" id="profile" required autofocus>
+{input_template}
+</select>
+<p>Votre session est un <em>job</em> (une tâche) confié au gestionnaire du cluster, SLURM.
+Si le cluster est chargé, elle attend son tour dans une file : la page se met à jour seule.</p>
+"""
+
+# The job script. Unlike batchspawner's default it neither needs ``--get-user-env`` (root only)
+# nor an existing home: the home is made, the modules are merged into it, then the server starts.
+BATCH_SCRIPT = """#!/bin/bash
+#SBATCH --job-name=civicai-{{participant}}
+#SBATCH --output={{homedir}}/.civicai-slurm-%j.log
+#SBATCH --export={{keepvars}}
+{% if partition %}#SBATCH --partition={{partition}}
+{% endif %}{% if account %}#SBATCH --account={{account}}
+{% endif %}{% if qos %}#SBATCH --qos={{qos}}
+{% endif %}{% if runtime %}#SBATCH --time={{runtime}}
+{% endif %}{% if memory %}#SBATCH --mem={{memory}}
+{% endif %}{% if nprocs %}#SBATCH --cpus-per-task={{nprocs}}
+{% endif %}{% if options %}#SBATCH {{options}}
+{% endif %}
+set -euo pipefail
+trap 'echo "SIGTERM reçu : arrêt de la session"' TERM
+mkdir -p {{homedir}}
+cd {{homedir}}
+export HOME={{homedir}}
+{{prologue}}
+{% if srun %}{{srun}} {% endif %}{{cmd}}
+echo "jupyterhub-singleuser ended gracefully"
+{{epilogue}}
+"""
+
+
+def sync_command(python: str, modules_source: str, home: str) -> str:
+    """The shell line, run inside the job, that merges the kit's modules into ``home``.
+
+    It calls :func:`civicai.hub.sync.sync_modules`, the same merge as the one-machine hub
+    (a participant's changes are never overwritten).
+    """
+    code = ("import sys; from civicai.hub.sync import sync_modules; "
+            "r = sync_modules(sys.argv[1], sys.argv[2]); "
+            "print(f'modules: {len(r.added)} added, {len(r.updated)} updated, {len(r.kept)} kept')")
+    return " ".join(shlex.quote(part) for part in (python, "-c", code, modules_source, home))
+
+
+class KitSlurmSpawner(SlurmSpawner):
+    """batchspawner's SlurmSpawner with the kit's homes, module delivery and job script."""
+
+    home_dir_template = Unicode(
+        "", config=True,
+        help="Home of each participant, e.g. /scratch/civicai/homes/{username}. "
+        "Empty: the participant's own Unix home (personal accounts).")
+    modules_source = Unicode("", config=True, help="Folder merged into ~/modules inside each job.")
+    python = Unicode(sys.executable, config=True,
+                     help="The kit's Python on the compute nodes (shared filesystem).")
+    run_as = Unicode(
+        "", config=True,
+        help="Unix account that submits and runs every job (service account). "
+        "Empty: each participant's own account, through sudo.")
+
+    batch_script = Unicode(BATCH_SCRIPT).tag(config=True)
+    # batchspawner hands every req_* trait to the job script template.
+    req_participant = Unicode(help="The participant's hub name (the job is named after it).")
+
+    @default("req_participant")
+    def _req_participant_default(self):
+        return self.user.name
+
+    @default("req_homedir")
+    def _req_homedir_default(self):
+        if self.home_dir_template:
+            return self.home_dir_template.format(username=self.user.name)
+        return pwd.getpwnam(self.user.name).pw_dir
+
+    @default("req_username")
+    def _req_username_default(self):
+        return self.run_as or self.user.name
+
+    @default("exec_prefix")
+    def _exec_prefix_default(self):
+        if self.run_as and self.run_as == getpass.getuser():
+            return ""  # the hub already runs as the service account: no sudo at all
+        return "sudo -E -u {username}"
+
+    @default("req_prologue")
+    def _req_prologue_default(self):
+        if not self.modules_source:
+            return ""
+        return sync_command(self.python, self.modules_source, self.req_homedir)
+
+    def user_env(self, env):
+        """Like batchspawner's, without requiring a Unix account per participant."""
+        env["USER"] = self.req_username
+        env["HOME"] = self.req_homedir
+        try:
+            env["SHELL"] = pwd.getpwnam(self.req_username).pw_shell or "/bin/bash"
+        except KeyError:
+            env["SHELL"] = "/bin/bash"
+        return env
+
+    def get_args(self):
+        args = super().get_args()
+        if self.req_username == "root" and "--allow-root" not in args:
+            args.append("--allow-root")  # test clusters only: the server refuses root otherwise
+        return args
+
+    async def start(self):
+        # The log file (#SBATCH --output) lives in the home: it must exist before the job starts.
+        # The hub can make it for a service account; personal homes already exist.
+        if self.home_dir_template:
+            try:
+                Path(self.req_homedir).mkdir(parents=True, exist_ok=True)
+            except PermissionError:
+                self.log.warning("cannot create %s from the hub; the job's output may be lost",
+                                 self.req_homedir)
+        return await super().start()
+
+
+def profiles(*, partition: str = "", account: str = "") -> list[tuple]:
+    """ProfilesSpawner's list: (label, key, spawner class, spawner settings)."""
+    out = []
+    for key, p in PROFILES.items():
+        settings = {k: v for k, v in p.items() if k.startswith("req_")}
+        if partition:
+            settings["req_partition"] = partition
+        if account:
+            settings["req_account"] = account
+        out.append((p["label"], key, KitSlurmSpawner, settings))
+    return out
+
+
+def configure_slurm(c, *, state_dir: str | os.PathLike, env: dict | None = None) -> None:
+    """SLURM: the shared settings (:func:`civicai.hub.config.apply_common`) plus batchspawner.
+
+    Settings come from the environment (``env``, default ``os.environ``):
+    ``CIVICAI_SLURM_RUN_AS`` (service account; empty: personal accounts), ``CIVICAI_SLURM_HOMES``
+    (folder of the participants' homes, service account only), ``CIVICAI_SLURM_PARTITION``,
+    ``CIVICAI_SLURM_ACCOUNT`` (``sbatch --account``), ``CIVICAI_HUB_CONNECT_IP`` (the address
+    compute nodes use to reach the hub), ``CIVICAI_HUB_PORT``, ``CIVICAI_PROXY_API_PORT``.
+    """
+    import batchspawner  # noqa: F401  (registers the hub's /api/batchspawner handler)
+
+    from civicai.hub.config import apply_common, proxy_command
+    from civicai.paths import kit_root, modules_dir
+
+    env = os.environ if env is None else env
+    state_dir = Path(state_dir).resolve()
+    apply_common(c, state_dir=state_dir)
+
+    # Hub state, as on one machine.
+    c.JupyterHub.db_url = f"sqlite:///{state_dir / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(state_dir / "jupyterhub_cookie_secret")
+    c.JupyterHub.pid_file = str(state_dir / "jupyterhub.pid")
+    c.ConfigurableHTTPProxy.pid_file = str(state_dir / "jupyterhub-proxy.pid")
+    c.ConfigurableHTTPProxy.command = proxy_command()
+    if env.get("CIVICAI_HUB_PORT"):
+        c.JupyterHub.hub_port = int(env["CIVICAI_HUB_PORT"])
+    if env.get("CIVICAI_PROXY_API_PORT"):
+        c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{env['CIVICAI_PROXY_API_PORT']}"
+    # Jobs run on other machines: they must reach the hub's API.
+    if env.get("CIVICAI_HUB_CONNECT_IP"):
+        c.JupyterHub.hub_ip = "0.0.0.0"
+        c.JupyterHub.hub_connect_ip = env["CIVICAI_HUB_CONNECT_IP"]
+
+    # Spawner: a choice of profiles, each a SLURM job.
+    items = profiles(partition=env.get("CIVICAI_SLURM_PARTITION", ""),
+                     account=env.get("CIVICAI_SLURM_ACCOUNT", ""))
+    c.JupyterHub.spawner_class = "wrapspawner.ProfilesSpawner"
+    c.ProfilesSpawner.profiles = items
+    c.ProfilesSpawner.form_template = FORM_TEMPLATE
+    # A request without a profile (REST API, scripts) gets the first one, never a local process.
+    c.ProfilesSpawner.child_class = KitSlurmSpawner
+    c.ProfilesSpawner.child_config = dict(items[0][3])
+
+    run_as = env.get("CIVICAI_SLURM_RUN_AS", "")
+    c.KitSlurmSpawner.run_as = run_as
+    if run_as:
+        homes = env.get("CIVICAI_SLURM_HOMES") or str(state_dir / "homes")
+        c.KitSlurmSpawner.home_dir_template = str(Path(homes) / "{username}")
+    c.KitSlurmSpawner.modules_source = str(modules_dir())
+    c.KitSlurmSpawner.python = sys.executable
+    venv_bin = Path(sys.executable).parent
+    c.KitSlurmSpawner.batchspawner_singleuser_cmd = str(venv_bin / "batchspawner-singleuser")
+    # batchspawner-singleuser runs a script found on PATH: jupyterhub-singleuser, not `python -m`.
+    c.Spawner.cmd = [str(venv_bin / "jupyterhub-singleuser")]
+    # The SLURM client settings reach sbatch/squeue and the job (srun needs them too).
+    c.Spawner.env_keep = list(c.Spawner.env_keep) + [
+        k for k in ("SLURM_CONF", "MUNGE_SOCKET") if k not in c.Spawner.env_keep]
+    c.Spawner.environment = dict(c.Spawner.environment, CIVICAI_KIT_ROOT=str(kit_root()))
+
+    # Queues: a job may wait. The hub waits up to 10 min, polls the job every 2 s while it starts,
+    # then checks every 30 s that it still runs. Set on Spawner so the wrapper and its child agree.
+    c.Spawner.start_timeout = 600
+    c.Spawner.http_timeout = 120
+    c.KitSlurmSpawner.startup_poll_interval = 2.0
+    c.Spawner.poll_interval = 30
