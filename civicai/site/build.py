@@ -29,6 +29,7 @@ MARKER = ".civicai-site"
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".csv", ".txt"}
 MAX_ASSET_BYTES = 2_000_000
 MODULES_MARK = "<!-- modules -->"
+NBCONVERT_ALT = "No description has been provided for this image"  # nbconvert's English default
 
 
 def default_paths() -> dict[str, Path]:
@@ -154,7 +155,7 @@ class _Site:
                     break
                 tag[attr] = target
         for img in soup.find_all("img"):
-            if img.get("alt") is None or not img["alt"].strip():
+            if img.get("alt") is None or not img["alt"].strip() or img["alt"] == NBCONVERT_ALT:
                 img["alt"] = "Figure produite par le code ci-dessus" if img.get(
                     "src", "").startswith("data:") else "Illustration (sans description fournie)"
                 if not img.get("src", "").startswith("data:"):

@@ -26,9 +26,26 @@ def markdown_to_html(text: str) -> str:
     """Markdown (CommonMark plus tables, footnotes, strikethrough) to HTML, raw HTML kept."""
     import mistune
 
+    from mistune.toc import add_toc_hook
+
     md = mistune.create_markdown(escape=False, hard_wrap=False,
                                  plugins=["table", "strikethrough", "footnotes"])
+    seen: dict[str, int] = {}
+
+    def heading_id(token, index):  # GitHub-like anchors, so "#objectifs" links work
+        slug = slugify(token.get("text", "")) or f"section-{index}"
+        seen[slug] = seen.get(slug, 0) + 1
+        return slug if seen[slug] == 1 else f"{slug}-{seen[slug] - 1}"
+
+    add_toc_hook(md, min_level=1, max_level=6, heading_id=heading_id)
     return md(text)
+
+
+def slugify(text: str) -> str:
+    """« À retenir ! » -> "à-retenir" (lowercase, accents kept, like GitHub's anchors)."""
+    text = re.sub(r"<[^>]+>", "", text).strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return re.sub(r"\s", "-", text)
 
 
 def first_heading(text: str, default: str) -> str:

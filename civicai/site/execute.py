@@ -1,7 +1,7 @@
 """Run notebooks for the site, with a cache keyed by content so nothing runs twice.
 
 The key of a notebook is a SHA-256 of its cells (outputs stripped), of the ``civicai``
-package's source files (a change of code may change a result) and of the ``CIVICAI_*``
+source files it uses (a change of code may change a result) and of the ``CIVICAI_*``
 environment variables (for example ``CIVICAI_FAIRFACE_DIR``, which changes what a module
 shows). A test session that has already run a notebook can :func:`store` it, so that the
 site build reuses it instead of running it again.
@@ -13,6 +13,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -28,19 +29,38 @@ _IGNORED_ENV = {"CIVICAI_EXECUTED_CACHE", "CIVICAI_KIT_ROOT"}
 # Figures as a participant sees them in Jupyter, even when the caller set MPLBACKEND=Agg
 # (tests/conftest.py does: kernels then produce no image at all).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
-_package_digest_memo: dict[str, str] = {}
+_digest_memo: dict[tuple, str] = {}
+_IMPORT_RE = re.compile(r"\bcivicai\.(\w+)|from\s+civicai\s+import\s+([\w ,()]+)")
 
 
-def package_digest() -> str:
-    """SHA-256 of the ``civicai`` package's source and data files (memoised per process)."""
-    if "d" not in _package_digest_memo:
+def used_subpackages(cells: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Sub-packages of ``civicai`` the code cells name (``civicai.faces``, ``from civicai import learn``)."""
+    names = set()
+    for kind, source in cells:
+        if kind != "code":
+            continue
+        for dotted, imported in _IMPORT_RE.findall(source):
+            names.update([dotted] if dotted else re.findall(r"\w+", imported))
+    return tuple(sorted(n for n in names if (_PACKAGE / n).is_dir()))
+
+
+def package_digest(subpackages: tuple[str, ...] = ()) -> str:
+    """SHA-256 of the package's top-level modules and of the named sub-packages' files.
+
+    Memoised per process. Only what a notebook names counts, so that editing an unrelated
+    area does not throw away the cache (a sub-package importing another one is not followed).
+    """
+    if subpackages not in _digest_memo:
         h = hashlib.sha256()
-        for path in sorted(_PACKAGE.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                h.update(path.relative_to(_PACKAGE).as_posix().encode())
-                h.update(hashlib.sha256(path.read_bytes()).digest())
-        _package_digest_memo["d"] = h.hexdigest()
-    return _package_digest_memo["d"]
+        files = sorted(p for p in _PACKAGE.glob("*.py"))
+        for sub in subpackages:
+            files += sorted(p for p in (_PACKAGE / sub).rglob("*") if p.is_file()
+                            and "__pycache__" not in p.parts and p.suffix != ".pyc")
+        for path in files:
+            h.update(path.relative_to(_PACKAGE).as_posix().encode())
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        _digest_memo[subpackages] = h.hexdigest()
+    return _digest_memo[subpackages]
 
 
 def _clean_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -59,7 +79,7 @@ def notebook_key(path: Path, nb: nbformat.NotebookNode | None = None) -> str:
     env = sorted((k, v) for k, v in os.environ.items()
                  if k.startswith("CIVICAI_") and k not in _IGNORED_ENV)
     blob = json.dumps({"v": 1, "mpl": INLINE_BACKEND, "name": Path(path).name, "cells": cells, "env": env,
-                       "package": package_digest()}, sort_keys=True)
+                       "package": package_digest(used_subpackages(cells))}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
