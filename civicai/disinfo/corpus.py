@@ -121,6 +121,16 @@ def write_csv(rows: list[dict], path: Path | None = None) -> Path:
     return path
 
 
+def read_rows(path: str | Path | None = None) -> list[dict]:
+    """The corpus as a list of dicts, without pandas (for the light kiosk demos)."""
+    path = Path(path) if path else csv_path()
+    if not path.is_file():
+        raise UserError(f"Corpus introuvable : {path}. Reconstruisez-le avec "
+                        "« python -m civicai.disinfo.corpus build ».")
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def load_claims(path: str | Path | None = None):
     """The corpus as a pandas DataFrame (one row per written claim).
 

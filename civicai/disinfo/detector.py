@@ -49,7 +49,7 @@ def make_detector():
     from sklearn.pipeline import make_pipeline
 
     return make_pipeline(
-        TfidfVectorizer(analyzer=tokens, sublinear_tf=True, min_df=1),
+        TfidfVectorizer(analyzer=tokens, sublinear_tf=False, min_df=1),
         LogisticRegression(C=10.0, max_iter=1000, random_state=SEED),
     )
 
@@ -75,7 +75,7 @@ def accuracy(model, texts, labels) -> float:
 
 def doubt_probability(model, text: str) -> float:
     """Probability (0 to 1) the detector gives to « faux ou trompeur » for one text."""
-    return float(model.predict_proba([text])[0][1])
+    return float(model.predict_proba([text])[0][1])  # works for LightDetector too
 
 
 def top_features(model, n: int = 10):
@@ -143,3 +143,84 @@ def accuracy_by_style(model, df):
         rows.append({"etiquette": "faux ou trompeur" if label else "vrai", "style": style,
                      "nombre": len(group), "exactitude": accuracy(model, group["texte"], group["etiquette"])})
     return pd.DataFrame(rows)
+
+
+# --- A light copy of the detector for kiosk kernels (numpy only, no scikit-learn) ---------
+
+def light_model_path():
+    from civicai.disinfo.corpus import corpus_dir
+
+    return corpus_dir() / "detecteur-partie-A.json"
+
+
+def export_light(model) -> dict:
+    """The fitted TF-IDF vocabulary, idf weights and logistic-regression coefficients."""
+    vectorizer, classifier = model.steps[0][1], model.steps[-1][1]
+    vocabulary = {token: int(i) for token, i in sorted(vectorizer.vocabulary_.items())}
+    return {"vocabulary": vocabulary, "idf": [float(v) for v in vectorizer.idf_],
+            "coef": [float(v) for v in classifier.coef_[0]],
+            "intercept": float(classifier.intercept_[0])}
+
+
+def train_on_split_a(df=None):
+    """The demo's detector: trained on the whole confounded split A."""
+    from civicai.disinfo.corpus import load_claims
+
+    a = split(load_claims() if df is None else df, "A")
+    return train_detector(a["texte"], a["etiquette"])
+
+
+class LightDetector:
+    """Same predictions as the scikit-learn pipeline, from :func:`export_light`'s numbers."""
+
+    def __init__(self, params: dict):
+        import numpy as np
+
+        self.vocabulary = params["vocabulary"]
+        self.idf = np.asarray(params["idf"])
+        self.coef = np.asarray(params["coef"])
+        self.intercept = params["intercept"]
+
+    @classmethod
+    def load(cls, path=None) -> "LightDetector":
+        import json
+
+        return cls(json.loads(open(path or light_model_path(), encoding="utf-8").read()))
+
+    def predict_proba(self, texts):
+        import numpy as np
+
+        out = []
+        for text in texts:
+            x = np.zeros(len(self.idf))
+            for token in tokens(text):
+                index = self.vocabulary.get(token)
+                if index is not None:
+                    x[index] += 1.0
+            x *= self.idf
+            norm = np.linalg.norm(x)
+            if norm:
+                x /= norm
+            p = 1.0 / (1.0 + np.exp(-(x @ self.coef + self.intercept)))
+            out.append([1.0 - p, p])
+        return np.asarray(out)
+
+
+def main(argv: list[str]) -> int:
+    import json
+    import sys
+
+    if argv[:1] != ["export"]:
+        print("usage: python -m civicai.disinfo.detector export", file=sys.stderr)
+        return 2
+    path = light_model_path()
+    path.write_text(json.dumps(export_light(train_on_split_a()), ensure_ascii=False, indent=0),
+                    encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))
