@@ -148,3 +148,31 @@ def temperature_table(model: CharLM, temperatures=(0.3, 1.0, 2.0), *, n: int = 8
                      "mots qui existent (%)": round(100 * model.share_existing(words), 0),
                      "mots différents (%)": round(100 * len(set(words)) / len(words), 0)})
     return pd.DataFrame(rows)
+
+
+def temperature_explorer(model: CharLM, context: str = "mai", *, n: int = 8):
+    """A temperature slider: the bar chart of the next letter and invented words change with it."""
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    slider = w.FloatLogSlider(value=1.0, base=10, min=-0.7, max=0.5, step=0.05, description="température",
+                              continuous_update=False, style={"description_width": "initial"},
+                              layout=w.Layout(width="500px"))
+    out = w.Output()
+
+    def draw(_=None):
+        t = slider.value
+        with out:
+            out.clear_output(wait=True)
+            fig = plot_next_probs(model, context, temperature=t)
+            display(fig)
+            plt.close(fig)
+            words = model.generate(n, temperature=t, seed=0)
+            print(f"Température {t:.2f} : " + ", ".join(words))
+
+    slider.observe(draw, "value")
+    draw()
+    box = w.VBox([slider, out])
+    display(box)
+    return box

@@ -33,22 +33,50 @@ class DigitsSplit:
         return f"{len(self.y_train)} exemples d'entraînement, {len(self.y_test)} exemples de test"
 
 
+def _digits_file():
+    """scikit-learn's bundled copy of the digits, found without importing scikit-learn (slow to import)."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    spec = find_spec("sklearn")
+    if spec is None or spec.origin is None:
+        from civicai.errors import UserError
+
+        raise UserError("La bibliothèque scikit-learn est introuvable : installez le kit avec « make setup ».")
+    return Path(spec.origin).parent / "datasets" / "data" / "digits.csv.gz"
+
+
 def load_all() -> tuple[np.ndarray, np.ndarray]:
     """All 1,797 digits: ``X`` (n, 64) with values 0..16 and ``y`` (n,) the true digit."""
-    from sklearn.datasets import load_digits
+    raw = np.loadtxt(_digits_file(), delimiter=",")
+    return raw[:, :-1], raw[:, -1].astype(int)
 
-    d = load_digits()
-    return d.data.astype(float), d.target.astype(int)
+
+def split(X, y, *, test_size: float = 0.25, seed: int = SEED):
+    """Random split that keeps the share of each class in both parts (stratified), numpy only.
+
+    >>> X = np.arange(40).reshape(20, 2); y = np.array([0] * 10 + [1] * 10)
+    >>> Xtr, Xte, ytr, yte = split(X, y, test_size=0.3, seed=0)
+    >>> len(ytr), len(yte), int(yte.sum())
+    (14, 6, 3)
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    rng = np.random.default_rng(seed)
+    test_idx = []
+    for c in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == c))
+        test_idx.extend(idx[:int(round(test_size * len(idx)))])
+    mask = np.zeros(len(y), dtype=bool)
+    mask[test_idx] = True
+    train_order = rng.permutation(np.flatnonzero(~mask))
+    test_order = rng.permutation(np.flatnonzero(mask))
+    return X[train_order], X[test_order], y[train_order], y[test_order]
 
 
 def load_split(*, test_size: float = 0.25, seed: int = SEED) -> DigitsSplit:
     """Split the digits at random (fixed seed), keeping the share of each digit in both parts."""
-    from sklearn.model_selection import train_test_split
-
     X, y = load_all()
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, random_state=seed,
-                                                        stratify=y)
-    return DigitsSplit(X_train, X_test, y_train, y_test)
+    return DigitsSplit(*split(X, y, test_size=test_size, seed=seed))
 
 
 def show_digits(X, y=None, *, n: int = 20, cols: int = 10, titles=None, title: str | None = None):
