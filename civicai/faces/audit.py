@@ -88,6 +88,17 @@ def audit_table(preds: pd.DataFrame, *, by=("race", "gender"), n_boot: int = 100
     return table.sort_values("taux", ascending=False, kind="stable")
 
 
+def quick_table(preds: pd.DataFrame, *, by=("race", "gender"), prediction: str = "prediction") -> pd.DataFrame:
+    """The same numbers as ``audit_table(..., n_boot=0)`` with plain pandas (no fairlearn import:
+    the kiosk demo stays light). Sorted by decreasing rate."""
+    feats = _features(preds, by)
+    wrong = (preds[prediction] != preds["gender"]).astype(int)
+    grouped = wrong.groupby([feats[c] for c in feats.columns])
+    table = pd.DataFrame({"n": grouped.size().astype(int), "erreurs": grouped.sum().astype(int)})
+    table["taux"] = table["erreurs"] / table["n"]
+    return table.sort_values("taux", ascending=False, kind="stable")
+
+
 def overall(preds: pd.DataFrame, *, prediction: str = "prediction") -> dict:
     """``{"n", "erreurs", "taux"}`` for the whole table."""
     errors = error_count(preds["gender"], preds[prediction])
