@@ -16,6 +16,7 @@ from civicai.errors import UserError
 # One line per area; each module defines register(subparsers).
 AREAS = [
     "civicai.hub.cli",
+    "civicai.grading.cli",
     "civicai.site.cli",
     "civicai.faces.cli",
     "civicai.kiosk.cli",
