@@ -1,4 +1,5 @@
-"""Notebook housekeeping: committed notebooks carry no outputs (``python -m civicai.notebooks strip``)."""
+"""Notebook housekeeping (``python -m civicai.notebooks strip``): committed notebooks carry no outputs,
+and name the python3 kernel so that JupyterLab does not ask participants to choose one."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from pathlib import Path
 import nbformat
 
 
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
 def strip_outputs(path: Path) -> bool:
-    """Remove outputs and execution counts in place; return True when the file changed."""
+    """Remove outputs and execution counts, set the kernelspec, in place; True when the file changed."""
     nb = nbformat.read(path, as_version=4)
-    changed = False
+    changed = nb.metadata.get("kernelspec") != KERNELSPEC
+    nb.metadata["kernelspec"] = KERNELSPEC
     for cell in nb.cells:
         if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None):
             cell.outputs, cell.execution_count, changed = [], None, True

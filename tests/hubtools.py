@@ -35,14 +35,19 @@ class RunningHub:
     def start(self, timeout: float = 90) -> "RunningHub":
         self.state_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "a")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "civicai", "serve", "--etat", str(self.state_dir), "--port", str(self.port),
-             "--formateurs", self.formateurs],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
+        self.proc = subprocess.Popen(self.command(), env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                     cwd=REPO, start_new_session=True)
         # the proxy answers 404 until the hub has added its route: wait for a real 200
         wait_http(f"{self.url}/hub/api", timeout=timeout, proc=self.proc, ok=lambda s: s == 200)
-        self.token = json.loads((self.state_dir / "secrets.json").read_text())["api_token"]
+        self.token = self.api_token()
         return self
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "civicai", "serve", "--etat", str(self.state_dir), "--port", str(self.port),
+                "--formateurs", self.formateurs]
+
+    def api_token(self) -> str:
+        return json.loads((self.state_dir / "secrets.json").read_text())["api_token"]
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

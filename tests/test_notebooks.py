@@ -23,6 +23,8 @@ def test_notebook_is_committed_without_outputs(path):
     nb = nbformat.read(path, as_version=4)
     dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
     assert not dirty, f"cells {dirty} carry outputs: run `make strip`"
+    # without a kernelspec, JupyterLab greets the participant with a "choose a kernel" dialog
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", "no python3 kernelspec: run `make strip`"
 
 
 @pytest.mark.slow

@@ -93,6 +93,6 @@ def serve(args) -> int:
     print(banner(f"http://{host}:{args.port}/", keys, facilitators(), state_dir), flush=True)
     config = hub_dir() / LOCAL_CONFIG
     os.chdir(state_dir)  # whatever JupyterHub writes lands in the state directory
-    argv = [sys.executable, "-m", "jupyterhub", "-f", str(config)] + list(args.jupyterhub_args)
+    argv = [sys.executable, "-m", "civicai.hub.launch", "-f", str(config)] + list(args.jupyterhub_args)
     os.execve(sys.executable, argv, env)
     return 0  # not reached

@@ -11,3 +11,8 @@ c = get_config()  # noqa: F821 (provided by JupyterHub)
 configure_local(c, state_dir=os.environ.get("CIVICAI_STATE_DIR", "var"))
 c.JupyterHub.ip = os.environ.get("CIVICAI_IP", "127.0.0.1")
 c.JupyterHub.port = int(os.environ.get("CIVICAI_PORT", "8000"))
+# Start preloading the participants' servers now, while the hub starts (see civicai/hub/forkserver.py).
+if c.KitSpawner.use_fork_server is not False:
+    from civicai.hub.spawner import FORK_SERVER
+
+    FORK_SERVER.start()
