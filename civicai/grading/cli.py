@@ -47,6 +47,8 @@ def register(sub) -> None:
     a.add_argument("--source", metavar="DOSSIER", help="dossier des devoirs sources (défaut : exercises/source du kit)")
     a.add_argument("--delai-cellule", type=int, default=10, metavar="SECONDES",
                    help="temps maximum par cellule pendant la correction (défaut : 10)")
+    a.add_argument("--formateurs", metavar="NOMS", help="identifiants sur le hub des personnes qui corrigent ce "
+                   "cours, séparés par des virgules (défaut : les formateurs du hub, variable CIVICAI_FORMATEURS)")
 
     a = action("ajouter-devoir", "ajouter un devoir à un cours existant",
                "Copie un devoir source dans le cours et prépare sa version élève.", _ajouter)
@@ -132,6 +134,7 @@ def _quiet_warnings():
 
 
 def _creer(args) -> int:
+    import json
     from pathlib import Path
 
     from civicai.grading.course import create_course
@@ -139,11 +142,14 @@ def _creer(args) -> int:
     _quiet_warnings()
     print(f"Création du cours « {args.cours} »...", flush=True)
     course = create_course(_state(args), args.cours, assignments=_split(args.devoirs),
-                           source_root=Path(args.source) if args.source else None, cell_timeout=args.delai_cellule)
+                           source_root=Path(args.source) if args.source else None, cell_timeout=args.delai_cellule,
+                           teachers=_split(args.formateurs))
     print(f"Cours créé : {course.root}")
     devoirs = course.source_assignments()
     print(f"Devoirs prêts : {', '.join(devoirs) if devoirs else 'aucun (ajoutez-en avec ajouter-devoir)'}")
+    print("Correction confiée à : " + ", ".join(json.loads((course.root / "civicai-cours.json").read_text())["formateurs"]))
     print(f"Étape suivante : civicai cours inscrire {args.cours} classe.csv")
+    print("Le hub prend en compte un nouveau cours (outil de correction, groupes) à son prochain démarrage.")
     return 0
 
 

@@ -135,7 +135,7 @@ def write_config(course: Course, *, cell_timeout: int = DEFAULT_CELL_TIMEOUT) ->
 
 def create_course(state_dir: Path, course_id: str, *, assignments: list[str] | None = None,
                   source_root: Path | None = None, cell_timeout: int = DEFAULT_CELL_TIMEOUT,
-                  generate: bool = True) -> Course:
+                  generate: bool = True, teachers: list[str] | None = None) -> Course:
     """Create ``<state>/courses/<course_id>/``: configuration, source assignments, student versions.
 
     ``assignments``: names under ``source_root`` (``exercises/source`` by default); None means all.
@@ -158,9 +158,26 @@ def create_course(state_dir: Path, course_id: str, *, assignments: list[str] | N
     course.exchange_root.mkdir(parents=True, exist_ok=True)
     os.chmod(course.exchange_root, 0o777)  # as nbgrader's docs ask: every student writes there
     write_config(course, cell_timeout=cell_timeout)
+    set_teachers(course, teachers if teachers is not None else default_teachers())
     for name in wanted:
         add_assignment(course, name, source_root=src_root, generate=generate)
     return course
+
+
+def default_teachers() -> list[str]:
+    """The hub's facilitators (CIVICAI_FORMATEURS, as `civicai serve` reads it), by default."""
+    names = [n.strip() for n in os.environ.get("CIVICAI_FORMATEURS", "").split(",") if n.strip()]
+    return names or ["formateur"]
+
+
+def set_teachers(course: Course, teachers: list[str]) -> None:
+    """Who grades this course: the hub gives them its formgrader (group formgrade-<course>)."""
+    import json
+
+    from civicai.grading.hubconfig import COURSE_META
+
+    (course.root / COURSE_META).write_text(json.dumps({"formateurs": sorted(set(teachers))}, ensure_ascii=False),
+                                           encoding="utf-8")
 
 
 def add_assignment(course: Course, name: str, *, source_root: Path | None = None, generate: bool = True) -> None:
