@@ -30,16 +30,28 @@ from pathlib import Path
 from batchspawner import SlurmSpawner
 from traitlets import Unicode, default
 
-# Resource profiles offered on the spawn page. Memory figures come from benchmarks/bench_capacity.py
-# (per-user PSS with a module's kernel open, see hub/README.md), with head-room for a second kernel.
-PROFILES = {
-    "atelier": {"label": "Atelier (1 cœur, 1,5 Go, 3 h) : les modules, pour une séance",
-                "req_nprocs": "1", "req_memory": "1536M", "req_runtime": "03:00:00"},
-    "classe": {"label": "Classe (1 cœur, 2 Go, 8 h) : modules et exercices notés",
-               "req_nprocs": "1", "req_memory": "2G", "req_runtime": "08:00:00"},
-    "calcul": {"label": "Calcul (2 cœurs, 6 Go, 8 h) : entraîner des modèles plus gros",
-               "req_nprocs": "2", "req_memory": "6G", "req_runtime": "08:00:00"},
-}
+from civicai.cluster import capacity
+
+# Resource profiles offered on the spawn page. SLURM's --mem is both what the scheduler reserves
+# and the ceiling: civicai.cluster.capacity.limit_mb, from the kit's measured per-user memory
+# (server + kernels after a module notebook, with headroom; benchmarks/bench_capacity.py).
+CALCUL_MB = 4096  # not derived: room for participants who train bigger models than the modules do
+
+
+def _profiles() -> dict:
+    atelier, classe = capacity.limit_mb(kernels=1), capacity.limit_mb(kernels=2)
+    gb = lambda mb: f"{mb / 1024:.1f}".replace(".0", "").replace(".", ",")  # noqa: E731 (French decimals)
+    return {
+        "atelier": {"label": f"Atelier (1 cœur, {gb(atelier)} Go, 3 h) : un module à la fois, pour une séance",
+                    "req_nprocs": "1", "req_memory": f"{atelier}M", "req_runtime": "03:00:00"},
+        "classe": {"label": f"Classe (1 cœur, {gb(classe)} Go, 8 h) : un module et un exercice noté ouverts",
+                   "req_nprocs": "1", "req_memory": f"{classe}M", "req_runtime": "08:00:00"},
+        "calcul": {"label": f"Calcul (2 cœurs, {gb(CALCUL_MB)} Go, 8 h) : entraîner des modèles plus gros",
+                   "req_nprocs": "2", "req_memory": f"{CALCUL_MB}M", "req_runtime": "08:00:00"},
+    }
+
+
+PROFILES = _profiles()
 
 FORM_TEMPLATE = """<label for="profile">Choisissez les ressources de votre session :</label>
 <select class="form-control" name="profile" id="profile" required autofocus>

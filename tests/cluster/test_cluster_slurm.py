@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from civicai.cluster import capacity
 from conftest import REPO, wait_http
 from hubtools import RunningHub
 from slurmcluster import SlurmCluster, why_slurm_cannot_start
@@ -86,7 +87,7 @@ def test_a_server_runs_as_a_slurm_job_reachable_through_the_hub_and_stops_with_i
         time.sleep(0.2)
     assert jobs, "no SLURM job for alice" + _dump(hub, slurm)
     job = jobs[0]
-    assert slurm.megabytes(job["memory"]) == 1536 and job["cpus"] == "1", job
+    assert slurm.megabytes(job["memory"]) == capacity.limit_mb(kernels=1) and job["cpus"] == "1", job
 
     # the hub sees the server ready and proxies to it
     deadline = time.monotonic() + 120

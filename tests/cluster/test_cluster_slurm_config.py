@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from traitlets.config import Config
 
-from civicai.cluster import slurm
+from civicai.cluster import capacity, slurm
 from civicai.cluster.slurm import KitSlurmSpawner, configure_slurm
 
 
@@ -33,8 +33,11 @@ def test_profiles_are_slurm_jobs_and_the_default_is_the_first_profile(config):
     assert all(p[2] is KitSlurmSpawner for p in c.ProfilesSpawner.profiles)
     assert all(p[3]["req_partition"] == "interactive" and p[3]["req_account"] == "civic"
                for p in c.ProfilesSpawner.profiles)
-    memories = [p[3]["req_memory"] for p in c.ProfilesSpawner.profiles]
-    assert memories == ["1536M", "2G", "6G"]
+    memories = [int(p[3]["req_memory"].rstrip("M")) for p in c.ProfilesSpawner.profiles]
+    # from the measured per-user figures: one kernel, two kernels, then the big profile
+    assert memories == [capacity.limit_mb(kernels=1), capacity.limit_mb(kernels=2), slurm.CALCUL_MB]
+    assert memories[0] < memories[1] < memories[2]
+    assert "Go" in c.ProfilesSpawner.profiles[0][0] and "cœur" in c.ProfilesSpawner.profiles[0][0]
     assert c.ProfilesSpawner.child_class is KitSlurmSpawner
     assert c.ProfilesSpawner.child_config == c.ProfilesSpawner.profiles[0][3]
 
@@ -80,7 +83,7 @@ def test_job_script_makes_the_home_merges_the_modules_and_asks_for_the_profile(c
     subvars["cmd"] = sp.cmd_formatted_for_batch()
     script = asyncio.run(sp._get_batch_script(**subvars))
     home = tmp_path / "homes" / "alice"
-    for line in ("#SBATCH --job-name=civicai-alice", "#SBATCH --mem=6G", "#SBATCH --cpus-per-task=2",
+    for line in ("#SBATCH --job-name=civicai-alice", "#SBATCH --mem=4096M", "#SBATCH --cpus-per-task=2",
                  "#SBATCH --partition=interactive", "#SBATCH --time=08:00:00", f"mkdir -p {home}",
                  f"#SBATCH --output={home}/.civicai-slurm-%j.log"):
         assert line in script.splitlines(), line

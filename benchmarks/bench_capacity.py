@@ -1,0 +1,201 @@
+"""Capacity benchmark: memory and CPU per participant with a module open, for hub/README.md.
+
+A real `civicai serve` hub on loopback; N participants each get a server (spawn time measured),
+open a module notebook and run it top to bottom in their own kernel, as in a workshop. Then:
+
+- memory per participant = growth of the summed PSS (proportional set size: shared pages split
+  between the processes sharing them) of the hub's whole process tree, divided by N, split into
+  the server part (measured before the kernels) and the kernel part; the drop in MemAvailable is
+  printed too (noisier on a shared machine);
+- CPU per participant = CPU seconds one kernel spent running the notebook.
+
+From these, civicai.cluster.capacity gives participants per node for a workshop, a class and the
+convention (formula in hub/README.md). Run: `.venv/bin/python benchmarks/bench_capacity.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import psutil
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+from hubtools import RunningHub  # noqa: E402
+
+from civicai.cluster import capacity  # noqa: E402
+
+DEFAULT_NOTEBOOK = "01-comment-une-ia-apprend/02-un-reseau-de-neurones.ipynb"
+
+
+def _tree(pid: int) -> list[psutil.Process]:
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _pss(procs) -> int:
+    total = 0
+    for proc in procs:
+        try:
+            total += proc.memory_full_info().pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return total
+
+
+def _kernels(hub_pid: int) -> list[psutil.Process]:
+    out = []
+    for proc in _tree(hub_pid):
+        try:
+            if "ipykernel_launcher" in " ".join(proc.cmdline()):
+                out.append(proc)
+        except psutil.NoSuchProcess:
+            pass
+    return out
+
+
+def run_notebook_remotely(hub: RunningHub, name: str, token: str, rel: str, timeout: float = 120) -> dict:
+    """Open ``rel`` in the participant's server (a session) and run its code cells in that kernel."""
+    import websocket
+
+    headers = {"Authorization": f"token {token}"}
+    base = f"{hub.url}/user/{name}"
+    r = requests.post(f"{base}/api/sessions", headers=headers, timeout=60,
+                      json={"path": rel, "type": "notebook", "name": Path(rel).name, "kernel": {"name": "python3"}})
+    r.raise_for_status()
+    kernel_id = r.json()["kernel"]["id"]
+    ws = websocket.create_connection(
+        f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{kernel_id}/channels",
+        header=[f"Authorization: token {token}"], timeout=timeout)
+    cells = [c.source for c in nbformat.read(hub.state_dir / "homes" / name / rel, as_version=4).cells
+             if c.cell_type == "code"]
+    ran, error, t0 = 0, None, time.perf_counter()
+    try:
+        for source in cells:
+            msg_id = uuid.uuid4().hex
+            ws.send(json.dumps({
+                "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": name, "session": msg_id,
+                           "version": "5.3", "date": ""},
+                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                "content": {"code": source, "silent": False, "store_history": True, "user_expressions": {},
+                            "allow_stdin": False, "stop_on_error": True}}))
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                msg = json.loads(ws.recv())
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                if msg["msg_type"] == "error":
+                    error = f"{msg['content']['ename']}: {msg['content']['evalue']}"
+                if msg["msg_type"] == "execute_reply":
+                    break
+            else:
+                error = f"cell timed out after {timeout} s"
+            if error:
+                break
+            ran += 1
+    finally:
+        ws.close()
+    return {"cells": len(cells), "ran": ran, "error": error, "seconds": time.perf_counter() - t0,
+            "kernel_id": kernel_id}
+
+
+def measure(users: int, notebook: str, settle: float) -> dict:
+    with tempfile.TemporaryDirectory(prefix="civicai-bench-capacity-") as tmp:
+        hub = RunningHub(Path(tmp) / "var")
+        hub.start()
+        try:
+            names = [f"cap-{i:02d}" for i in range(users)]
+            hub.create_users(*names)
+            time.sleep(settle)
+            hub_tree_before = _pss(_tree(hub.proc.pid))
+            available_before = psutil.virtual_memory().available
+            spawns = [hub.spawn(name) for name in names]
+            time.sleep(settle)
+            after_spawn = _pss(_tree(hub.proc.pid))
+            # everyone runs the notebook at the same time, as when a facilitator says "run all"
+            tokens = {name: hub.user_token(name) for name in names}
+            with ThreadPoolExecutor(len(names)) as pool:
+                runs = list(pool.map(lambda n: run_notebook_remotely(hub, n, tokens[n], f"modules/{notebook}"),
+                                     names))
+            time.sleep(settle)
+            tree = _tree(hub.proc.pid)
+            after_kernels = _pss(tree)
+            kernels = _kernels(hub.proc.pid)
+            kernel_pss = [_pss([k]) for k in kernels]
+            kernel_rss = [k.memory_info().rss for k in kernels]
+            kernel_cpu = [sum(k.cpu_times()[:2]) for k in kernels]
+            # a kernel's parent is its participant's server (forked or not, RSS counts shared pages too)
+            server_rss = [k.parent().memory_info().rss for k in kernels]
+            available_after = psutil.virtual_memory().available
+            for name in names:
+                hub.stop_server(name)
+        finally:
+            hub.stop()
+    mb = 1024 * 1024
+    return {
+        "users": users, "notebook": notebook,
+        "notebook_cells_ran": [f"{r['ran']}/{r['cells']}" for r in runs],
+        "notebook_errors": [r["error"] for r in runs if r["error"]],
+        "notebook_seconds_median": statistics.median(r["seconds"] for r in runs),
+        "spawn_median_s": statistics.median(spawns), "spawn_max_s": max(spawns),
+        "server_pss_mb": (after_spawn - hub_tree_before) / users / mb,
+        "kernel_pss_mb": statistics.mean(kernel_pss) / mb if kernel_pss else float("nan"),
+        "kernel_rss_mb": statistics.mean(kernel_rss) / mb if kernel_rss else float("nan"),
+        "server_rss_mb": statistics.mean(server_rss) / mb if server_rss else float("nan"),
+        "per_user_pss_mb": (after_kernels - hub_tree_before) / users / mb,
+        "available_drop_per_user_mb": (available_before - available_after) / users / mb,
+        "kernel_cpu_s": statistics.mean(kernel_cpu) if kernel_cpu else float("nan"),
+        "cores": psutil.cpu_count(), "node_ram_gib": psutil.virtual_memory().total / 1024**3,
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=3, help="participants (default 3)")
+    parser.add_argument("--notebook", default=DEFAULT_NOTEBOOK, help=f"module notebook (default {DEFAULT_NOTEBOOK})")
+    parser.add_argument("--settle", type=float, default=3.0, help="seconds of rest before memory readings")
+    parser.add_argument("--json", metavar="FILE", help="also write the results to FILE")
+    args = parser.parse_args(argv)
+    m = measure(args.users, args.notebook, args.settle)
+    print(f"\nCapacity benchmark: {m['users']} participants, each running modules/{m['notebook']}")
+    print(f"  cells run: {', '.join(m['notebook_cells_ran'])}"
+          + (f"  ERRORS: {m['notebook_errors']}" if m["notebook_errors"] else ""))
+    for key, label in (("spawn_median_s", "spawn-to-ready, median (s)"), ("spawn_max_s", "spawn-to-ready, max (s)"),
+                       ("notebook_seconds_median", "notebook run, all at once, median (s)"),
+                       ("server_pss_mb", "server alone, PSS per participant (MB)"),
+                       ("server_rss_mb", "server, RSS (MB)"),
+                       ("kernel_pss_mb", "kernel after the notebook, PSS (MB)"),
+                       ("kernel_rss_mb", "kernel after the notebook, RSS (MB)"),
+                       ("per_user_pss_mb", "server + kernel, PSS per participant (MB)"),
+                       ("available_drop_per_user_mb", "MemAvailable drop per participant (MB)"),
+                       ("kernel_cpu_s", "CPU seconds per notebook run")):
+        print(f"  {label:45s}{m[key]:9.1f}")
+    measured = capacity.Measured(
+        server_pss_mb=round(m["server_pss_mb"], 1), kernel_pss_mb=round(m["kernel_pss_mb"], 1),
+        server_rss_mb=round(m["server_rss_mb"], 1), kernel_rss_mb=round(m["kernel_rss_mb"], 1),
+        kernel_cpu_s=round(m["kernel_cpu_s"], 1), spawn_s=round(m["spawn_median_s"], 1))
+    print(f"\n{measured!r}\n  -> k8s request {capacity.request_mb(measured)} MB, limit / SLURM --mem "
+          f"{capacity.limit_mb(measured)} MB (one kernel); {capacity.limit_mb(measured, kernels=2)} MB (two)\n")
+    print(capacity.format_plan(capacity.plan(measured)))
+    m["plan"] = [row._asdict() for row in capacity.plan(measured)]
+    if args.json:
+        Path(args.json).write_text(json.dumps(m, indent=1))
+    return m
+
+
+if __name__ == "__main__":
+    main()

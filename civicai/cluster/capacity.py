@@ -1,0 +1,154 @@
+"""Capacity planning: participants per node, from what the kit measured on itself.
+
+The figures in :data:`MEASURED` come from ``benchmarks/bench_capacity.py`` (hub/README.md gives the
+run, the machine and the command). Everything else is arithmetic, kept here so that the SLURM
+profiles, the Kubernetes values and the README say the same thing.
+
+Two memory figures per process, because the deployments differ:
+
+- **PSS** (proportional set size: pages shared between processes are split between them) is what
+  a participant really adds on one machine, where servers share libraries (and, with
+  ``civicai serve``, a fork server);
+- **RSS** (resident set size: every page the process touches, shared or not) is what a SLURM job's
+  or a Kubernetes pod's memory accounting may charge to it, so requests and limits use it.
+
+Schedulers place jobs and pods by the memory they *ask for*, not by what they use::
+
+    request (Kubernetes guarantee)  = server RSS + kernels x kernel RSS        (rounded up to 64 MiB)
+    limit (SLURM --mem, k8s limit)  = request x HEADROOM                       (rounded up to 512 MiB)
+    one machine, per participant    = (server PSS + kernels x kernel PSS) x HEADROOM
+    participants per node           = floor((node RAM - reserve) / memory per participant)
+    reserve                         = max(2 GiB, 10 % of the node's RAM)   (system, slurmd or kubelet)
+
+>>> m = Measured(server_pss_mb=50, kernel_pss_mb=300, server_rss_mb=150, kernel_rss_mb=400,
+...              kernel_cpu_s=20, spawn_s=4)
+>>> request_mb(m), limit_mb(m)
+(576, 1024)
+>>> participants_per_node(64, 1024)
+56
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+
+class Measured(NamedTuple):
+    server_pss_mb: float  # one participant's Jupyter server, no kernel
+    kernel_pss_mb: float  # one kernel after running a module notebook
+    server_rss_mb: float
+    kernel_rss_mb: float
+    kernel_cpu_s: float   # CPU seconds to run that notebook once
+    spawn_s: float        # spawn-to-ready, median (civicai serve)
+
+
+# benchmarks/bench_capacity.py: 3 participants running module 1's neural-network notebook (torch,
+# scikit-learn) at the same time with `civicai serve`, on a 2-core 24 GiB machine shared with other
+# work, 2026-11-22; see hub/README.md. Rerun the benchmark and paste its `Measured(...)` line here.
+MEASURED = Measured(server_pss_mb=35.4, kernel_pss_mb=320.9, server_rss_mb=116.9, kernel_rss_mb=406.9,
+                    kernel_cpu_s=16.9, spawn_s=4.7)
+
+HEADROOM = 1.3  # a training cell or a second plot briefly needs more than the resting figure
+
+
+class Scenario(NamedTuple):
+    key: str
+    label: str
+    participants: int  # people connected at the same time
+    kernels: int       # notebooks open per person
+    note: str
+
+
+SCENARIOS = (
+    Scenario("atelier", "workshop (atelier)", 15, 1, "one module open at a time"),
+    Scenario("classe", "class (classe)", 30, 2, "a module and an nbgrader exercise open"),
+    Scenario("convention", "citizens' convention", 150, 1, "150 people at once, one module each"),
+)
+
+
+class Node(NamedTuple):
+    label: str
+    ram_gib: float
+    cores: int
+
+
+# Example node sizes: the benchmark machine, then two common cluster node sizes.
+ONE_MACHINE = Node("one machine, 2 cores / 24 GiB", 24, 2)
+CLUSTER_NODES = (Node("node 16 cores / 64 GiB", 64, 16), Node("node 48 cores / 192 GiB", 192, 48))
+
+
+def _round_up(mb: float, step: int) -> int:
+    return int(math.ceil(mb / step) * step)
+
+
+def request_mb(m: Measured | None = None, *, kernels: int = 1) -> int:
+    """What a participant's server uses at rest, by RSS: the Kubernetes memory guarantee."""
+    m = m or MEASURED
+    return _round_up(m.server_rss_mb + kernels * m.kernel_rss_mb, 64)
+
+
+def limit_mb(m: Measured | None = None, *, kernels: int = 1) -> int:
+    """The ceiling with headroom: SLURM ``--mem`` and the Kubernetes memory limit."""
+    return _round_up(request_mb(m, kernels=kernels) * HEADROOM, 512)
+
+
+def one_machine_mb(m: Measured | None = None, *, kernels: int = 1) -> float:
+    m = m or MEASURED
+    return (m.server_pss_mb + kernels * m.kernel_pss_mb) * HEADROOM
+
+
+def reserve_gib(ram_gib: float) -> float:
+    return max(2.0, 0.1 * ram_gib)
+
+
+def participants_per_node(ram_gib: float, per_user_mb: float) -> int:
+    usable_mb = (ram_gib - reserve_gib(ram_gib)) * 1024
+    return max(0, math.floor(usable_mb / per_user_mb))
+
+
+class PlanRow(NamedTuple):
+    scenario: str
+    participants: int
+    kernels: int
+    one_machine_mb: float
+    one_machine: int          # participants on ONE_MACHINE
+    request_mb: int           # Kubernetes guarantee
+    limit_mb: int             # SLURM --mem
+    k8s_per_node: tuple       # participants per node (by request), for each of CLUSTER_NODES
+    slurm_per_node: tuple     # participants per node (by --mem), for each of CLUSTER_NODES
+    slurm_nodes_needed: tuple
+    all_at_once_s: tuple      # seconds for a full node to run the notebook together (SLURM packing)
+
+
+def plan(m: Measured | None = None, scenarios=SCENARIOS, nodes=CLUSTER_NODES) -> list[PlanRow]:
+    m = m or MEASURED
+    rows = []
+    for s in scenarios:
+        req, lim = request_mb(m, kernels=s.kernels), limit_mb(m, kernels=s.kernels)
+        slurm = tuple(participants_per_node(n.ram_gib, lim) for n in nodes)
+        # CPU: kernels sit idle most of the time; if everyone on a full node presses "run all"
+        # together, the node's cores are shared between them.
+        at_once = tuple(min(k, s.participants) * m.kernel_cpu_s / n.cores for k, n in zip(slurm, nodes))
+        mine = one_machine_mb(m, kernels=s.kernels)
+        rows.append(PlanRow(
+            s.label, s.participants, s.kernels, mine, participants_per_node(ONE_MACHINE.ram_gib, mine), req, lim,
+            tuple(participants_per_node(n.ram_gib, req) for n in nodes), slurm,
+            tuple(math.ceil(s.participants / k) if k else math.inf for k in slurm), at_once))
+    return rows
+
+
+def format_plan(rows: list[PlanRow], nodes=CLUSTER_NODES) -> str:
+    """A Markdown table (pasted into hub/README.md)."""
+    head = ["scenario", "people", "kernels", f"{ONE_MACHINE.label}: MB/person (PSS) -> people",
+            "k8s request / SLURM --mem (MB)"]
+    for n in nodes:
+        head.append(f"{n.label}: people per node k8s / SLURM, SLURM nodes needed, all run at once (s)")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [r.scenario, str(r.participants), str(r.kernels), f"{r.one_machine_mb:.0f} -> {r.one_machine}",
+                 f"{r.request_mb} / {r.limit_mb}"]
+        for k8s, slurm, need, sec in zip(r.k8s_per_node, r.slurm_per_node, r.slurm_nodes_needed, r.all_at_once_s):
+            cells.append(f"{k8s} / {slurm}, {need}, {sec:.0f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,156 @@
+"""hub/kubernetes/values.yaml against the zero-to-jupyterhub chart (JupyterHub 5.5), as helm checks it."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from civicai.cluster import capacity
+from civicai.cluster.kubernetes import coalesce, default_chart_dir, load_yaml, validation_errors
+from conftest import REPO
+
+K8S = REPO / "hub" / "kubernetes"
+
+
+@pytest.fixture(scope="module")
+def chart():
+    d = default_chart_dir()
+    if not (d / "values.schema.yaml").is_file() or not (d / "values.yaml").is_file():
+        pytest.skip(f"the chart's values.yaml and values.schema.yaml are not in {d} (../shared/schemas/z2jh)")
+    return d
+
+
+@pytest.fixture
+def values():
+    return load_yaml(K8S / "values.yaml")
+
+
+def test_helm_merge_rules():
+    """Maps merge key by key, lists and scalars are replaced, null removes a default."""
+    defaults = {"a": {"x": 1, "y": [1, 2]}, "b": 2, "c": {"z": 3}}
+    merged = coalesce(defaults, {"a": {"y": [9]}, "b": None, "c": {"w": 4}})
+    assert merged == {"a": {"x": 1, "y": [9]}, "c": {"z": 3, "w": 4}}
+    assert defaults == {"a": {"x": 1, "y": [1, 2]}, "b": 2, "c": {"z": 3}}  # untouched
+
+
+def test_our_values_merged_over_the_chart_defaults_are_valid(chart, values):
+    assert validation_errors(values, chart) == []
+
+
+@pytest.mark.parametrize("where, wrong", [
+    (("singleuser",), ("memory", "memroy")),
+    (("cull",), ("timeout", "timout")),
+    (("singleuser", "lifecycleHooks"), ("postStart", "postStrat")),
+    (("singleuser", "storage"), ("extraVolumes", "extraVolume")),
+])
+def test_a_misspelt_key_fails_validation(chart, values, where, wrong):
+    broken = copy.deepcopy(values)
+    node = broken
+    for key in where:
+        node = node[key]
+    good, bad = wrong
+    node[bad] = node.pop(good)
+    errors = validation_errors(broken, chart)
+    assert any(bad in e for e in errors), errors
+
+
+def test_a_value_of_the_wrong_type_fails_validation(chart, values):
+    broken = copy.deepcopy(values)
+    broken["cull"]["enabled"] = "oui"
+    assert any(e.startswith("cull.enabled") for e in validation_errors(broken, chart))
+
+
+def test_the_cli_reports_errors_and_exit_code(chart, values, tmp_path):
+    good = subprocess.run([sys.executable, "-m", "civicai.cluster.kubernetes", str(K8S / "values.yaml"),
+                           "--chart", str(chart)], capture_output=True, text=True, timeout=60)
+    assert good.returncode == 0, good.stderr
+    broken = copy.deepcopy(values)
+    broken["singleuser"]["profilList"] = broken["singleuser"].pop("profileList")
+    path = tmp_path / "values.yaml"
+    path.write_text(json.dumps(broken))  # JSON is YAML
+    bad = subprocess.run([sys.executable, "-m", "civicai.cluster.kubernetes", str(path), "--chart", str(chart)],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and "profilList" in bad.stderr
+
+
+def _mb(quantity: str) -> int:
+    """KubeSpawner's byte specification: K, M, G, T are powers of 1024; here in MiB."""
+    number, unit = re.fullmatch(r"([\d.]+)([KMGT]?)", str(quantity)).groups()
+    return int(float(number) * {"K": 1 / 1024, "M": 1, "G": 1024, "T": 1024 ** 2, "": 1 / 1024 ** 2}[unit])
+
+
+def test_memory_requests_and_limits_are_the_measured_figures(values):
+    """Defaults and the atelier/classe profiles follow civicai.cluster.capacity (from the benchmark)."""
+    su = values["singleuser"]
+    assert _mb(su["memory"]["guarantee"]) == capacity.request_mb(kernels=1)
+    assert _mb(su["memory"]["limit"]) == capacity.limit_mb(kernels=1)
+    profiles = {p["slug"]: p["kubespawner_override"] for p in su["profileList"]}
+    assert list(profiles) == ["atelier", "classe", "calcul"]
+    for slug, kernels in (("atelier", 1), ("classe", 2)):
+        assert _mb(profiles[slug]["mem_guarantee"]) == capacity.request_mb(kernels=kernels), slug
+        assert _mb(profiles[slug]["mem_limit"]) == capacity.limit_mb(kernels=kernels), slug
+    assert _mb(profiles["calcul"]["mem_limit"]) > _mb(profiles["classe"]["mem_limit"])
+    for p in profiles.values():
+        assert _mb(p["mem_guarantee"]) <= _mb(p["mem_limit"])
+    assert sum(bool(p.get("default")) for p in su["profileList"]) == 1
+
+
+def test_kernels_and_servers_are_culled(values):
+    assert values["cull"]["enabled"] is True and values["cull"]["timeout"] > 0
+    files = values["singleuser"]["extraFiles"]
+    kernels = next(f["data"]["MappingKernelManager"] for f in files.values()
+                   if "MappingKernelManager" in f.get("data", {}))
+    assert kernels["cull_idle_timeout"] > 0 and kernels["cull_interval"] > 0
+    assert next(f for f in files.values() if "MappingKernelManager" in f.get("data", {}))["mountPath"].endswith(
+        "jupyter_server_config.json")
+
+
+def test_homes_persist_and_the_nbgrader_exchange_is_shared(values):
+    storage = values["singleuser"]["storage"]
+    assert storage["type"] in ("dynamic", "static") and storage["homeMountPath"] == "/home/jovyan"
+    mount = next(m for m in storage["extraVolumeMounts"] if m["name"] == "nbgrader-exchange")
+    volume = next(v for v in storage["extraVolumes"] if v["name"] == "nbgrader-exchange")
+    pvc = load_yaml(K8S / "nbgrader-exchange-pvc.yaml")
+    assert volume["persistentVolumeClaim"]["claimName"] == pvc["metadata"]["name"]
+    assert pvc["spec"]["accessModes"] == ["ReadWriteMany"]
+    exchange = next(f["data"]["Exchange"] for f in values["singleuser"]["extraFiles"].values()
+                    if "Exchange" in f.get("data", {}))
+    assert exchange["root"] == mount["mountPath"]
+
+
+def test_university_login_and_french_interface(values):
+    cfg = values["hub"]["config"]
+    assert cfg["JupyterHub"]["authenticator_class"] in ("generic-oauth", "ltiauthenticator.lti13.auth.LTI13Authenticator")
+    oauth = cfg["GenericOAuthenticator"]
+    assert oauth["admin_groups"] and set(oauth["admin_groups"]) <= set(oauth["allowed_groups"])
+    assert values["singleuser"]["extraEnv"]["LANG"].startswith("fr_FR")
+    assert values["singleuser"]["defaultUrl"] == "/lab/tree/modules"
+
+
+def test_the_poststart_hook_really_delivers_the_modules(values, tmp_path):
+    """Run the hook's command with this checkout's paths in place of the image's."""
+    cmd = values["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"]
+    assert cmd[0] == "/opt/venv/bin/python"
+    home = tmp_path / "home"
+    local = [sys.executable] + [part.replace("/opt/civicai", str(REPO)).replace("/home/jovyan", str(home))
+                                for part in cmd[1:]]
+    subprocess.run(local, check=True, timeout=60, capture_output=True)
+    expected = {p.relative_to(REPO / "modules") for p in (REPO / "modules").rglob("*")
+                if p.is_file() and not {".ipynb_checkpoints", "__pycache__"} & set(p.parts)}
+    delivered = {p.relative_to(home / "modules") for p in (home / "modules").rglob("*") if p.is_file()}
+    assert expected and expected <= delivered
+
+
+def test_the_image_paths_used_by_the_values_are_the_dockerfiles(values):
+    """The values point at /opt/civicai and /opt/venv: the Dockerfile must put them there."""
+    dockerfile = (K8S / "Dockerfile").read_text()
+    assert "CIVICAI_KIT_ROOT=/opt/civicai" in dockerfile and "/opt/venv" in dockerfile
+    assert "download.pytorch.org/whl/cpu" in dockerfile and "torch==2.13.0" in dockerfile
+    assert values["singleuser"]["extraEnv"]["CIVICAI_KIT_ROOT"] == "/opt/civicai"
+    hub_dockerfile = (K8S / "Dockerfile.hub").read_text()
+    assert values["hub"]["config"]["JupyterHub"]["template_paths"][0] in hub_dockerfile
