@@ -203,12 +203,21 @@ class KioskApp(Voila):
         settings["civicai_kiosk"] = self
         settings["default_handler_class"] = NotFoundHandler
         settings["xsrf_cookie_kwargs"] = {"samesite": "Strict"}
+        # Lab extension files have content hashes in their names: let the kiosk's browser
+        # keep them (Voila serves them with no-cache, which costs dozens of round trips).
+        settings["static_immutable_cache"] = [self.base_url + "voila/labextensions/"]
         return settings
 
     def init_handlers(self):
         dropped = {"TornadoVoilaTreeHandler", "VoilaContentsHandler", "TornadoVoilaHandler",
                    "VoilaLoginHandler", "LogoutHandler"}
-        kept = [h for h in super().init_handlers() if h[1].__name__ not in dropped]
+        kept = []
+        for h in super().init_handlers():
+            if h[1].__name__ in dropped:
+                continue
+            if h[1].__name__ in ("MultiStaticFileHandler", "TemplateStaticFileHandler"):
+                h = (h[0], _cached(h[1]), *h[2:])
+            kept.append(h)
         base = self.server_url.rstrip("/")
         ours = [
             (base + "/", GalleryHandler),
@@ -367,6 +376,17 @@ class DemoHandler(TornadoVoilaHandler):
         self.finish(app.pages.get_template(name).render(base=app.base_url, **ns))
 
 
+def _cached(handler_class):
+    """The same static handler, with a one-day browser cache (Voila's default is none)."""
+
+    class Cached(handler_class):
+        def get_cache_time(self, path, modified, mime_type):
+            return 86400
+
+    Cached.__name__ = "Cached" + handler_class.__name__
+    return Cached
+
+
 def _rss_mb(pid: int) -> float | None:
     """Resident memory of a process in MB, from /proc (Linux)."""
     try:
@@ -385,6 +405,9 @@ def run(opts: KioskOptions) -> int:
     for demo in missing:
         print(f"Attention : la démo « {demo.title} » ({demo.notebook}) est introuvable ; "
               "elle n'apparaîtra pas dans la galerie.", flush=True)
+    # Kernels inherit this environment: an inherited MPLBACKEND=Agg would make every
+    # plt.show() of a demo silently draw nothing.
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     app = KioskApp(config=voila_config(opts))
     app.initialize([])
     print(f"Borne prête : http://{opts.ip}:{opts.port}/ ({len(opts.demos)} démos, "

@@ -21,6 +21,9 @@ def register(sub) -> None:
                    help="nombre de démos ouvertes en même temps au plus (défaut : 3)")
     p.add_argument("--reserve", type=int, default=1, metavar="N",
                    help="noyaux préchauffés qui attendent pour chaque démo (défaut : 1)")
+    p.add_argument("--delai-abandon", type=float, default=15, metavar="SECONDES",
+                   help="une démo quittée sans être fermée (onglet perdu, coupure) est arrêtée "
+                   "après ce délai (défaut : 15)")
     p.add_argument("--verifier", action="store_true",
                    help="vérifier la liste des démos sans lancer la borne")
     p.set_defaults(handler=_kiosk)
@@ -49,4 +52,5 @@ def _kiosk(args) -> int:
 
     return run(KioskOptions(catalog=catalog, ip=args.ip, port=args.port,
                             idle_seconds=args.inactivite, max_visitors=args.max_visiteurs,
-                            pool_size=args.reserve))
+                            pool_size=args.reserve, orphan_grace=args.delai_abandon,
+                            reap_interval=min(5.0, max(1.0, args.delai_abandon / 3))))

@@ -53,4 +53,32 @@
     retour.addEventListener("click", function (ev) { ev.preventDefault(); retourGalerie(); });
   }
   window.addEventListener("pagehide", arreterNoyau);
+
+  /* Accessibility fallbacks for widgets, applied as they appear (only where the demo gave
+     nothing): a slider handle is named after its visible label; an output image without
+     alternative text gets a generic one. A demo should still describe its own figures. */
+  function nommer(racine) {
+    racine.querySelectorAll(".widget-slider, .widget-hslider, .widget-vslider").forEach(function (w) {
+      var label = w.querySelector(".widget-label");
+      var nom = label && label.textContent.trim();
+      w.querySelectorAll(".noUi-handle").forEach(function (h) {
+        if (!h.getAttribute("aria-label") && !h.getAttribute("aria-labelledby")) {
+          h.setAttribute("aria-label", nom || "Curseur");
+        }
+      });
+    });
+    racine.querySelectorAll("img:not([alt])").forEach(function (img) {
+      img.setAttribute("alt", "Image produite par la démo");
+    });
+    racine.querySelectorAll("select:not([aria-label]), input:not([aria-label]), textarea:not([aria-label])").forEach(function (el) {
+      if (el.labels && el.labels.length) { return; }
+      var w = el.closest(".widget-inline-hbox, .widget-inline-vbox");
+      var label = w && w.querySelector(".widget-label");
+      var nom = label && label.textContent.trim();
+      if (nom) { el.setAttribute("aria-label", nom); }
+    });
+  }
+  var observateur = new MutationObserver(function () { nommer(document.body); });
+  observateur.observe(document.body, { childList: true, subtree: true });
+  nommer(document.body);
 })();

@@ -1,0 +1,152 @@
+"""The kiosk in headless Chromium: gallery, every demo, back, offline, accessibility.
+
+Parametrized over the kit's real catalogue (modules/demos.yaml: a listed demo that does not
+exist FAILS, it is not skipped) and over the kiosk's own two test demos.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from civicai.kiosk.catalog import load_catalog
+from kiosktools import FIXTURE_DEMOS, MODULE_DEMOS, interact_once, open_demo
+
+pytestmark = pytest.mark.browser
+
+MODULE_CATALOG = load_catalog(MODULE_DEMOS)
+FIXTURE_CATALOG = load_catalog(FIXTURE_DEMOS)
+CASES = ([pytest.param("modules", d, id=f"modules-{d.id}") for d in MODULE_CATALOG.demos]
+         + [pytest.param("fixtures", d, id=f"fixtures-{d.id}") for d in FIXTURE_CATALOG.demos])
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+@pytest.fixture
+def server(request):
+    def get(which):
+        if which == "modules":
+            return request.getfixturevalue("kiosk_modules")
+        return request.getfixturevalue("kiosk_fixture_demos")
+    return get
+
+
+def _require(which, demo):
+    if which == "modules":
+        path = demo.notebook_path(MODULE_CATALOG.root)
+        assert path.is_file(), f"demo listed in modules/demos.yaml but missing: {path}"
+
+
+@pytest.mark.parametrize("which", ["modules", "fixtures"])
+def test_gallery_lists_every_demo_in_french(page, server, which):
+    kiosk = server(which)
+    catalog = MODULE_CATALOG if which == "modules" else FIXTURE_CATALOG
+    page.goto(kiosk.url)
+    assert page.locator("html").get_attribute("lang") == "fr"
+    tiles = page.locator("li.tuile")
+    shown = tiles.evaluate_all("ts => ts.map(t => t.dataset.demo)")
+    assert shown == [d.id for d in catalog.demos], "the gallery must show every listed demo, in order"
+    for demo in catalog.demos:
+        tile = page.locator(f"li.tuile[data-demo='{demo.id}']")
+        assert tile.locator("h2").inner_text() == demo.title
+        assert tile.locator("p").inner_text() == demo.pitch
+        assert tile.locator("a").get_attribute("href").endswith(f"/demo/{demo.id}")
+        for img in tile.locator("img").all():
+            assert img.get_attribute("alt")
+            assert img.evaluate("i => i.complete && i.naturalWidth > 0"), f"{demo.id}: broken image"
+    # Readable from two metres: tile titles of at least 28 px, text of at least 20 px.
+    assert float(tiles.first.locator("h2").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 28
+    assert float(tiles.first.locator("p").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
+
+
+@pytest.mark.parametrize("which", ["modules", "fixtures"])
+def test_gallery_is_usable_with_the_keyboard(page, server, which):
+    kiosk = server(which)
+    catalog = MODULE_CATALOG if which == "modules" else FIXTURE_CATALOG
+    first = catalog.available()[0] if catalog.available() else None
+    assert first is not None, "no demo available at all"
+    page.goto(kiosk.url)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused.endswith(f"/demo/{catalog.demos[0].id}")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused tile must show a visible focus ring"
+    if catalog.demos[0] is first:
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/demo/{first.id}")
+
+
+@pytest.mark.parametrize("which, demo", CASES)
+def test_each_demo_opens_reacts_and_goes_back(page, server, which, demo):
+    _require(which, demo)
+    kiosk = server(which)
+    page.goto(kiosk.url)
+    page.locator(f"li.tuile[data-demo='{demo.id}'] a").click()
+    page.wait_for_url(f"**/demo/{demo.id}")
+    page.wait_for_selector("#rendered_cells", state="visible", timeout=60_000)
+    assert page.locator("html").get_attribute("lang") == "fr"
+    kind = interact_once(page)
+    assert kind
+    assert not page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count(), \
+        "the demo printed an error"
+    back = page.get_by_role("link", name="Retour à la galerie")
+    assert back.is_visible()
+    back.click()
+    page.wait_for_url(kiosk.url)
+    assert page.locator("li.tuile").count() == len((MODULE_CATALOG if which == "modules" else FIXTURE_CATALOG).demos)
+
+
+@pytest.mark.parametrize("which", ["modules", "fixtures"])
+def test_every_request_stays_on_the_kiosk(page, server, which):
+    """Gallery plus every demo: Chromium asks no host but the kiosk, and CSP blocks nothing."""
+    kiosk = server(which)
+    catalog = MODULE_CATALOG if which == "modules" else FIXTURE_CATALOG
+    hosts, blocked = [], []
+    page.on("request", lambda r: hosts.append(r.url))
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(kiosk.url)
+    for demo in catalog.available():
+        open_demo(page, kiosk.url + f"demo/{demo.id}")
+        interact_once(page)
+        page.goto(kiosk.url)
+    foreign = sorted({u for u in hosts if urlparse(u).scheme in ("http", "https", "ws", "wss")
+                      and urlparse(u).hostname not in LOCAL_HOSTS})
+    assert len(hosts) > 20 * max(1, len(catalog.available())) // 2
+    assert foreign == []
+    assert blocked == [], f"the page tried something the kiosk's CSP refused: {blocked[:3]}"
+    missing = catalog.missing()
+    assert not missing, f"not checked, missing: {[d.notebook for d in missing]}"
+
+
+def _axe(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    return [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"]) for v in bad]
+
+
+def test_axe_ships_its_script_inside_the_package():
+    """axe-core is injected from the installed package, never fetched."""
+    import axe_playwright_python
+    from pathlib import Path
+
+    pkg = Path(axe_playwright_python.__file__).parent
+    assert (pkg / "axe.min.js").stat().st_size > 100_000
+    source = (pkg / "base.py").read_text()
+    assert "axe.min.js" in source and "http" not in source.replace("https://github", "")
+
+
+@pytest.mark.parametrize("which", ["modules", "fixtures"])
+def test_gallery_has_no_serious_accessibility_violation(page, server, which):
+    page.goto(server(which).url)
+    assert _axe(page) == []
+
+
+@pytest.mark.parametrize("which, demo", CASES)
+def test_demo_has_no_serious_accessibility_violation(page, server, which, demo):
+    _require(which, demo)
+    kiosk = server(which)
+    open_demo(page, kiosk.url + f"demo/{demo.id}")
+    page.wait_for_function("() => !document.querySelector('#loading')", timeout=60_000)
+    assert _axe(page) == []
