@@ -25,7 +25,8 @@ test: setup
 
 bench: setup
 	@bash scripts/system-deps.sh test
-	$(VENV)/bin/python benchmarks/run.py $(ARGS)
+	$(PY) -m pip install -q "configurable-http-proxy==0.4.0"  # the Python port, for bench_proxy only
+	$(PY) benchmarks/run.py $(ARGS)
 
 strip: setup
 	$(VENV)/bin/python -m civicai.notebooks strip modules exercises
