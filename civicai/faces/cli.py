@@ -22,6 +22,7 @@ RELEASE = {
     "fairface_label_val.csv": GDRIVE + "1wOdja-ezstMEp81tX1a-EYkFebev4h7D",
     "fairface-img-margin125-trainval.zip": GDRIVE + "1g7qNOZz9wC7OfOhcPqH1EZ5bk1UFGmlL",
 }
+ARCHIVE = "fairface-img-margin125-trainval.zip"
 SUMS_FILE = "SHA256SUMS"
 TIMEOUT_S = 20
 
@@ -149,7 +150,7 @@ def download_release(folder: Path) -> Path:
             print(f"Téléchargement de {name}…", file=sys.stderr)
             _fetch(url, folder / name)
     measured = _check_sums(folder, RELEASE)
-    archive = folder / "fairface-img-margin125-trainval.zip"
+    archive = folder / ARCHIVE
     try:
         with zipfile.ZipFile(archive) as zf:
             bad = zf.testzip()  # reads every member and checks its CRC-32
