@@ -157,7 +157,7 @@ class DrawingDemo:
         self.canvas = Canvas(width=size, height=size,
                              layout=w.Layout(width=f"{size}px", height=f"{size}px",
                                              border="3px solid #333", border_radius="8px"))
-        self.canvas._dom_classes = ("civicai-draw",)
+        self.canvas.add_class("civicai-draw")
         self.result = w.HTML(guesses_html([]))
         self.seen = w.HTML(seen_html(np.zeros(64)))
         self.clear_button = w.Button(description="Effacer", icon="eraser",
@@ -165,6 +165,7 @@ class DrawingDemo:
         self.clear_button.style.font_size = "28px"
         self.clear_button.add_class("civicai-effacer")
         self.clear_button.on_click(lambda _: self.clear())
+        self.canvas.on_client_ready(self._redraw)
         self.canvas.on_mouse_down(self._down)
         self.canvas.on_mouse_move(self._move)
         self.canvas.on_mouse_up(self._up)
@@ -177,12 +178,22 @@ class DrawingDemo:
                              layout=w.Layout(gap="40px", align_items="flex-start"))
 
     def _clear_canvas(self):
+        from civicai.learn.playground import _target
+
+        _target(self.canvas)
         self.canvas.fill_style = "white"
         self.canvas.fill_rect(0, 0, self.size, self.size)
         self.canvas.stroke_style = "black"
         self.canvas.line_width = self.line_width
         self.canvas.line_cap = "round"
         self.canvas.line_join = "round"
+
+    def _redraw(self):
+        """Draw the current strokes again (when a page connects or reconnects)."""
+        self._clear_canvas()
+        for stroke in self.strokes:
+            for (x0, y0), (x1, y1) in zip(stroke, stroke[1:]):
+                self.canvas.stroke_line(x0, y0, x1, y1)
 
     def clear(self):
         self.strokes = []
@@ -191,10 +202,15 @@ class DrawingDemo:
         self.update()
 
     def _down(self, x, y):
+        from civicai.learn.playground import _target
+
+        _target(self.canvas)
         self._drawing = True
         self.strokes.append([(x, y)])
         self.canvas.fill_style = "black"
         self.canvas.fill_circle(x, y, self.line_width / 2)
+        self.canvas.stroke_style = "black"
+        self.canvas.line_width = self.line_width
 
     def _move(self, x, y):
         if not self._drawing:

@@ -20,6 +20,16 @@ COLOURS = ("#1f77b4", "#ff7f0e")          # class 0 blue, class 1 orange
 _RGB = np.array([[31, 119, 180], [255, 127, 14]], dtype=float)
 
 
+def _target(canvas) -> None:
+    """Make the next drawing command name its canvas again.
+
+    ipycanvas sends « switch canvas » only when the target changes; when that first message was sent
+    before the page connected (Voilà runs the notebook first), the browser never got it and ignores
+    every later drawing. Forgetting the current target costs one tiny message and avoids that.
+    """
+    canvas._canvas_manager._current_canvas = None
+
+
 def make_preset(name: str, *, n: int = 120, noise: float = 0.06, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """``n`` points of a classic shape: ``nuages``, ``xor``, ``cercles`` or ``spirales``."""
     rng = np.random.default_rng(seed)
@@ -118,6 +128,15 @@ def plot_boundaries(presets=("xor", "cercles", "spirales"), *, steps: int = 600,
     return fig
 
 
+_BIG_CSS = """<style>
+.civicai-big .widget-toggle-button, .civicai-big select, .civicai-big .widget-label {
+  font-size: 24px !important; height: 56px !important; line-height: 56px; }
+.civicai-big .widget-toggle-button { width: 190px !important; }
+.civicai-big .widget-label { width: 130px !important; }
+.civicai-big select { width: 330px !important; }
+</style>"""
+
+
 class Playground:
     """Click (or touch) to place points, pick a model, train live, watch the boundary."""
 
@@ -126,6 +145,7 @@ class Playground:
         from ipycanvas import Canvas
 
         self.size, self.resolution = size, resolution
+        self.radius = 10 if big else 7
         self.X = np.zeros((0, 2))
         self.y = np.zeros(0, dtype=int)
         self.model = None
@@ -134,11 +154,11 @@ class Playground:
                              layout=w.Layout(width=f"{size}px", height=f"{size}px", border="3px solid #333"))
         self.canvas.add_class("civicai-playground")
         self.colour = w.ToggleButtons(options=[("● bleu", 0), ("● orange", 1)], value=0,
-                                      description="Couleur :", style={"font_size": font})
-        self.kind = w.ToggleButtons(options=list(MODELS), value="petit réseau", description="Modèle :",
-                                    style={"font_size": font})
+                                      description="Couleur :")
+        self.kind = w.ToggleButtons(options=list(MODELS), value="petit réseau", description="Modèle :")
         self.preset = w.Dropdown(options=[("(choisir une forme)", "")] + [(v, k) for k, v in PRESETS.items()],
-                                 value="", description="Forme :", style={"font_size": font})
+                                 value="", description="Forme :",
+                                 layout=w.Layout(width="470px" if big else "auto"))
         self.train_button = w.Button(description="Entraîner", button_style="success", icon="play",
                                      layout=w.Layout(width="200px", height="60px"))
         self.clear_button = w.Button(description="Tout effacer", icon="eraser",
@@ -147,6 +167,7 @@ class Playground:
             b.style.font_size = font
         self.status = w.HTML(self._status("Cliquez dans le carré pour placer des points."))
         self.status.add_class("civicai-status")
+        self.canvas.on_client_ready(self.redraw)
         self.canvas.on_mouse_down(self._click)
         self.canvas.on_touch_start(lambda t: t and self._click(*t[0]))
         self.preset.observe(self._on_preset, "value")
@@ -156,7 +177,10 @@ class Playground:
         self.big = big
         self.redraw()
         controls = w.VBox([self.colour, self.preset, self.kind, w.HBox([self.train_button, self.clear_button]),
-                           self.status])
+                           self.status], layout=w.Layout(margin="0 0 0 30px"))
+        if big:
+            controls.add_class("civicai-big")
+            controls.children = (w.HTML(_BIG_CSS),) + controls.children
         self.widget = w.HBox([self.canvas, controls], layout=w.Layout(gap="30px", align_items="flex-start"))
 
     def _status(self, text: str) -> str:
@@ -223,6 +247,7 @@ class Playground:
 
         c, s, r = self.canvas, self.size, self.resolution
         cell = s / r
+        _target(c)
         with hold_canvas(c):
             c.clear()
             if self.model is not None:
@@ -238,10 +263,10 @@ class Playground:
                     sel = pts[self.y == k]
                     if len(sel):
                         c.fill_style = COLOURS[k]
-                        c.fill_circles(sel[:, 0], sel[:, 1], 7)
+                        c.fill_circles(sel[:, 0], sel[:, 1], self.radius)
                         c.stroke_style = "white"
                         c.line_width = 1.5
-                        c.stroke_circles(sel[:, 0], sel[:, 1], 7)
+                        c.stroke_circles(sel[:, 0], sel[:, 1], self.radius)
 
     def _ipython_display_(self):
         from IPython.display import display
