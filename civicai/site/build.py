@@ -57,6 +57,10 @@ class BuildReport:
         lines = [f"Site construit dans {self.out} en {self.seconds:.1f} s : "
                  f"{len(self.pages)} pages, {len(self.pdfs)} PDF, "
                  f"{len(self.executed)} notebooks ({ran} exécutés, {self.cached} repris du cache)."]
+        slow = sorted(((s, n) for n, s in self.executed.items() if s), reverse=True)[:3]
+        if slow:
+            lines.append("Notebooks les plus longs : "
+                         + ", ".join(f"{n} ({s:.1f} s)" for s, n in slow))
         if self.external_links:
             lines.append("Liens vers l'extérieur : " + ", ".join(sorted(self.external_links)))
         lines += [f"Attention : {w}" for w in self.warnings]
@@ -346,8 +350,10 @@ def build_site(out: Path, *, modules: Path, datasets: Path, config: Path | None 
         site.modules = content.discover_modules(site.modules_dir)
         if not site.modules:
             raise UserError(f"Aucun module trouvé dans {site.modules_dir} (il faut des dossiers "
-                            "« NN-nom » avec un README.md).")
+                            "« NN-nom » avec un README.md ou un quiz.yaml).")
         site.datasets = content.discover_datasets(site.datasets_dir)
+        report.warnings += [f"Le module {m.slug} n'a pas encore de README.md (objectifs, durée)."
+                            for m in site.modules if not m.readme]
         if cfg.get("accueil"):
             site.pages[Path(cfg["accueil"]).resolve()] = "index.html"
         for m in site.modules:

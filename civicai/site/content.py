@@ -150,6 +150,13 @@ def notebook_title(path: Path) -> str:
     return path.stem
 
 
+def _quiz_title(path: Path) -> str:
+    try:
+        return str((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("titre", ""))
+    except (OSError, yaml.YAMLError, AttributeError):
+        return ""
+
+
 def load_demos(modules_dir: Path) -> list[Demo]:
     f = modules_dir / "demos.yaml"
     if not f.is_file():
@@ -172,11 +179,14 @@ def discover_modules(modules_dir: Path) -> list[Module]:
     found = []
     for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir()):
         m = MODULE_RE.match(folder.name)
-        if not m or not (folder / "README.md").is_file():
-            continue
-        readme = (folder / "README.md").read_text(encoding="utf-8")
-        module = Module(folder, m.group(1), folder.name, first_heading(readme, folder.name),
-                        readme, duration(readme))
+        has_readme = (folder / "README.md").is_file()
+        in_gallery = any(d.notebook.split("/")[0] == folder.name for d in demos)
+        if not m or not (has_readme or (folder / "quiz.yaml").is_file() or in_gallery):
+            continue  # a module has a README.md (while being written: a quiz or a listed demo)
+        readme = (folder / "README.md").read_text(encoding="utf-8") if has_readme else ""
+        title = (first_heading(readme, "") or _quiz_title(folder / "quiz.yaml")
+                 or folder.name[3:].replace("-", " ").capitalize())
+        module = Module(folder, m.group(1), folder.name, title, readme, duration(readme))
         for nb in sorted(folder.glob("*.ipynb")):
             if LESSON_RE.match(nb.name):
                 module.notebooks.append(Notebook(nb, notebook_title(nb), nb.stem))

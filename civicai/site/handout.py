@@ -6,7 +6,8 @@ Written content wins: ``site/fiches/<module>.yaml`` (French, by the site's autho
     questions: [...]      # 3 questions
     figure:
       notebook: 02-x.ipynb   # a lesson notebook of the module
-      image: 1               # the n-th image it produces (from 1)
+      code: plot_curve       # optional: only images of cells whose code contains this text
+      image: 1               # the n-th of those images (from 1)
       alt: ...               # text alternative
       legende: ...           # caption
 
@@ -53,10 +54,15 @@ def inline_markdown(text: str) -> Markup:
     return Markup(html)
 
 
-def images_of(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
-    """(mime type, base64 data) of every image a notebook produced, in order."""
+def images_of(nb: nbformat.NotebookNode, code: str = "") -> list[tuple[str, str]]:
+    """(mime type, base64 data) of every image a notebook produced, in order.
+
+    With ``code``, only the images of the cells whose source contains that text.
+    """
     found = []
     for cell in nb.cells:
+        if code and code not in cell.get("source", ""):
+            continue
         for out in cell.get("outputs", []):
             for mime in ("image/png", "image/jpeg"):
                 if mime in out.get("data", {}):
@@ -124,7 +130,7 @@ def build_handout(module: Module, executed: dict, fiches_dir: Path | None, foot:
                         "qui n'existe pas dans ce module.")
     for nb in candidates:
         node = executed.get(nb.path)
-        imgs = images_of(node) if node is not None else []
+        imgs = images_of(node, str(spec.get("code", ""))) if node is not None else []
         index = int(spec.get("image", 1)) - 1
         if len(imgs) > index:
             mime, data = imgs[index]
