@@ -69,3 +69,8 @@ def _run_a_module_cell(page, hub):
     page.keyboard.press("Shift+Enter")
     output = page.locator(".jp-OutputArea-output").filter(has_text=re.compile(r"bonjour 42"))
     output.first.wait_for(timeout=120_000)
+
+    # the hub's control panel, in French too: stop the server, then it offers to start it again
+    page.goto(f"{hub.url}/hub/home")
+    page.get_by_role("button", name="Arrêter mon serveur").click()
+    page.get_by_role("button", name="Démarrer mon serveur").wait_for(timeout=60_000)
