@@ -28,7 +28,7 @@ KIOSK_CSS = """
 </style>
 """
 
-PRIVACY_FR = ("🔒 Aucune caméra n'est utilisée et rien n'est enregistré : "
+PRIVACY_FR = ("Aucune caméra n'est utilisée et rien n'est enregistré : "
               "les images viennent du kit, pas de vous.")
 
 
@@ -262,6 +262,7 @@ def audit_explorer_demo():
                              layout=w.Layout(width="auto"))
     threshold = w.FloatSlider(value=0.5, min=0.1, max=0.9, step=0.05, description="Seuil",
                               readout_format=".2f", continuous_update=False,
+                              style={"description_width": "initial"},
                               layout=w.Layout(width="700px"))
     big = w.HTML()
     chart = w.Output()
@@ -320,7 +321,7 @@ def audit_explorer_demo():
 
 # --- Demo and notebook 03: light and camera -------------------------------------------------
 
-EXPOSURE_STEPS = ((1 / 32, "32 fois moins"), (1 / 16, "16 fois moins"), (1 / 8, "8 fois moins"),
+EXPOSURE_STEPS = ((1 / 128, "128 fois moins"), (1 / 64, "64 fois moins"), (1 / 32, "32 fois moins"), (1 / 16, "16 fois moins"), (1 / 8, "8 fois moins"),
                   (1 / 4, "4 fois moins"), (1 / 2, "2 fois moins"), (1.0, "normale"),
                   (2.0, "2 fois plus"), (4.0, "4 fois plus"), (8.0, "8 fois plus"))
 
@@ -375,6 +376,7 @@ def light_demo(n: int = 6, detector: str = "haar"):
                             "utilise les visages fournis avec le logiciel scikit-image.</div>"))
     slider = w.SelectionSlider(options=[(label, v) for v, label in EXPOSURE_STEPS], value=1.0,
                                description="Lumière", continuous_update=True,
+                               style={"description_width": "initial"},
                                layout=w.Layout(width="800px"))
     big = w.HTML()
     grid = w.Box(layout=w.Layout(display="flex", flex_flow="row wrap"))
@@ -388,7 +390,7 @@ def light_demo(n: int = 6, detector: str = "haar"):
             boxes = detect_faces(changed, detector)
             found += bool(boxes)
             shown = draw_boxes(changed, boxes) if boxes else changed
-            tiles.append(face_tile(shown, "visage trouvé ✅" if boxes else "aucun visage ❌",
+            tiles.append(face_tile(shown, "visage trouvé" if boxes else "<b>aucun visage</b>",
                                    ok=bool(boxes), side=170))
         grid.children = tiles
         state["found"] = found
@@ -513,8 +515,8 @@ def crowd_demo(*, kiosk: bool = True):
             verdict = (f"Sur 100 alertes, environ <b>{round(100 * share)}</b> concernent vraiment une "
                        "personne recherchée.")
         out.value = (
-            f"<p class='civicai-big' id='civicai-result'>🚨 {fmt_int(false)} fausse(s) alerte(s) par jour</p>"
-            f"<p style='font-size:24px'>✅ {true:.1f} vraie(s) alerte(s) par jour "
+            f"<p class='civicai-big' id='civicai-result'>{fmt_int(false)} fausse(s) alerte(s) par jour</p>"
+            f"<p style='font-size:24px'>{true:.1f} vraie(s) alerte(s) par jour "
             f"(si la machine reconnaît 9 personnes recherchées sur 10).</p>"
             f"<p style='font-size:24px'>{verdict}</p>"
             f"<div style='font-size:26px;line-height:1;max-width:700px;word-wrap:break-word'>{grid}</div>"
