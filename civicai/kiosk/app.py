@@ -210,7 +210,7 @@ class KioskApp(Voila):
 
     def init_handlers(self):
         dropped = {"TornadoVoilaTreeHandler", "VoilaContentsHandler", "TornadoVoilaHandler",
-                   "VoilaLoginHandler", "LogoutHandler"}
+                   "VoilaLoginHandler", "LogoutHandler", "AllowListFileHandler"}
         kept = []
         for h in super().init_handlers():
             if h[1].__name__ in dropped:
@@ -398,6 +398,25 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
+KERNEL_CONFIG = """# Written by civicai kiosk: kiosk kernels keep no history on disk.
+c.HistoryManager.enabled = False
+"""
+
+
+def private_ipython_dir() -> Path:
+    """A temporary IPYTHONDIR for the kiosk's kernels (removed at exit)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="civicai-kiosque-"))
+    profile = root / "profile_default"
+    profile.mkdir()
+    (profile / "ipython_kernel_config.py").write_text(KERNEL_CONFIG)
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    return root
+
+
 def run(opts: KioskOptions) -> int:
     """Start the kiosk and serve until interrupted."""
     missing = opts.catalog.missing()
@@ -408,6 +427,9 @@ def run(opts: KioskOptions) -> int:
     # Kernels inherit this environment: an inherited MPLBACKEND=Agg would make every
     # plt.show() of a demo silently draw nothing.
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    # Kernels get a private IPython folder whose config turns the history database off:
+    # nothing a kernel runs is written to disk. The folder goes when the kiosk stops.
+    os.environ["IPYTHONDIR"] = str(private_ipython_dir())
     app = KioskApp(config=voila_config(opts))
     app.initialize([])
     print(f"Borne prête : http://{opts.ip}:{opts.port}/ ({len(opts.demos)} démos, "

@@ -68,7 +68,7 @@ class KioskServer:
                      "--delai-abandon", str(orphan)]
         self.proc: subprocess.Popen | None = None
 
-    def start(self, n_pools: int, timeout: float = 180) -> "KioskServer":
+    def start(self, n_pools: int, timeout: float = 300) -> "KioskServer":
         env = dict(os.environ)
         for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
             d = self.workdir / name.lower()
@@ -79,13 +79,20 @@ class KioskServer:
         self.proc = subprocess.Popen([sys.executable, "-m", "civicai", "kiosk", *self.args],
                                      stdout=self._log, stderr=subprocess.STDOUT, cwd=self.workdir,
                                      env=env)
-        wait_http(self.url + "kiosque/etat", timeout=60, proc=self.proc, ok=lambda s: s == 200)
+        try:
+            self._wait_ready(n_pools, timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self, n_pools: int, timeout: float) -> None:
+        wait_http(self.url + "kiosque/etat", timeout=180, proc=self.proc, ok=lambda s: s == 200)
         deadline = time.monotonic() + timeout
         while len(re.findall(r"Kernel pool of .* is filled", self.log())) < n_pools:
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 raise RuntimeError(f"kiosk pools not ready:\n{self.log()[-4000:]}")
             time.sleep(0.3)
-        return self
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -130,7 +137,7 @@ def snapshot(page) -> str:
     }""")
 
 
-def open_demo(page, url: str, timeout: float = 60_000) -> float:
+def open_demo(page, url: str, timeout: float = 120_000) -> float:
     """Go to a demo page and wait for its first control; return the seconds it took."""
     t0 = time.perf_counter()
     page.goto(url, wait_until="commit")
@@ -140,7 +147,7 @@ def open_demo(page, url: str, timeout: float = 60_000) -> float:
 
 def interact_once(page, timeout: float = 20) -> str:
     """Change the first control found and wait for an output to change; return its kind."""
-    page.wait_for_selector(ANY_CONTROL, state="visible", timeout=60_000)
+    page.wait_for_selector(ANY_CONTROL, state="visible", timeout=120_000)
     for kind, selector in CONTROLS:
         control = page.locator(selector).first
         if control.count() == 0 or not control.is_visible():

@@ -53,3 +53,9 @@ def test_kiosk_files_link_to_no_other_host():
 
 def test_mathjax_is_local():
     assert _config().Voila.mathjax_url.startswith("/kiosque/static/")
+
+
+def test_kernels_keep_no_history_on_disk():
+    d = kiosk_app.private_ipython_dir()
+    config = (d / "profile_default" / "ipython_kernel_config.py").read_text()
+    assert "c.HistoryManager.enabled = False" in config
