@@ -48,7 +48,7 @@ def register(sub) -> None:
     f.add_argument("--chemin", metavar="DOSSIER",
                    help="dossier de FairFace (avec --telecharger : dossier où l'enregistrer)")
     f.add_argument("--telecharger", action="store_true",
-                   help="télécharger la version officielle (environ 550 Mo, accès Internet nécessaire)")
+                   help="télécharger la version officielle (plusieurs centaines de Mo, accès Internet nécessaire)")
     f.set_defaults(handler=_fairface)
 
 
