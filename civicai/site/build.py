@@ -331,7 +331,7 @@ def _swap(tmp: Path, out: Path) -> None:
 
 def build_site(out: Path, *, modules: Path, datasets: Path, config: Path | None = None,
                cache: Path | None = None, jobs: int = 1, execute: bool = True,
-               pdf: bool = True) -> BuildReport:
+               pdf: bool = True, timeout: int = 300) -> BuildReport:
     """Build the whole site into ``out`` (replaced only when everything succeeded)."""
     from civicai.site.execute import ExecutionCache, execute_all
     from civicai.site.handout import build_handout
@@ -383,7 +383,7 @@ def build_site(out: Path, *, modules: Path, datasets: Path, config: Path | None 
         lessons = [nb.path.resolve() for m in site.modules for nb in m.notebooks]
         labels = {p: p.relative_to(site.modules_dir).as_posix() for p in lessons}
         if execute:
-            runs = execute_all(lessons, labels=labels, jobs=jobs,
+            runs = execute_all(lessons, labels=labels, jobs=jobs, timeout=timeout,
                                cache=ExecutionCache(cache) if cache else None)
             executed = {p: r.nb for p, r in runs.items()}
             report.executed = {labels[p]: r.seconds for p, r in runs.items()}

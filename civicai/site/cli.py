@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 
 
@@ -18,7 +19,8 @@ def register(sub) -> None:
         "sont exécutés pendant la construction pour montrer leurs résultats (graphiques "
         "compris). Aucun accès au réseau n'est nécessaire. Le site précédent n'est remplacé "
         "qu'à la fin, si tout a réussi.",
-        epilog="Exemple : civicai site build --sortie site/_build --cache var/notebooks-executes")
+        epilog="Exemple :\n  civicai site build --sortie site/_build --cache var/notebooks-executes",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     b.add_argument("--sortie", metavar="DOSSIER", default=None,
                    help="dossier où écrire le site (défaut : site/_build dans le dépôt)")
     b.add_argument("--modules", metavar="DOSSIER", default=None,
@@ -34,6 +36,9 @@ def register(sub) -> None:
                    "sinon pas de cache)")
     b.add_argument("--paralleles", metavar="N", type=int, default=1,
                    help="nombre de notebooks exécutés en même temps (défaut : 1)")
+    b.add_argument("--delai", metavar="SECONDES", type=int, default=300,
+                   help="temps maximal d'une cellule de notebook avant d'arrêter la "
+                   "construction (défaut : 300)")
     b.add_argument("--sans-execution", action="store_true",
                    help="ne pas exécuter les notebooks : montrer le code sans résultats "
                    "(aperçu rapide)")
@@ -58,6 +63,7 @@ def _build(args) -> int:
         jobs=args.paralleles,
         execute=not args.sans_execution,
         pdf=not args.sans_pdf,
+        timeout=args.delai,
     )
     print(report.summary())
     return 0

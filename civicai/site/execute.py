@@ -155,13 +155,19 @@ def execute_notebook(path: Path, *, timeout: int = 180, cache: ExecutionCache | 
         if hit is not None:
             return Execution(path, hit, 0.0, True)
     nb = _clean_copy(nbformat.read(path, as_version=4))
+    current = {"index": -1}
+
+    def on_cell_execute(cell, cell_index, **_):
+        current["index"] = cell_index
+
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(path.parent)}},
+                            on_cell_execute=on_cell_execute)
     start = time.perf_counter()
     try:
         client.execute(env={**os.environ, "MPLBACKEND": INLINE_BACKEND})
     except CellTimeoutError:
-        n, first = _running_cell(nb)
+        n, first = _cell_at(nb, current["index"])
         raise UserError(f"Le notebook {label} dépasse {timeout} s à la cellule {n} ({first!r}). "
                         "Rendez cette cellule plus rapide, puis relancez la construction.") from None
     except CellExecutionError as exc:
@@ -179,13 +185,12 @@ def execute_notebook(path: Path, *, timeout: int = 180, cache: ExecutionCache | 
     return Execution(path, nb, seconds, False)
 
 
-def _running_cell(nb: nbformat.NotebookNode) -> tuple[int, str]:
-    """After a timeout: the first code cell without an execution count is the one that hung."""
-    for i, cell in enumerate(nb.cells, 1):
-        if cell.cell_type == "code" and cell.execution_count is None and cell.source.strip():
-            first = next((line for line in cell.source.splitlines() if line.strip()), "")
-            return i, first.strip()
-    return 0, ""
+def _cell_at(nb: nbformat.NotebookNode, index: int) -> tuple[int, str]:
+    """Number (from 1) and first line of the cell at ``index``."""
+    if not 0 <= index < len(nb.cells):
+        return 0, ""
+    first = next((line for line in nb.cells[index].source.splitlines() if line.strip()), "")
+    return index + 1, first.strip()
 
 
 def execute_all(paths: list[Path], *, labels: dict | None = None, jobs: int = 1,
@@ -206,6 +211,12 @@ def execute_all(paths: list[Path], *, labels: dict | None = None, jobs: int = 1,
                 results[p] = run(p)
         else:
             with ThreadPoolExecutor(max_workers=jobs) as pool:
-                for p, r in zip(paths, pool.map(run, paths)):
-                    results[p] = r
+                futures = {pool.submit(run, p): p for p in paths}
+                try:
+                    for fut in futures:
+                        results[futures[fut]] = fut.result()
+                except BaseException:
+                    for fut in futures:  # do not start the others; running ones finish
+                        fut.cancel()
+                    raise
     return results

@@ -127,3 +127,13 @@ def test_link_checker_finds_broken_links_and_external_assets(tmp_path):
     assert report.missing_anchors == ["index.html -> a/b.html#nulle-part"]
     assert report.outbound == {"https://exemple.org/"}
     assert len(report.external_assets) == 2 and not report.ok
+
+
+def test_a_cell_that_hangs_stops_with_the_cell_named(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Lent"),
+                                         nbformat.v4.new_code_cell("import time\ntime.sleep(60)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "01-lent.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(UserError, match=r"01-lent\.ipynb dépasse 3 s à la cellule 2 \('import time'\)"):
+        execute.execute_notebook(path, timeout=3)
