@@ -68,3 +68,13 @@ def test_light_detector_matches_scikit_learn_and_is_up_to_date(claims):
     light = detector.LightDetector(shipped)
     texts = list(claims["texte"][:50]) + ["mot jamais vu", "", "!!!"]
     np.testing.assert_allclose(light.predict_proba(texts), model.predict_proba(texts), atol=1e-6)
+
+
+def test_readme_states_the_measured_accuracies(experiment):
+    from conftest import REPO
+
+    readme = (REPO / "modules" / "03-desinformation" / "README.md").read_text(encoding="utf-8")
+    french = lambda x: f"{x * 100:.0f} %"
+    assert f"exactitude de {french(experiment.accuracy_confounded)}" in readme
+    assert f"et de {french(experiment.accuracy_balanced)} sur" in readme
+    assert f"chute de {experiment.drop * 100:.0f} points" in readme

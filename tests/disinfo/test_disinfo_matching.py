@@ -70,3 +70,15 @@ def test_search_returns_scores_sorted_with_threshold_flag(matcher):
     scores = [r["score"] for r in results]
     assert scores == sorted(scores, reverse=True)
     assert results[0]["au_dessus_du_seuil"] == (scores[0] >= matcher.threshold)
+
+
+def test_readme_states_the_measured_figures(matcher, paraphrases):
+    """The module README quotes today's top-1, top-3 and threshold figures, not stale ones."""
+    from conftest import REPO
+
+    readme = (REPO / "modules" / "03-desinformation" / "README.md").read_text(encoding="utf-8")
+    n = len(paraphrases)
+    acc = matching.topk_accuracy(matcher, paraphrases["requete"], paraphrases["id_fait"])
+    assert f"{round(acc[1] * n)}/{n}" in readme
+    assert f"{round(acc[3] * n)}/{n}" in readme
+    assert f"seuil de {matching.THRESHOLD:.2f}".replace(".", ",") in readme
