@@ -7,6 +7,8 @@ open a module notebook and run it top to bottom in their own kernel, as in a wor
   between the processes sharing them) of the hub's whole process tree, divided by N, split into
   the server part (measured before the kernels) and the kernel part; the drop in MemAvailable is
   printed too (noisier on a shared machine);
+- RSS (resident set size: every page a process touches) of a kernel, and of a server started
+  alone (a second hub without the fork server), which is what a SLURM job or a pod is charged;
 - CPU per participant = CPU seconds one kernel spent running the notebook.
 
 From these, civicai.cluster.capacity gives participants per node for a workshop, a class and the
@@ -113,6 +115,29 @@ def run_notebook_remotely(hub: RunningHub, name: str, token: str, rel: str, time
             "kernel_id": kernel_id}
 
 
+class StandaloneHub(RunningHub):
+    """`civicai serve` without its fork server: each server a process of its own, as in a SLURM job or a pod."""
+
+    def command(self) -> list[str]:
+        return super().command() + ["--", "--KitSpawner.use_fork_server=False"]
+
+
+def standalone_server_rss(tmp: Path, settle: float) -> float:
+    """RSS (bytes) of one participant's server started alone, the way cluster jobs and pods start it."""
+    hub = StandaloneHub(tmp / "standalone")
+    hub.start()
+    try:
+        hub.create_users("cap-alone")
+        hub.spawn("cap-alone")
+        time.sleep(settle)
+        servers = [p for p in _tree(hub.proc.pid) if "jupyterhub.singleuser" in " ".join(p.cmdline())]
+        rss = max(p.memory_info().rss for p in servers)
+        hub.stop_server("cap-alone")
+    finally:
+        hub.stop()
+    return rss
+
+
 def measure(users: int, notebook: str, settle: float) -> dict:
     with tempfile.TemporaryDirectory(prefix="civicai-bench-capacity-") as tmp:
         hub = RunningHub(Path(tmp) / "var")
@@ -138,13 +163,14 @@ def measure(users: int, notebook: str, settle: float) -> dict:
             kernel_pss = [_pss([k]) for k in kernels]
             kernel_rss = [k.memory_info().rss for k in kernels]
             kernel_cpu = [sum(k.cpu_times()[:2]) for k in kernels]
-            # a kernel's parent is its participant's server (forked or not, RSS counts shared pages too)
-            server_rss = [k.parent().memory_info().rss for k in kernels]
+            # a kernel's parent is its participant's (forked) server
+            forked_rss = [k.parent().memory_info().rss for k in kernels]
             available_after = psutil.virtual_memory().available
             for name in names:
                 hub.stop_server(name)
         finally:
             hub.stop()
+        server_rss = standalone_server_rss(Path(tmp), settle)
     mb = 1024 * 1024
     return {
         "users": users, "notebook": notebook,
@@ -155,7 +181,8 @@ def measure(users: int, notebook: str, settle: float) -> dict:
         "server_pss_mb": (after_spawn - hub_tree_before) / users / mb,
         "kernel_pss_mb": statistics.mean(kernel_pss) / mb if kernel_pss else float("nan"),
         "kernel_rss_mb": statistics.mean(kernel_rss) / mb if kernel_rss else float("nan"),
-        "server_rss_mb": statistics.mean(server_rss) / mb if server_rss else float("nan"),
+        "server_rss_mb": server_rss / mb,
+        "forked_server_rss_mb": statistics.mean(forked_rss) / mb if forked_rss else float("nan"),
         "per_user_pss_mb": (after_kernels - hub_tree_before) / users / mb,
         "available_drop_per_user_mb": (available_before - available_after) / users / mb,
         "kernel_cpu_s": statistics.mean(kernel_cpu) if kernel_cpu else float("nan"),
@@ -177,7 +204,8 @@ def main(argv: list[str] | None = None) -> dict:
     for key, label in (("spawn_median_s", "spawn-to-ready, median (s)"), ("spawn_max_s", "spawn-to-ready, max (s)"),
                        ("notebook_seconds_median", "notebook run, all at once, median (s)"),
                        ("server_pss_mb", "server alone, PSS per participant (MB)"),
-                       ("server_rss_mb", "server, RSS (MB)"),
+                       ("forked_server_rss_mb", "server (forked), RSS (MB)"),
+                       ("server_rss_mb", "server started alone (as on a cluster), RSS (MB)"),
                        ("kernel_pss_mb", "kernel after the notebook, PSS (MB)"),
                        ("kernel_rss_mb", "kernel after the notebook, RSS (MB)"),
                        ("per_user_pss_mb", "server + kernel, PSS per participant (MB)"),

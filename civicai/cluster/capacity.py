@@ -25,7 +25,7 @@ Schedulers place jobs and pods by the memory they *ask for*, not by what they us
 >>> request_mb(m), limit_mb(m)
 (576, 1024)
 >>> participants_per_node(64, 1024)
-56
+57
 """
 
 from __future__ import annotations
@@ -44,10 +44,10 @@ class Measured(NamedTuple):
 
 
 # benchmarks/bench_capacity.py: 3 participants running module 1's neural-network notebook (torch,
-# scikit-learn) at the same time with `civicai serve`, on a 2-core 24 GiB machine shared with other
-# work, 2026-11-22; see hub/README.md. Rerun the benchmark and paste its `Measured(...)` line here.
-MEASURED = Measured(server_pss_mb=35.4, kernel_pss_mb=320.9, server_rss_mb=116.9, kernel_rss_mb=406.9,
-                    kernel_cpu_s=16.9, spawn_s=4.7)
+# scikit-learn) at the same time with `civicai serve` (server RSS: a server started alone, as on a
+# cluster), on a 2-core 24 GiB machine shared with other work, 2026-11-22; see hub/README.md. Rerun the benchmark and paste its `Measured(...)` line here.
+MEASURED = Measured(server_pss_mb=24.7, kernel_pss_mb=325.3, server_rss_mb=144.9, kernel_rss_mb=405.8,
+                    kernel_cpu_s=16.8, spawn_s=1.1)
 
 HEADROOM = 1.3  # a training cell or a second plot briefly needs more than the resting figure
 

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -102,6 +103,14 @@ def test_a_server_runs_as_a_slurm_job_reachable_through_the_hub_and_stops_with_i
     spawn_seconds = time.perf_counter() - t0
     assert [j["state"] for j in slurm.jobs() if j["id"] == job["id"]] == ["RUNNING"]
 
+    # the server process really runs inside the job (under slurmstepd), not under the hub
+    server = _server_process("alice")
+    assert server is not None, "no jupyterhub-singleuser process for alice" + _ps()
+    ancestors = server.parents()
+    assert any(p.name() == "slurmstepd" for p in ancestors), [p.name() for p in ancestors]
+    assert hub.proc.pid not in {p.pid for p in ancestors}
+    print(f"SLURM job's server RSS: {server.memory_info().rss / 2**20:.0f} MB (started alone, not forked)")
+
     token = hub.user_token("alice")
     api = hub.user_get("alice", "api", token)
     assert api.status_code == 200, api.text + _dump(hub, slurm)
@@ -128,6 +137,21 @@ def test_a_server_runs_as_a_slurm_job_reachable_through_the_hub_and_stops_with_i
         pytest.fail(f"job {job['id']} still in squeue after the stop: {slurm.jobs()}" + _dump(hub, slurm))
 
 
+def _server_process(name: str):
+    """The participant's Jupyter server: batchspawner-singleuser runs jupyterhub-singleuser in-process."""
+    import psutil
+
+    for proc in psutil.process_iter(["cmdline", "name"]):
+        try:
+            argv = proc.info["cmdline"] or [""]
+            if Path(argv[0]).name.startswith("python") and "jupyterhub-singleuser" in " ".join(argv) \
+                    and proc.environ().get("JUPYTERHUB_USER") == name:
+                return proc
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return None
+
+
 def test_the_spawn_page_offers_the_three_profiles_in_french(hub):
     """The options form lists atelier, classe and calcul, with a French label."""
     import requests
@@ -143,3 +167,18 @@ def test_the_spawn_page_offers_the_three_profiles_in_french(hub):
     for key in ("atelier", "classe", "calcul"):
         assert f'value="{key}"' in page.text
     assert "Choisissez les ressources de votre session" in page.text
+
+
+def _ps() -> str:
+    import psutil
+
+    lines = []
+    for proc in psutil.process_iter(["pid", "name", "cmdline"]):
+        cmd = " ".join(proc.info["cmdline"] or [])
+        if "singleuser" in cmd:
+            try:
+                user = proc.environ().get("JUPYTERHUB_USER")
+            except (psutil.NoSuchProcess, psutil.AccessDenied) as e:
+                user = repr(e)
+            lines.append(f"{proc.info['pid']} {proc.info['name']} user={user} {cmd[:150]}")
+    return "\n" + "\n".join(lines)
