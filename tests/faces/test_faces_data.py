@@ -100,3 +100,19 @@ def test_shipped_faces_work_offline():
     faces = data.shipped_faces(5)
     assert len(faces) == 5 and all(f.dtype == np.uint8 and f.shape == (200, 200, 3) for f in faces)
     assert len(data.shipped_non_faces(3)) == 3
+
+
+def test_datasheet_column_table_matches_the_loader_and_the_sample(fairface_sample):
+    """The datasheet lists exactly the values the loader accepts, and the sample uses only those."""
+    from conftest import REPO
+
+    sheet = (REPO / "datasets" / "fairface" / "DATASHEET.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `"): line.split("|")[2] for line in sheet.splitlines()
+            if line.startswith("| `") and line.count("|") >= 4}
+    for column, allowed in (("age", data.AGES), ("gender", data.GENDERS), ("race", data.RACES)):
+        listed = [v.strip(" `") for v in rows[column].split(",")]
+        assert listed == list(allowed), column
+    table = data.read_faceset(fairface_sample).table
+    assert set(table["race"]) == set(data.RACES) and set(table["gender"]) == set(data.GENDERS)
+    assert set(table["age"]) <= set(data.ADULT_AGES)
+    assert "CC BY 4.0" in sheet and "Kärkkäinen" in sheet
