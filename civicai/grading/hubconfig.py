@@ -144,7 +144,10 @@ def configure(c, *, state_dir: str | os.PathLike, courses: Mapping[str, Iterable
         name = service_name(cid)
         port = _free_port()
         cmd = [python, "-m", "jupyterhub.singleuser", f"--ServerApp.root_dir={root}",
-               "--SingleUserNotebookApp.default_url=/formgrader", "--ServerApp.terminals_enabled=False"]
+               "--SingleUserNotebookApp.default_url=/formgrader", "--ServerApp.terminals_enabled=False",
+               # only what the formgrader needs: a faster start (the hub waits for each service)
+               "--ServerApp.jpserver_extensions=voila.server_extension=False",
+               "--ServerApp.jpserver_extensions=jupyter_lsp=False"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         services.append({
@@ -160,6 +163,9 @@ def configure(c, *, state_dir: str | os.PathLike, courses: Mapping[str, Iterable
             },
             "oauth_no_confirm": True,
             "display": True,
+            # the hub starts its services one after the other and stops if one is not up in time;
+            # a Jupyter server with nbgrader takes ~4 s idle, ~30 s on a busy 2-core machine
+            "timeout": 180,
         })
         roles.append({"name": f"formgrade-{cid}", "groups": [f"formgrade-{cid}"],
                       "scopes": [f"access:services!service={name}", f"read:services!service={name}", "list:services"]})

@@ -1,4 +1,5 @@
-"""Fixtures of the grading tests: a course built from the small fixture assignment, graded once."""
+"""Helpers and fixtures of the grading tests (imported by the test modules: no conftest here, so that
+``from conftest import ...`` elsewhere keeps meaning the root conftest)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SUBMISSIONS = FIXTURES / "submissions"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())
@@ -58,3 +60,31 @@ def graded_course(mini_course_factory, tmp_path_factory):
                                                                            memory_bytes=1024**3))
     seconds = time.perf_counter() - t0
     return course, {r.student: r for r in results}, seconds
+
+
+def strip_solution_markers(source: str) -> str:
+    return "\n".join(line for line in source.splitlines()
+                     if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+
+
+def answered_copy(source_nb: Path, release_nb: Path, overrides: dict | None = None) -> dict:
+    """The released notebook with the source's solutions as a student's answers (``overrides``: grade_id -> code)."""
+    import nbformat
+
+    src = nbformat.read(source_nb, as_version=4)
+    solutions = {c.metadata["nbgrader"]["grade_id"]: strip_solution_markers(c.source) for c in src.cells
+                 if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = nbformat.read(release_nb, as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution") and gid in solutions:
+            cell.source = (overrides or {}).get(gid, solutions[gid])
+    return nb
+
+
+def points_of(source_nb: Path, prefix: str = "") -> float:
+    import nbformat
+
+    nb = nbformat.read(source_nb, as_version=4)
+    return sum(c.metadata["nbgrader"].get("points", 0) for c in nb.cells
+               if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"]["grade_id"].startswith(prefix))

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, SUBMISSIONS, submit_directly
+from gradingtools import FIXTURES, SUBMISSIONS, submit_directly
 
 ENGLISH = ("show this help", "usage: civicai cours [-h] {", "positional arguments", "optional arguments")
 

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from conftest import EXPECTED, SUBMISSIONS
+from gradingtools import EXPECTED, SUBMISSIONS, graded_course, mini_course_factory  # noqa: F401
 
 pytestmark = pytest.mark.slow
 SCENARIOS = sorted(p.stem for p in SUBMISSIONS.glob("*.ipynb"))

@@ -6,6 +6,7 @@ import pytest
 
 from civicai.errors import UserError
 from civicai.grading.roster import import_roster, parse_roster
+from gradingtools import mini_course_factory  # noqa: F401
 
 
 def write(tmp_path, text, encoding="utf-8", name="classe.csv"):

@@ -1,0 +1,111 @@
+"""Autograding a class: ours (sandboxed, parallel) vs plain `nbgrader autograde`, same submissions, same run.
+
+For each exercise in exercises/source: a course in a temporary folder, N submissions made from the
+solution (a third right, a third blank, a third with the first answer missing), then
+  1. plain nbgrader: `nbgrader autograde <exercise>` in a copy of the course (one at a time, as nbgrader does);
+  2. ours: civicai.grading.autograde.autograde with one worker per core.
+Prints seconds, seconds per submission, the ratio, and checks both gave the same scores.
+
+    .venv/bin/python benchmarks/bench_autograde.py [--n 40] [--exercices m2-biais,m3-desinfo] [--sans-nbgrader]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def make_class(course, exercise: str, n: int) -> None:
+    import nbformat
+
+    from civicai.grading.checks import answer_cells, solution_copy
+
+    source = next((course.root / "source" / exercise).glob("*.ipynb"))
+    release = course.root / "release" / exercise / source.name
+    first = answer_cells(source)[:1]
+    variants = [solution_copy(source, release), nbformat.read(release, as_version=4),
+                solution_copy(source, release, keep_stub=tuple(first))]
+    for i in range(n):
+        dest = course.root / "submitted" / f"eleve{i:02d}" / exercise
+        dest.mkdir(parents=True)
+        nbformat.write(variants[i % 3], dest / source.name)
+        (dest / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+
+
+def scores(course, exercise: str) -> dict:
+    with course.gradebook() as gb:
+        return {s.student.id: round(s.score, 3) for s in gb.find_assignment(exercise).submissions}
+
+
+def bench(exercise: str, n: int, workers: int, baseline: bool) -> dict:
+    from civicai.grading.autograde import Limits, autograde
+    from civicai.grading.course import Course, create_course, ensure_tools_on_path
+
+    ensure_tools_on_path()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-correction-"))
+    try:
+        ours = create_course(tmp / "ours" / "var", "bench", assignments=[exercise])
+        make_class(ours, exercise, n)
+        out = {"exercise": exercise, "n": n}
+        if baseline:
+            shutil.copytree(ours.root.parent.parent, tmp / "plain" / "var")
+            plain = Course(tmp / "plain" / "var", "bench")
+            from civicai.grading.course import write_config
+
+            write_config(plain)
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", exercise, "--force"],
+                                  cwd=plain.root, capture_output=True, text=True)
+            out["plain_s"] = time.perf_counter() - t0
+            if proc.returncode != 0:
+                print(proc.stderr[-2000:], file=sys.stderr)
+            out["plain_scores"] = scores(plain, exercise)
+        t0 = time.perf_counter()
+        results = autograde(ours, exercise, workers=workers, limits=Limits())
+        out["ours_s"] = time.perf_counter() - t0
+        out["ours_scores"] = scores(ours, exercise)
+        out["flags"] = sum(len(r.flags) for r in results)
+        return out
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    from civicai.grading.course import available_exercises
+
+    warnings.filterwarnings("ignore")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=40, help="submissions per exercise (default 40)")
+    parser.add_argument("--exercices", help="comma-separated exercises (default: all in exercises/source)")
+    parser.add_argument("--processus", type=int, default=os.cpu_count(), help="workers (default: cores)")
+    parser.add_argument("--sans-nbgrader", action="store_true", help="skip the plain nbgrader baseline")
+    args = parser.parse_args()
+    names = args.exercices.split(",") if args.exercices else available_exercises()
+    if not names:
+        print("no exercise in exercises/source")
+        return
+    print(f"{args.n} submissions per exercise, {args.processus} worker(s), {os.cpu_count()} core(s), "
+          f"load average {os.getloadavg()[0]:.1f}")
+    for name in names:
+        r = bench(name, args.n, args.processus, not args.sans_nbgrader)
+        line = f"{name}: ours {r['ours_s']:.1f} s ({r['ours_s'] / args.n:.2f} s/submission)"
+        if "plain_s" in r:
+            same = r["plain_scores"] == r["ours_scores"]
+            line += (f"; plain nbgrader autograde {r['plain_s']:.1f} s ({r['plain_s'] / args.n:.2f} s/submission); "
+                     f"ratio plain/ours {r['plain_s'] / r['ours_s']:.2f}; same scores: {same}")
+        goal = "met" if r["ours_s"] <= 60 else "NOT met"
+        print(line + f"; goal 40 in <= 60 s: {goal}; flags: {r['flags']}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
