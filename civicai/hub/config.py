@@ -98,6 +98,10 @@ def apply_common(c, *, state_dir: Path) -> None:
             "CIVICAI_WORKSHOP_CODE", "CIVICAI_ADMIN_PASSWORD"})
     c.JupyterHub.cleanup_servers = True
 
+    # Grading (issue 6): nbgrader's courses on the hub (formgrader per course, groups, exchange).
+    from civicai.grading.hubconfig import configure as configure_grading
+    configure_grading(c, state_dir=state_dir)
+
 
 def configure_local(c, *, state_dir: str | os.PathLike) -> None:
     """One machine: SQLite, the local spawner, homes and runtime files in ``state_dir``."""
