@@ -68,7 +68,7 @@ def register(sub) -> None:
 
     a = action("distribuer", "distribuer un devoir aux élèves",
                "Met la version élève du devoir à disposition dans l'espace d'échange : les élèves inscrits "
-               "la récupèrent depuis JupyterLab (onglet Devoirs).", _distribuer)
+               "la récupèrent dans JupyterLab (menu Nbgrader, liste des devoirs).", _distribuer)
     a.add_argument("cours", help="nom du cours")
     a.add_argument("devoir", help="nom du devoir")
 
@@ -274,7 +274,7 @@ def _retours(args) -> int:
     check_result(api.release_feedback(args.devoir), "Envoi des corrections")
     n = len(list((course.root / "feedback").glob(f"*/{args.devoir}"))) if (course.root / "feedback").is_dir() else 0
     print(f"Corrections prêtes et déposées pour {n} élève(s) : chacun et chacune récupère la sienne "
-          "depuis JupyterLab (onglet Devoirs).")
+          "dans JupyterLab (menu Nbgrader, liste des devoirs).")
     return 0
 
 
