@@ -244,6 +244,10 @@ def configure_slurm(c, *, state_dir: str | os.PathLike, env: dict | None = None)
         k for k in ("SLURM_CONF", "MUNGE_SOCKET") if k not in c.Spawner.env_keep]
     c.Spawner.environment = dict(c.Spawner.environment, CIVICAI_KIT_ROOT=str(kit_root()))
 
+    # A hub restart (an upgrade, a crash) must not cancel every participant's job: the jobs keep
+    # running and the restarted hub finds them again through squeue.
+    c.JupyterHub.cleanup_servers = False
+
     # Queues: a job may wait. The hub waits up to 10 min, polls the job every 2 s while it starts,
     # then checks every 30 s that it still runs. Set on Spawner so the wrapper and its child agree.
     c.Spawner.start_timeout = 600

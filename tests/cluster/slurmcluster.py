@@ -106,7 +106,16 @@ class SlurmCluster:
 
     def stop(self) -> None:
         if "slurmctld" in self.procs and self.procs["slurmctld"].poll() is None:
+            # cancel our jobs and let slurmd end them before the daemons go (no orphaned servers)
             self.run(["scancel", "--full", "--user", "root"], check=False)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    if not self.jobs():
+                        break
+                except (subprocess.SubprocessError, OSError):
+                    break
+                time.sleep(0.5)
         for name in ("slurmd", "slurmctld", "munged"):
             proc = self.procs.pop(name, None)
             if proc is None or proc.poll() is not None:

@@ -137,6 +137,37 @@ def test_a_server_runs_as_a_slurm_job_reachable_through_the_hub_and_stops_with_i
         pytest.fail(f"job {job['id']} still in squeue after the stop: {slurm.jobs()}" + _dump(hub, slurm))
 
 
+def test_a_running_job_survives_a_hub_restart(hub, slurm):
+    """Restart the hub while bruno's job runs: the job stays, the new hub still reaches the server."""
+    hub.create_users("bruno")
+    r = hub.api("POST", "/users/bruno/server", json={"profile": "classe"})
+    assert r.status_code in (201, 202), r.text
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and not hub.api("GET", "/users/bruno").json()["servers"].get("", {}).get(
+            "ready"):
+        time.sleep(0.5)
+    jobs = [j for j in slurm.jobs() if j["name"] == "civicai-bruno"]
+    assert len(jobs) == 1 and jobs[0]["state"] == "RUNNING", f"{jobs}" + _dump(hub, slurm)
+    assert slurm.megabytes(jobs[0]["memory"]) == capacity.limit_mb(kernels=2)  # the "classe" profile
+
+    hub.restart()
+    assert [j["id"] for j in slurm.jobs() if j["name"] == "civicai-bruno"] == [jobs[0]["id"]]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        server = hub.api("GET", "/users/bruno").json()["servers"].get("", {})
+        if server.get("ready"):
+            break
+        time.sleep(0.5)
+    assert server.get("ready"), "the restarted hub lost bruno's server" + _dump(hub, slurm)
+    api = hub.user_get("bruno", "api", hub.user_token("bruno"))
+    assert api.status_code == 200, api.text + _dump(hub, slurm)
+    hub.stop_server("bruno")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and [j for j in slurm.jobs() if j["id"] == jobs[0]["id"]]:
+        time.sleep(0.5)
+    assert not [j for j in slurm.jobs() if j["id"] == jobs[0]["id"]]
+
+
 def _server_process(name: str):
     """The participant's Jupyter server: batchspawner-singleuser runs jupyterhub-singleuser in-process."""
     import psutil

@@ -42,9 +42,10 @@ def test_profiles_are_slurm_jobs_and_the_default_is_the_first_profile(config):
     assert c.ProfilesSpawner.child_config == c.ProfilesSpawner.profiles[0][3]
 
 
-def test_timeouts_leave_room_for_a_queue(config):
+def test_timeouts_leave_room_for_a_queue_and_jobs_survive_a_hub_restart(config):
     c = config()
     assert c.Spawner.start_timeout >= 300 and c.Spawner.http_timeout >= 60
+    assert c.JupyterHub.cleanup_servers is False
 
 
 def test_the_shared_settings_are_kept(config):
