@@ -281,9 +281,7 @@ def _module_body(site: _Site, m: Module) -> str:
 def _card(m: Module) -> str:
     from html import escape
 
-    items = "".join(f"<li>{content.markdown_to_html(o).strip()[3:-4]}</li>"
-                    if content.markdown_to_html(o).strip().startswith("<p>") else f"<li>{escape(o)}</li>"
-                    for o in m.objectives[:3])
+    items = "".join(f"<li>{escape(content.short_objective(o))}</li>" for o in m.objectives[:3])
     meta = f'<p class="meta">Durée : {escape(m.duration)}</p>' if m.duration else ""
     goals = f"<p>Vous saurez :</p><ul>{items}</ul>" if items else ""
     return (f'<li><h3><a href="modules/{m.slug}/index.html">Module {int(m.number)} : '

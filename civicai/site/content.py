@@ -98,7 +98,9 @@ def duration(readme: str) -> str:
         m = re.search(r"dur[ée]e\s*(?:totale)?\s*\**\s*[:：]\s*\**\s*(.+)", line, re.I)
         if m:
             return re.sub(r"[*_`]", "", m.group(1)).strip().rstrip(".")
-    return ""
+    m = re.search(r"\batelier d(?:e|'une durée de)\s+(\d+\s*(?:minutes|min|h(?:\s*\d+)?))",
+                  readme, re.I)
+    return m.group(1) if m else ""
 
 
 @dataclass
@@ -150,6 +152,21 @@ def notebook_title(path: Path) -> str:
     return path.stem
 
 
+def clean_title(title: str) -> str:
+    """« Module 2 : les biais... » -> « Les biais... » (the site adds « Module 2 » itself)."""
+    title = re.sub(r"^\s*module\s+\d+\s*[:·—–-]\s*", "", title, flags=re.I).strip()
+    return title[:1].upper() + title[1:]
+
+
+def short_objective(text: str, limit: int = 130) -> str:
+    """The gist of an objective for a card: before any parenthesis, dash or colon; no Markdown."""
+    text = re.sub(r"[*_`]", "", text)
+    text = re.split(r"\s[(—–]|\s:\s|\.\s+Grande idée|;\s*$", text)[0].strip().rstrip(".;,")
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + "…"
+    return text
+
+
 def _quiz_title(path: Path) -> str:
     try:
         return str((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("titre", ""))
@@ -184,8 +201,8 @@ def discover_modules(modules_dir: Path) -> list[Module]:
         if not m or not (has_readme or (folder / "quiz.yaml").is_file() or in_gallery):
             continue  # a module has a README.md (while being written: a quiz or a listed demo)
         readme = (folder / "README.md").read_text(encoding="utf-8") if has_readme else ""
-        title = (first_heading(readme, "") or _quiz_title(folder / "quiz.yaml")
-                 or folder.name[3:].replace("-", " ").capitalize())
+        title = clean_title(first_heading(readme, "") or _quiz_title(folder / "quiz.yaml")
+                            or folder.name[3:].replace("-", " "))
         module = Module(folder, m.group(1), folder.name, title, readme, duration(readme))
         for nb in sorted(folder.glob("*.ipynb")):
             if LESSON_RE.match(nb.name):

@@ -27,10 +27,25 @@ def test_section_and_list_items_read_a_markdown_part():
 @pytest.mark.parametrize("line, expected", [
     ("Durée : 1 h 30", "1 h 30"),
     ("**Durée totale :** 90 minutes.", "90 minutes"),
+    ("Un atelier de 90 minutes pour comprendre.", "90 minutes"),
     ("Pas de durée ici", ""),
 ])
 def test_duration_is_found_in_the_readme(line, expected):
     assert content.duration(f"# M\n\n{line}\n") == expected
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Module 2 : les biais de la reconnaissance faciale", "Les biais de la reconnaissance faciale"),
+    ("Module 3 — Désinformation : ce que l'IA détecte", "Désinformation : ce que l'IA détecte"),
+    ("Comment une IA apprend-elle ?", "Comment une IA apprend-elle ?"),
+])
+def test_module_titles_lose_their_module_number(title, expected):
+    assert content.clean_title(title) == expected
+
+
+def test_card_objective_keeps_the_gist():
+    text = "**mener un petit audit** : compter les erreurs (groupe × genre). *Grande idée n° 3*"
+    assert content.short_objective(text) == "mener un petit audit"
 
 
 def test_discovery_finds_lessons_demos_guide_and_quiz():
