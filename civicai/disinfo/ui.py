@@ -146,7 +146,7 @@ def detector_verdict_html(model, text: str) -> str:
     seen = "Signes de style repérés : " + ", ".join(signs) + "." if signs else "Aucun signe de style repéré."
     return (f'<div class="civicai-verdict {css}" style="background:{colour};color:white">'
             f"Le détecteur dit : {word}</div>"
-            f"<p>Probabilité de « faux ou trompeur » selon le détecteur : <b>{p:.0%}</b>{_bar(p)}</p>"
+            f"<p>Probabilité de « faux ou trompeur » selon le détecteur : <b>{p * 100:.0f} %</b>{_bar(p)}</p>"
             f"<p>{seen}</p>")
 
 
@@ -302,7 +302,7 @@ def plot_accuracy_drop(experiment):
     bars = ax.bar(["Partie A\n(style = indice)", "Partie B\n(style sans lien)"], values,
                   color=["#1f5fbf", "#b3261e"])
     for bar, value in zip(bars, values):
-        ax.text(bar.get_x() + bar.get_width() / 2, value + 0.02, f"{value:.0%}", ha="center")
+        ax.text(bar.get_x() + bar.get_width() / 2, value + 0.02, f"{value * 100:.0f} %", ha="center")
     ax.axhline(0.5, ls="--", color="grey")
     ax.text(1.45, 0.51, "hasard", color="grey", ha="right")
     ax.set_ylim(0, 1.1)
