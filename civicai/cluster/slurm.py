@@ -52,6 +52,8 @@ def _profiles() -> dict:
 
 
 PROFILES = _profiles()
+KERNEL_IDLE_S = 3600  # same as the Kubernetes values
+SERVER_IDLE_S = 1800
 
 FORM_TEMPLATE = """<label for="profile">Choisissez les ressources de votre session :</label>
 <select class="form-control" name="profile" id="profile" required autofocus>
@@ -243,6 +245,17 @@ def configure_slurm(c, *, state_dir: str | os.PathLike, env: dict | None = None)
     c.Spawner.env_keep = list(c.Spawner.env_keep) + [
         k for k in ("SLURM_CONF", "MUNGE_SOCKET") if k not in c.Spawner.env_keep]
     c.Spawner.environment = dict(c.Spawner.environment, CIVICAI_KIT_ROOT=str(kit_root()))
+
+    # Idle sessions give their cores back: a kernel idle for an hour is shut down, then a server
+    # with no kernel and no activity for 30 minutes stops itself, which ends the job. (--time
+    # of the profile is the hard limit.) Set on Spawner: the profile wrapper passes its args on.
+    previous = c.Spawner.args if "args" in c.Spawner and isinstance(c.Spawner.args, list) else []
+    c.Spawner.args = previous + [
+        f"--MappingKernelManager.cull_idle_timeout={KERNEL_IDLE_S}",
+        "--MappingKernelManager.cull_interval=300",
+        "--MappingKernelManager.cull_connected=True",
+        f"--ServerApp.shutdown_no_activity_timeout={SERVER_IDLE_S}",
+    ]
 
     # A hub restart (an upgrade, a crash) must not cancel every participant's job: the jobs keep
     # running and the restarted hub finds them again through squeue.

@@ -11,7 +11,7 @@ True
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import numpy as np
 
@@ -38,14 +38,15 @@ class CharLM:
         letters = sorted({c for w in words for c in w})
         self.vocab = letters + [END]
         index = {c: i for i, c in enumerate(self.vocab)}
-        raw: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         pad = START * self.order
-        for w in words:
-            text = pad + w + END
-            for i in range(self.order, len(text)):
-                nxt = index[text[i]]
-                for n in range(self.order + 1):
-                    raw[text[i - n:i]][nxt] += 1
+        # Count (longest context, next letter) pairs once (Counter runs in C), then add up shorter contexts.
+        full = Counter((text[i - self.order:i], text[i])
+                       for text in (pad + w + END for w in words) for i in range(self.order, len(text)))
+        raw: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for (ctx, nxt), k in full.items():
+            j = index[nxt]
+            for n in range(self.order + 1):
+                raw[ctx[len(ctx) - n:]][j] += k
         size = len(self.vocab)
         self.counts = {}
         for ctx, d in raw.items():

@@ -12,6 +12,8 @@ models are :class:`civicai.learn.mlp.TinyMLP`: ``hidden=()`` is a linear model (
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 PRESETS = {"nuages": "deux nuages", "xor": "XOR", "cercles": "cercles", "spirales": "spirales"}
@@ -94,30 +96,36 @@ def boundary_colours(model, resolution: int = 40) -> np.ndarray:
     return (strength * rgb + (1 - strength) * 255).astype(np.uint8)
 
 
-def compare(presets=("nuages", "xor", "cercles", "spirales"), *, steps: int = 600, seed: int = 0):
+@lru_cache(maxsize=32)
+def fitted(name: str, kind: str, *, steps: int = 500, seed: int = 0):
+    """The preset's points and a model trained on them (cached: the comparison and the plots share them)."""
+    X, y = make_preset(name, seed=seed)
+    return X, y, make_model(kind, seed=seed).fit(X, y, steps=steps)
+
+
+def compare(presets=("nuages", "xor", "cercles", "spirales"), *, steps: int = 500, seed: int = 0):
     """Accuracy on the points of each preset, for each model: a pandas table."""
     import pandas as pd
 
     rows = []
     for name in presets:
-        X, y = make_preset(name, seed=seed)
         row = {"forme": PRESETS[name]}
         for kind in MODELS:
-            row[kind] = make_model(kind, seed=seed).fit(X, y, steps=steps).score(X, y)
+            X, y, model = fitted(name, kind, steps=steps, seed=seed)
+            row[kind] = model.score(X, y)
         rows.append(row)
     return pd.DataFrame(rows).set_index("forme")
 
 
-def plot_boundaries(presets=("xor", "cercles", "spirales"), *, steps: int = 600, seed: int = 0):
+def plot_boundaries(presets=("xor", "cercles", "spirales"), *, steps: int = 500, seed: int = 0):
     """For each preset, the boundary of the linear model and of the small network, side by side."""
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(len(MODELS), len(presets), figsize=(3.2 * len(presets), 6.4))
     for j, name in enumerate(presets):
-        X, y = make_preset(name, seed=seed)
         for i, kind in enumerate(MODELS):
             ax = axes[i, j]
-            m = make_model(kind, seed=seed).fit(X, y, steps=steps)
+            X, y, m = fitted(name, kind, steps=steps, seed=seed)
             img = boundary_colours(m, 60).reshape(60, 60, 3)
             ax.imshow(img, extent=(-1, 1, -1, 1))
             ax.scatter(X[:, 0], X[:, 1], c=[COLOURS[k] for k in y], s=14, edgecolors="white", linewidths=0.5)

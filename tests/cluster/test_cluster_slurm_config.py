@@ -48,6 +48,13 @@ def test_timeouts_leave_room_for_a_queue_and_jobs_survive_a_hub_restart(config):
     assert c.JupyterHub.cleanup_servers is False
 
 
+def test_idle_kernels_and_servers_end_so_the_job_ends(config):
+    c = config()
+    args = dict(a.lstrip("-").split("=", 1) for a in c.Spawner.args)
+    assert int(args["MappingKernelManager.cull_idle_timeout"]) > 0
+    assert int(args["ServerApp.shutdown_no_activity_timeout"]) > 0
+
+
 def test_the_shared_settings_are_kept(config):
     """Workshop-code login, French pages, modules: from apply_common, as on one machine."""
     c = config()
