@@ -68,8 +68,8 @@ def comparison_table(our_worst: float, our_best: float, our_worst_name: str, our
 
 
 NIST_FINDINGS_FR = (
-    "Le NIST, un institut public américain, a testé en 2019 189 algorithmes de "
-    "reconnaissance faciale, proposés par 99 développeurs (Grother, Ngan et Hanaoka, 2019, rapport NISTIR 8280). "
+    "Le NIST, un institut public américain de mesure, a testé 189 algorithmes de reconnaissance "
+    "faciale proposés par 99 développeurs (rapport de Grother, Ngan et Hanaoka, 2019, NISTIR 8280). "
     "Pour la vérification 1:1, les *fausses correspondances* (deux personnes différentes jugées "
     "identiques) varient entre groupes, souvent d'un facteur 10 à 100 selon l'algorithme. "
     "Elles sont plus fréquentes chez les femmes que chez les hommes, et chez les personnes âgées et "

@@ -19,7 +19,9 @@ KIOSK_CSS = """
 .civicai-kiosk .widget-slider .noUi-handle, .civicai-kiosk .slider .noUi-handle
   { width: 40px !important; height: 40px !important; top: -14px !important; }
 .civicai-kiosk h1 { font-size: 40px; margin: 8px 0; }
-.civicai-kiosk .civicai-big { font-size: 44px; font-weight: bold; }
+.civicai-kiosk .civicai-big { font-size: 40px; font-weight: bold; line-height: 1.2; }
+.civicai-kiosk .widget-toggle-buttons .widget-toggle-button { width: auto !important; padding: 0 18px; }
+.civicai-kiosk .widget-toggle-buttons { flex-wrap: wrap; }
 .civicai-kiosk .civicai-intro { font-size: 24px; line-height: 1.4; max-width: 1100px; }
 .civicai-kiosk .civicai-privacy { font-size: 18px; color: #333; background: #eef6ee;
   padding: 6px 12px; border-radius: 8px; display: inline-block; }
@@ -259,18 +261,18 @@ def audit_explorer_demo():
             "qui gère la borne lance <code>civicai donnees fairface --chemin DOSSIER</code>.</div>"))
     options = [(RACE_FR[r], r) for r in RACES if r in set(preds["race"])]
     picker = w.ToggleButtons(options=options, value=options[0][1], description="",
-                             layout=w.Layout(width="auto"))
+                             style={"button_width": "auto"}, layout=w.Layout(width="auto"))
     threshold = w.FloatSlider(value=0.5, min=0.1, max=0.9, step=0.05, description="Seuil",
                               readout_format=".2f", continuous_update=False,
                               style={"description_width": "initial"},
                               layout=w.Layout(width="700px"))
     big = w.HTML()
-    chart = w.Output()
+    chart = w.Image(format="png", layout=w.Layout(width="900px"))
     gallery = w.Box(layout=w.Layout(display="flex", flex_flow="row wrap"))
     state = {}
 
     def update(*_):
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
 
         t = threshold.value
         p = preds.copy()
@@ -288,14 +290,15 @@ def audit_explorer_demo():
         big.value = (f"<p class='civicai-big' id='civicai-result'>Groupe « {name} » : "
                      f"erreurs pour {' et '.join(bits)}.</p>"
                      f"<p style='font-size:22px'>Sur toutes les photos : {total['erreurs']} erreurs sur "
-                     f"{total['n']} ({audit.pct(total['taux'])}). Seuil : {t:.2f}.</p>")
-        with chart:
-            chart.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=(9, 5.2))
-            plot_error_rates(table, title="Taux d'erreur par groupe perçu et genre perçu",
-                             highlight=name, ax=ax)
-            fig.tight_layout()
-            plt.show()
+                     f"{total['n']} ({audit.pct(total['taux'])}). Seuil : {t:.2f}.</p>".replace("Seuil : 0.", "Seuil : 0,"))
+        fig = Figure(figsize=(9, 5.2))  # drawn to PNG: no pyplot state, works with any backend
+        ax = fig.subplots()
+        plot_error_rates(table, title="Taux d'erreur par groupe perçu et genre perçu",
+                         highlight=name, ax=ax)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=80)
+        chart.value = buf.getvalue()
         if with_images:
             sub = p[p["race"] == race]
             gallery.children = error_gallery(sub, n=10, side=120, only_errors=False).children
