@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from civicai.grading.course import Course, ensure_tools_on_path
-from civicai.grading.sandbox import SandboxPolicy, kill_uid, uid_for_slot
+from civicai.grading.sandbox import SandboxPolicy, SandboxUids, kill_uid
 
 # Flag codes -> what the teacher reads (French).
 FLAG_TEXT = {
@@ -409,6 +409,11 @@ def _kit_private_dirs() -> set[str]:
 
 
 def _run_jobs(jobs: list[dict], workers: int, limits: Limits, results: dict, progress) -> None:
+    with SandboxUids(workers) as uids:
+        _run_jobs_with(jobs, workers, limits, results, progress, uids.uids)
+
+
+def _run_jobs_with(jobs, workers, limits, results, progress, uids) -> None:
     ctx = multiprocessing.get_context("fork")
     free_slots = list(range(workers))
     running: dict[int, tuple] = {}  # slot -> (process, job, start)
@@ -417,7 +422,7 @@ def _run_jobs(jobs: list[dict], workers: int, limits: Limits, results: dict, pro
         while queue and free_slots:
             slot = free_slots.pop(0)
             job = queue.pop(0)
-            job["uid"] = uid_for_slot(slot)
+            job["uid"] = uids[slot]
             kill_uid(job["uid"])  # nothing left over from a previous run
             proc = ctx.Process(target=_grade_in_child, args=(job,), daemon=False)
             proc.start()

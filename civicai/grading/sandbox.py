@@ -55,12 +55,60 @@ class SandboxPolicy:
         return json.dumps(asdict(self))
 
 
+class SandboxUids:
+    """Unprivileged uids for one grading batch, one per worker slot (root only, else None).
+
+    Each uid is held with a lock file for the whole batch, so two batches running at once on the
+    machine (two teachers, two tests) never share a uid, and never kill each other's processes.
+    """
+
+    def __init__(self, count: int, base: int | None = None, span: int = 2000):
+        self.fds: list[int] = []
+        self.uids: list[int | None] = [None] * count
+        if os.geteuid() != 0:
+            return
+        import fcntl
+
+        base = int(os.environ.get("CIVICAI_SANDBOX_UID_BASE", DEFAULT_UID_BASE)) if base is None else base
+        lockdir = Path(os.environ.get("CIVICAI_SANDBOX_LOCKS", "/tmp/civicai-sandbox-uids"))
+        lockdir.mkdir(mode=0o700, exist_ok=True)
+        got = []
+        for uid in range(base, base + span):
+            if len(got) == count:
+                break
+            fd = os.open(lockdir / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue
+            if count_user_processes(uid):  # used by something else: leave it alone
+                os.close(fd)
+                continue
+            self.fds.append(fd)
+            got.append(uid)
+        if len(got) < count:
+            self.release()
+            raise RuntimeError("no free sandbox uid")
+        self.uids = got
+
+    def release(self) -> None:
+        for fd in self.fds:
+            os.close(fd)
+        self.fds = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.release()
+
+
 def uid_for_slot(slot: int) -> int | None:
-    """The sandbox uid for a worker slot when running as root, otherwise None (same user)."""
+    """A fixed sandbox uid for a slot (tests and tools; batches use SandboxUids)."""
     if os.geteuid() != 0:
         return None
-    base = int(os.environ.get("CIVICAI_SANDBOX_UID_BASE", DEFAULT_UID_BASE))
-    return base + slot
+    return int(os.environ.get("CIVICAI_SANDBOX_UID_BASE", DEFAULT_UID_BASE)) + slot
 
 
 def kill_uid(uid: int) -> None:

@@ -49,14 +49,15 @@ def cycle(tmp_path_factory):
     import_roster(a, base / "a.csv")
     import_roster(b, base / "b.csv")
     # the hub starts each course's formgrader before it answers: slow on a busy machine
-    hub = RunningHub(state, formateurs="prof-a,prof-b").start(timeout=420)
+    # prof-a and prof-b teach one course each and are not hub admins (admins may open every course)
+    hub = RunningHub(state, formateurs="formateur").start(timeout=420)
     try:
         civicai("distribuer", "classe-a", EXERCISE, "--etat", state)
         civicai("distribuer", "classe-b", "mini", "--etat", state)
-        hub.create_users("alice", "bruno", "chloe", "prof-a", "prof-b")
+        hub.create_users("alice", "bruno", "chloe", "prof-a", "prof-b", "formateur")
         for name in ("alice", "bruno", "chloe"):
             hub.spawn(name)
-        tokens = {n: hub.user_token(n) for n in ("alice", "bruno", "chloe", "prof-a", "prof-b")}
+        tokens = {n: hub.user_token(n) for n in ("alice", "bruno", "chloe", "prof-a", "prof-b", "formateur")}
         yield {"hub": hub, "state": state, "a": a, "b": b, "tokens": tokens, "base": base}
     finally:
         hub.stop()
@@ -149,3 +150,5 @@ def test_a_teacher_reaches_their_own_formgrader_only(cycle):
         time.sleep(1)
         r = formgrader("classe-b", "prof-b")
     assert r.status_code == 200 and [x["name"] for x in r.json()] == ["mini"]
+    # the hub's admins (facilitators) are JupyterHub admins: they may open every course's formgrader
+    assert formgrader("classe-b", "formateur").status_code == 200
