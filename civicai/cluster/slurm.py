@@ -20,6 +20,7 @@ Two ways to map participants to Unix accounts:
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import os
 import pwd
@@ -161,6 +162,18 @@ class KitSlurmSpawner(SlurmSpawner):
         if self.req_username == "root" and "--allow-root" not in args:
             args.append("--allow-root")  # test clusters only: the server refuses root otherwise
         return args
+
+    async def progress(self):
+        """What the waiting page shows while the job waits and starts, in French."""
+        while True:
+            if self.state_ispending():
+                yield {"message": "En file d'attente : le cluster cherche une place pour votre session…"}
+            elif self.state_isrunning():
+                yield {"message": "Session lancée sur le cluster : connexion en cours…"}
+                return
+            else:
+                yield {"message": "Demande envoyée au cluster…"}
+            await asyncio.sleep(1)
 
     async def start(self):
         # The log file (#SBATCH --output) lives in the home: it must exist before the job starts.

@@ -114,3 +114,18 @@ def test_the_prologue_really_merges_the_modules(tmp_path):
 def _spawner(c, name, **kw):
     user = SimpleNamespace(name=name, url=f"/user/{name}/", escaped_name=name)
     return KitSlurmSpawner(config=c, user=user, **kw)
+
+
+def test_the_waiting_page_speaks_french_while_the_job_is_queued(config):
+    sp = _spawner(config(), "alice")
+
+    async def first_message(status):
+        sp.job_status = status
+        gen = sp.progress()
+        try:
+            return (await gen.__anext__())["message"]
+        finally:
+            await gen.aclose()
+
+    assert "file d'attente" in asyncio.run(first_message("PENDING "))
+    assert "connexion" in asyncio.run(first_message("RUNNING localhost"))
