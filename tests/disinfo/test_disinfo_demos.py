@@ -64,3 +64,20 @@ def test_vrai_ou_faux_plays_ten_claims_and_scores_discrimination(page, voila_url
     assert "5 / 10" in final          # half the claims are true: rejecting all gets 5 right
     assert "d' = 0.00" in final        # ... and no discrimination at all
     assert "méfiant" in final
+
+
+def test_detecteur_trompe_works_with_touch_on_a_small_screen(browser, voila_url):
+    """On a touch tablet (taps, no mouse, no keyboard) the buttons still flip the verdict."""
+    context = browser.new_context(viewport={"width": 800, "height": 1280}, has_touch=True,
+                                  is_mobile=True, locale="fr-FR")
+    page = context.new_page()
+    try:
+        open_demo(page, voila_url, "demo-detecteur-trompe.ipynb")
+        page.wait_for_selector(".civicai-reliable", timeout=30_000)
+        page.tap("button.civicai-capitals")
+        page.tap("button.civicai-add-marks")
+        page.wait_for_selector(".civicai-doubtful", timeout=30_000)
+        page.tap("button.civicai-reset")
+        page.wait_for_selector(".civicai-reliable", timeout=30_000)
+    finally:
+        context.close()
