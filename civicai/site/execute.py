@@ -30,30 +30,36 @@ _IGNORED_ENV = {"CIVICAI_EXECUTED_CACHE", "CIVICAI_KIT_ROOT"}
 # (tests/conftest.py does: kernels then produce no image at all).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _digest_memo: dict[tuple, str] = {}
+_ALWAYS = ("__init__.py", "errors.py", "paths.py")  # what every area imports
 _IMPORT_RE = re.compile(r"\bcivicai\.(\w+)|from\s+civicai\s+import\s+([\w ,()]+)")
 
 
 def used_subpackages(cells: list[tuple[str, str]]) -> tuple[str, ...]:
-    """Sub-packages of ``civicai`` the code cells name (``civicai.faces``, ``from civicai import learn``)."""
+    """Modules and sub-packages of ``civicai`` the code cells name (``civicai.faces``,
+    ``from civicai import learn, quiz``)."""
     names = set()
     for kind, source in cells:
         if kind != "code":
             continue
         for dotted, imported in _IMPORT_RE.findall(source):
             names.update([dotted] if dotted else re.findall(r"\w+", imported))
-    return tuple(sorted(n for n in names if (_PACKAGE / n).is_dir()))
+    return tuple(sorted(n for n in names if (_PACKAGE / n).is_dir()
+                        or (_PACKAGE / f"{n}.py").is_file()))
 
 
 def package_digest(subpackages: tuple[str, ...] = ()) -> str:
-    """SHA-256 of the package's top-level modules and of the named sub-packages' files.
+    """SHA-256 of the package's core modules and of the modules and sub-packages named.
 
     Memoised per process. Only what a notebook names counts, so that editing an unrelated
     area does not throw away the cache (a sub-package importing another one is not followed).
     """
     if subpackages not in _digest_memo:
         h = hashlib.sha256()
-        files = sorted(p for p in _PACKAGE.glob("*.py"))
+        files = [_PACKAGE / f for f in _ALWAYS]
         for sub in subpackages:
+            if (_PACKAGE / f"{sub}.py").is_file():
+                files.append(_PACKAGE / f"{sub}.py")
+                continue
             files += sorted(p for p in (_PACKAGE / sub).rglob("*") if p.is_file()
                             and "__pycache__" not in p.parts and p.suffix != ".pyc")
         for path in files:

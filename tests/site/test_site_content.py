@@ -115,6 +115,13 @@ def test_cache_key_changes_with_content_and_settings_not_with_outputs(tmp_path, 
     assert execute.notebook_key(path) != key
 
 
+def test_cache_key_follows_only_the_package_parts_a_notebook_names():
+    cells = [("code", "from civicai.faces import audit\nfrom civicai import quiz, learn")]
+    assert execute.used_subpackages(cells) == ("faces", "learn", "quiz")
+    assert execute.used_subpackages([("markdown", "civicai.faces")]) == ()
+    assert execute.package_digest(("faces",)) != execute.package_digest(("learn",))
+
+
 def test_execution_is_cached_and_a_failure_names_notebook_and_cell(tmp_path):
     cache = execute.ExecutionCache(tmp_path / "cache")
     path = MODULES / "01-module-essai" / "02-second.ipynb"
