@@ -219,8 +219,9 @@ def quick_predictions(faces_table: pd.DataFrame, *, per_cell: int = 4, seed: int
     shipped = attach_shipped(faces_table)
     if shipped is not None:
         return shipped
-    subset = (faces_table.groupby(["race", "gender"], group_keys=False)
-              .apply(lambda c: c.sample(n=min(per_cell, len(c)), random_state=seed)))
+    picked = [cell.sample(n=min(per_cell, len(cell)), random_state=seed).index
+              for _, cell in faces_table.groupby(["race", "gender"], sort=True)]
+    subset = faces_table.loc[[i for index in picked for i in index]]
     return predict_table(subset, progress=False)
 
 

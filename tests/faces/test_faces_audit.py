@@ -146,3 +146,23 @@ def test_kiosk_uses_shipped_predictions_for_the_sample_and_a_subset_otherwise(fa
     odd = table.head(3).copy()
     odd.loc[odd.index[0], "path"] = str(tmp_path / "x.jpg")
     assert classify.attach_shipped(odd) is None
+
+
+def test_kiosk_runs_the_classifier_on_a_small_subset_for_unknown_images(fairface_sample, tmp_path,
+                                                                          monkeypatch):
+    """Images that are not byte-identical to the sample (here: re-encoded) get fresh answers."""
+    from PIL import Image
+
+    monkeypatch.setenv("CIVICAI_CACHE_DIR", str(tmp_path / "cache"))
+    table = data.read_faceset(fairface_sample).table
+    cells = table.groupby(["race", "gender"]).head(2).copy()
+    new_paths = []
+    for i, path in enumerate(cells["path"]):
+        target = tmp_path / f"r{i}.png"
+        Image.open(path).save(target)
+        new_paths.append(str(target))
+    cells["path"] = new_paths
+    quick = classify.quick_predictions(cells, per_cell=1)
+    assert len(quick) == 14
+    assert set(zip(quick["race"], quick["gender"])) == set(zip(table["race"], table["gender"]))
+    assert quick["prediction"].isin(["Female", "Male"]).all()
