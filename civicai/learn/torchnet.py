@@ -88,7 +88,7 @@ class _LivePlot:
 
 
 def train_digits_net(data, *, hidden: int = 64, n_train: int | None = None, epochs: int = 30,
-                     batch_size: int = 64, lr: float = 0.005, weight_decay: float = 0.0,
+                     batch_size: int = 128, lr: float = 0.01, weight_decay: float = 0.0,
                      live: bool = True, progress: bool = True, every: int = 5,
                      seed: int = SEED) -> TrainingResult:
     """Train a network with ``hidden`` neurons on the first ``n_train`` training digits (all by default).

@@ -59,8 +59,17 @@ def words_html(words, known) -> str:
     for w in words:
         mark = (" <span style='font-size:20px;color:#8a5a00'>(copié de la liste)</span>" if w in known else "")
         items.append(f"<li class='civicai-word' style='margin:6px 0'>{html.escape(w)}{mark}</li>")
-    return ("<ul style='font-size:40px;font-weight:bold;list-style:none;padding:0;margin:0;"
+    return ("<ul style='font-size:40px;line-height:1.4;font-weight:bold;list-style:none;padding:0;margin:0;"
             f"columns:2;column-gap:60px'>{''.join(items)}</ul>")
+
+
+# A big slider handle that a finger can grab on a kiosk screen.
+_CSS = """<style>
+.civicai-temperature .noUi-handle { width: 44px !important; height: 44px !important; top: -18px !important;
+  right: -22px !important; border-radius: 50% !important; background: #1976d2 !important; }
+.civicai-temperature .noUi-target { height: 10px !important; }
+.civicai-words .widget-html-content { line-height: 1.4; }
+</style>"""
 
 
 class WordsDemo:
@@ -74,8 +83,8 @@ class WordsDemo:
         self.slider = w.IntSlider(value=4, min=0, max=10, step=1, readout=False, continuous_update=False,
                                   layout=w.Layout(width="520px", height="60px"))
         self.slider.add_class("civicai-temperature")
-        left = w.HTML("<span style='font-size:32px'>🙂 sage</span>")
-        right = w.HTML("<span style='font-size:32px'>créatif 🎨</span>")
+        left = w.HTML(_CSS + "<span style='font-size:32px'>sage</span>")
+        right = w.HTML("<span style='font-size:32px'>créatif</span>")
         self.again = w.Button(description="D'autres mots !", icon="refresh", button_style="primary",
                               layout=w.Layout(width="300px", height="70px"))
         self.again.style.font_size = "28px"
