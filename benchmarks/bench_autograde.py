@@ -104,7 +104,8 @@ def main() -> None:
             line += (f"; plain nbgrader autograde {r['plain_s']:.1f} s ({r['plain_s'] / args.n:.2f} s/submission); "
                      f"ratio plain/ours {r['plain_s'] / r['ours_s']:.2f}; same scores: {same}")
         goal = "met" if r["ours_s"] <= 60 else "NOT met"
-        print(line + f"; goal 40 in <= 60 s: {goal}; flags: {r['flags']}", flush=True)
+        print(line + f"; goal 40 in <= 60 s: {goal}; flags: {r['flags']}; "
+              f"scores seen: {sorted(set(r['ours_scores'].values()))}", flush=True)
 
 
 if __name__ == "__main__":
