@@ -118,12 +118,19 @@ def start_kiosk(demos_file: Path, n_demos: int, tmp: Path) -> Server:
     return server
 
 
-def visit(context, url: str) -> float:
+def visit(context, url: str, timeout_s: float = 120) -> float:
+    """Seconds from navigation to the first visible control (NaN after ``timeout_s``)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page = context.new_page()
     t0 = time.perf_counter()
-    page.goto(url, wait_until="commit", timeout=180_000)
-    page.wait_for_selector(CONTROL, state="visible", timeout=180_000)
-    seconds = time.perf_counter() - t0
+    try:
+        page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+        page.wait_for_selector(CONTROL, state="visible", timeout=timeout_s * 1000)
+        seconds = time.perf_counter() - t0
+    except PlaywrightTimeout:
+        print(f"TIMEOUT after {timeout_s:.0f} s: {url}", flush=True)
+        seconds = float("nan")
     page.goto("about:blank")
     page.close()
     return seconds
@@ -146,6 +153,16 @@ def kiosk_visitor_memory(server: Server, browser, url: str) -> dict:
     return out
 
 
+def _stop_on_sigterm() -> None:
+    """Turn SIGTERM into an exception, so that the servers started here are stopped."""
+    import signal
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--demos", type=Path, default=REPO / "modules" / "demos.yaml")
@@ -157,6 +174,7 @@ def main(argv=None) -> int:
 
     from playwright.sync_api import sync_playwright
 
+    _stop_on_sigterm()
     catalog = load_catalog(args.demos)
     demos = catalog.available()
     for d in catalog.missing():
@@ -204,6 +222,7 @@ def main(argv=None) -> int:
     load_after = os.getloadavg()
 
     def med(xs):
+        xs = [x for x in xs if x == x]   # timeouts (NaN) are reported, not averaged
         return statistics.median(xs) if xs else float("nan")
 
     print(f"\nload average before {load_before[0]:.1f}, after {load_after[0]:.1f} (2 cores)")
@@ -216,8 +235,11 @@ def main(argv=None) -> int:
             summary.setdefault(demo.id, {})[kind] = {"plain": p, "preheat": h, "kiosk": k}
             print(f"{demo.id:24} {kind:5} {p:8.2f} {h:9.2f} {k:8.2f} {k / p:11.2f} {k / h:13.2f}")
     for kind in ("cold", "warm"):
-        ks = [summary[d.id][kind]["kiosk"] for d in demos]
-        print(f"median over demos, {kind}: kiosk {statistics.median(ks):.2f} s")
+        for mode in MODES:
+            xs = [summary[d.id][kind][mode] for d in demos]
+            n_to = sum(1 for d in demos for x in times[mode][d.id][kind] if x != x)
+            print(f"median over demos, {kind}, {mode:7}: {statistics.median(xs):.2f} s "
+                  f"({n_to} timeouts)")
     print("\nkiosk visitor kernel memory (MB):")
     for demo_id, m in memory.items():
         if m:

@@ -131,6 +131,7 @@ class KioskApp(Voila):
         self.kiosk_options: KioskOptions = self.tornado_settings["civicai_kiosk_options"]
         self.visitors: dict[str, float] = {}   # kernel id -> monotonic time it was handed out
         self.reserved = 0                      # renders in progress (counted against the cap)
+        self.last_connected: dict[str, float] = {}  # kernel id -> last time a page was connected
         self.pages = jinja2.Environment(loader=jinja2.FileSystemLoader(PAGES), autoescape=True)
 
     # --- bookkeeping ------------------------------------------------------------------
@@ -162,20 +163,32 @@ class KioskApp(Voila):
         return int(pid) if pid else None
 
     async def reap(self) -> list[str]:
-        """Shut down visitor kernels whose visitor is gone or idle; return their ids."""
+        """Shut down visitor kernels whose visitor is gone or idle; return their ids.
+
+        Gone: the page's websocket closed ``orphan_grace`` seconds ago, or the page never
+        connected within ``4 * orphan_grace`` (a slow machine may take seconds to load the
+        page's scripts: a kernel must not be taken from a page still loading). Idle: no
+        kernel activity for ``idle_seconds + idle_grace``.
+        """
         opts = self.kiosk_options
         now_mono = time.monotonic()
         now = dt.datetime.now(dt.timezone.utc)
         gone = []
         for kid in self.visitor_kernels():
             connections = self.kernel_manager._kernel_connections.get(kid, 0)
+            if connections > 0:
+                self.last_connected[kid] = now_mono
             age = now_mono - self.visitors[kid]
             try:
                 last = self.kernel_manager.get_kernel(kid).last_activity
             except KeyError:
                 continue
             idle = (now - last).total_seconds() if last else age
-            if (connections == 0 and age > opts.orphan_grace) or idle > opts.idle_cull_seconds:
+            if connections == 0 and kid in self.last_connected:
+                orphan = now_mono - self.last_connected[kid] > opts.orphan_grace
+            else:
+                orphan = connections == 0 and age > 4 * opts.orphan_grace
+            if orphan or idle > opts.idle_cull_seconds:
                 gone.append(kid)
         for kid in gone:
             self.log.info("Kiosk: shutting down visitor kernel %s (visitor gone or idle)", kid)
@@ -184,6 +197,8 @@ class KioskApp(Voila):
             except Exception as exc:  # already gone
                 self.log.warning("Kiosk: could not shut down %s: %s", kid, exc)
             self.visitors.pop(kid, None)
+        for kid in [k for k in self.last_connected if k not in self.visitors]:
+            self.last_connected.pop(kid)
         return gone
 
     # --- Voila hooks ------------------------------------------------------------------

@@ -150,3 +150,24 @@ def test_demo_has_no_serious_accessibility_violation(page, server, which, demo):
     open_demo(page, kiosk.url + f"demo/{demo.id}")
     page.wait_for_function("() => !document.querySelector('#loading')", timeout=60_000)
     assert _axe(page) == []
+
+
+@pytest.mark.parametrize("demo", MODULE_CATALOG.demos, ids=lambda d: d.id)
+def test_a_visitor_kernel_stays_under_150_mb(kiosk_modules, demo):
+    """Resident memory of the kernel a visitor gets (the demo already ran in it)."""
+    import re
+
+    import requests
+
+    _require("modules", demo)
+    s = requests.Session()
+    r = s.get(kiosk_modules.url + f"demo/{demo.id}", timeout=180)
+    assert r.status_code == 200
+    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', r.text).group(1)
+    try:
+        info = next(k for k in kiosk_modules.status()["noyaux"] if k["id"] == kernel)
+        print(f"\n{demo.id}: visitor kernel RSS {info['rss_mo']:.0f} MB")
+        assert info["rss_mo"] <= 150, f"{demo.id}: {info['rss_mo']:.0f} MB"
+    finally:
+        s.post(kiosk_modules.url + f"voila/api/shutdown/{kernel}",
+               headers={"X-XSRFToken": s.cookies.get("_xsrf")}, timeout=30)
