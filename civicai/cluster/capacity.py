@@ -46,8 +46,8 @@ class Measured(NamedTuple):
 # benchmarks/bench_capacity.py: 3 participants running module 1's neural-network notebook (torch,
 # scikit-learn) at the same time with `civicai serve` (server RSS: a server started alone, as on a
 # cluster), on a 2-core 24 GiB machine shared with other work, 2026-11-22; see hub/README.md. Rerun the benchmark and paste its `Measured(...)` line here.
-MEASURED = Measured(server_pss_mb=24.7, kernel_pss_mb=325.3, server_rss_mb=144.9, kernel_rss_mb=405.8,
-                    kernel_cpu_s=16.8, spawn_s=1.1)
+MEASURED = Measured(server_pss_mb=44.2, kernel_pss_mb=315.8, server_rss_mb=145.1, kernel_rss_mb=405.5,
+                    kernel_cpu_s=13.1, spawn_s=3.8)
 
 HEADROOM = 1.3  # a training cell or a second plot briefly needs more than the resting figure
 
