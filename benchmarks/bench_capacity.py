@@ -191,12 +191,13 @@ def measure(users: int, notebook: str, settle: float) -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
+    """Run the benchmark; ``argv`` defaults to no options (benchmarks/run.py calls ``main()``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=3, help="participants (default 3)")
     parser.add_argument("--notebook", default=DEFAULT_NOTEBOOK, help=f"module notebook (default {DEFAULT_NOTEBOOK})")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds of rest before memory readings")
     parser.add_argument("--json", metavar="FILE", help="also write the results to FILE")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv if argv is not None else [])
     m = measure(args.users, args.notebook, args.settle)
     print(f"\nCapacity benchmark: {m['users']} participants, each running modules/{m['notebook']}")
     print(f"  cells run: {', '.join(m['notebook_cells_ran'])}"
@@ -226,4 +227,4 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
