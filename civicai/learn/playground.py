@@ -65,7 +65,7 @@ def make_model(kind: str = "petit réseau", *, seed: int = 0):
 
     if kind not in MODELS:
         raise ValueError(f"unknown model {kind!r}: choose among {list(MODELS)}")
-    return TinyMLP(hidden=MODELS[kind], n_classes=2, activation="tanh", lr=0.03, seed=seed)
+    return TinyMLP(hidden=MODELS[kind], n_classes=2, activation="tanh", lr=0.05, seed=seed)
 
 
 def train(model, X, y, *, steps: int = 400, every: int = 50, callback=None):
@@ -97,13 +97,13 @@ def boundary_colours(model, resolution: int = 40) -> np.ndarray:
 
 
 @lru_cache(maxsize=32)
-def fitted(name: str, kind: str, *, steps: int = 500, seed: int = 0):
+def fitted(name: str, kind: str, *, steps: int = 300, seed: int = 0):
     """The preset's points and a model trained on them (cached: the comparison and the plots share them)."""
     X, y = make_preset(name, seed=seed)
     return X, y, make_model(kind, seed=seed).fit(X, y, steps=steps)
 
 
-def compare(presets=("nuages", "xor", "cercles", "spirales"), *, steps: int = 500, seed: int = 0):
+def compare(presets=("nuages", "xor", "cercles", "spirales"), *, steps: int = 300, seed: int = 0):
     """Accuracy on the points of each preset, for each model: a pandas table."""
     import pandas as pd
 
@@ -117,7 +117,7 @@ def compare(presets=("nuages", "xor", "cercles", "spirales"), *, steps: int = 50
     return pd.DataFrame(rows).set_index("forme")
 
 
-def plot_boundaries(presets=("xor", "cercles", "spirales"), *, steps: int = 500, seed: int = 0):
+def plot_boundaries(presets=("xor", "cercles", "spirales"), *, steps: int = 300, seed: int = 0):
     """For each preset, the boundary of the linear model and of the small network, side by side."""
     import matplotlib.pyplot as plt
 

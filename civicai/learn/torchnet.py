@@ -62,11 +62,11 @@ class _LivePlot:
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        self.plt = plt
-        self.fig, self.ax = plt.subplots(figsize=(6.5, 3.2))
+        self.display = display
+        self.fig, self.ax = plt.subplots(figsize=(6, 3), dpi=80)
         self.with_test = with_test
         self.epochs = epochs
-        self.handle = display(self.fig, display_id=True)
+        self.handle = None
         plt.close(self.fig)
 
     def update(self, losses, test_losses):
@@ -83,7 +83,9 @@ class _LivePlot:
         ax.legend(loc="upper right")
         ax.grid(alpha=0.3)
         self.fig.tight_layout()
-        if self.handle is not None:
+        if self.handle is None:             # first drawing: show it; later ones replace it in place
+            self.handle = self.display(self.fig, display_id=True)
+        else:
             self.handle.update(self.fig)
 
 
@@ -176,3 +178,15 @@ def sweep(data, *, hidden_sizes=(64,), train_sizes=(None,), epochs: int = 15):
         res = train_digits_net(data, hidden=h, n_train=n, epochs=ep, live=False, progress=False)
         rows.setdefault(f"{h} neurones", {})[f"{size} exemples"] = round(100 * res.test_accuracy, 1)
     return pd.DataFrame(rows).T
+
+
+def _warm_up() -> None:
+    """One tiny optimiser step at import: torch loads its optimiser machinery lazily (seconds on a busy
+    machine), so the notebook's setup cell pays for it instead of the first training cell."""
+    w = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.Adam([w], lr=0.1)
+    (w ** 2).sum().backward()
+    opt.step()
+
+
+_warm_up()
