@@ -92,6 +92,13 @@ def list_items(markdown: str) -> list[str]:
     return items
 
 
+def table_first_column(markdown: str) -> list[str]:
+    """Cells of the first column of the first Markdown table (header and rule skipped)."""
+    rows = [line for line in markdown.splitlines() if line.strip().startswith("|")]
+    cells = [line.strip().strip("|").split("|")[0].strip() for line in rows]
+    return [c for c in cells[2:] if c and not set(c) <= set("-: ")] if len(rows) > 2 else []
+
+
 def duration(readme: str) -> str:
     """The line of the README that gives the module's length (« Durée : 1 h 30 »), if any."""
     for line in readme.splitlines():
@@ -133,7 +140,9 @@ class Module:
 
     @property
     def objectives(self) -> list[str]:
-        return list_items(section(self.readme, "objectif"))
+        """The objectives: first column of a table under « Objectifs », else its list."""
+        text = section(self.readme, "objectif")
+        return table_first_column(text) or list_items(text)
 
 
 @dataclass

@@ -43,6 +43,13 @@ def test_module_titles_lose_their_module_number(title, expected):
     assert content.clean_title(title) == expected
 
 
+def test_objectives_come_from_a_table_when_there_is_one():
+    readme = ("# M\n\n## Objectifs\n\nIdées : 1. perception ; 2. raisonnement.\n\n"
+              "| vous savez… | idées |\n|---|---|\n| lire un graphique | 1 |\n| tester un modèle | 3 |\n")
+    module = content.Module(Path("."), "01", "01-m", "M", readme, "")
+    assert module.objectives == ["lire un graphique", "tester un modèle"]
+
+
 def test_card_objective_keeps_the_gist():
     text = "**mener un petit audit** : compter les erreurs (groupe × genre). *Grande idée n° 3*"
     assert content.short_objective(text) == "mener un petit audit"
