@@ -17,7 +17,8 @@ KIOSK_CSS = """<style>
 .civicai-kiosk h2 { font-size: 2rem; margin: 0.3em 0; }
 .civicai-kiosk .widget-button, .civicai-kiosk button { font-size: 1.3rem; min-height: 3.2rem; }
 .civicai-kiosk input, .civicai-kiosk textarea, .civicai-kiosk select { font-size: 1.3rem !important; }
-.civicai-kiosk .widget-dropdown select { min-height: 3rem; }
+.civicai-kiosk .widget-html-content { font-size: 1.35rem; line-height: 1.45; }
+.civicai-kiosk .widget-dropdown, .civicai-kiosk .widget-dropdown select { height: 3.2rem; }
 .civicai-card { border: 2px solid #888; border-radius: 12px; padding: 0.6em 1em; margin: 0.5em 0; }
 .civicai-verdict { font-size: 1.8rem; font-weight: bold; padding: 0.4em 0.8em; border-radius: 12px; }
 .civicai-bar { background: #ddd; border-radius: 8px; height: 1.1rem; width: 100%; }
@@ -25,6 +26,7 @@ KIOSK_CSS = """<style>
 </style>"""
 
 LABEL_WORDS = {"vrai": "VRAI", "faux": "FAUX", "trompeur": "TROMPEUR"}
+LABEL_FEMININE = {"vrai": "VRAIE", "faux": "FAUSSE", "trompeur": "TROMPEUSE"}  # « une affirmation »
 LABEL_COLOURS = {"vrai": "#1b7a3a", "faux": "#b3261e", "trompeur": "#a15c00"}
 
 
@@ -43,6 +45,11 @@ def _button(description: str, css: str, style: str = "") -> w.Button:
                       layout=w.Layout(width="auto", min_height="3.2rem", margin="0.3em"))
     button.add_class(css)
     return button
+
+
+def _num(value: float) -> str:
+    """A score written the French way: 0,84."""
+    return f"{value:.2f}".replace(".", ",")
 
 
 def _bar(value: float) -> str:
@@ -69,8 +76,8 @@ def matching_results_html(matcher, message: str, k: int = 3) -> str:
     if best["score"] < matcher.threshold:
         head = (f'<div class="civicai-verdict civicai-unknown" style="background:#eee">'
                 f"Aucune vérification proche : je ne sais pas.</div>"
-                f"<p>La ressemblance la plus forte n'est que de {best['score']:.2f} "
-                f"(seuil : {matcher.threshold:.2f}). Mieux vaut le dire que deviner.</p>")
+                f"<p>La ressemblance la plus forte n'est que de {_num(best['score'])} "
+                f"(seuil : {_num(matcher.threshold)}). Mieux vaut le dire que deviner.</p>")
     else:
         colour = LABEL_COLOURS[best["etiquette"]]
         head = (f'<div class="civicai-verdict civicai-found" style="background:{colour};color:white">'
@@ -79,7 +86,7 @@ def matching_results_html(matcher, message: str, k: int = 3) -> str:
     for row in results:
         faded = "" if row["au_dessus_du_seuil"] else ' style="opacity:0.55"'
         cards.append(
-            f'<div class="civicai-card"{faded}><b>Ressemblance : {row["score"]:.2f}</b>{_bar(row["score"])}'
+            f'<div class="civicai-card"{faded}><b>Ressemblance : {_num(row["score"])}</b>{_bar(row["score"])}'
             f"<p>« {_esc(row['texte'])} »<br><b>{LABEL_WORDS[row['etiquette']]}</b> : "
             f"{_esc(row['explication'])}<br><small>Source : {_esc(row['reference'])}</small></p></div>")
     return head + "<p>Les vérifications les plus proches :</p>" + "".join(cards)
@@ -88,7 +95,7 @@ def matching_results_html(matcher, message: str, k: int = 3) -> str:
 def matching_demo(matcher) -> w.VBox:
     """Type or pick a message; see the closest verified claims with their scores."""
     picker = w.Dropdown(options=["(choisissez un exemple)"] + MATCHING_EXAMPLES,
-                        layout=w.Layout(width="100%"))
+                        layout=w.Layout(width="100%", height="3.2rem"))
     picker.add_class("civicai-examples")
     box = w.Textarea(placeholder="… ou écrivez ici le message que vous avez reçu",
                      layout=w.Layout(width="100%", height="5rem"))
@@ -186,7 +193,7 @@ def detector_demo(model) -> w.VBox:
 
 def score_html(score) -> str:
     return (f'<div class="civicai-card civicai-final"><h3>Votre score : {score.correct} / {score.total}</h3>'
-            f"<p><b>Discrimination</b> (savoir distinguer le vrai du faux) : d' = {score.d_prime:.2f}. "
+            f"<p><b>Discrimination</b> (savoir distinguer le vrai du faux) : d' = {_num(score.d_prime)}. "
             "0 veut dire « au hasard » ; plus c'est haut, mieux vous distinguez.</p>"
             f"<p>Fausses affirmations repérées : <b>{score.hits}</b> sur {score.hits + score.misses}. "
             f"Vraies affirmations rejetées à tort : <b>{score.false_alarms}</b> sur "
@@ -233,7 +240,7 @@ def game_demo(claims, n: int = 10, seed: int | None = None) -> w.VBox:
         right = said_false == doubtful
         mark = "Bonne réponse" if right else "Pas tout à fait"
         feedback.value = (f'<div class="civicai-card"><b>{mark}</b> : cette affirmation est '
-                          f"<b>{LABEL_WORDS[row['etiquette']]}</b>. {_esc(row['explication'])}"
+                          f"<b>{LABEL_FEMININE[row['etiquette']]}</b>. {_esc(row['explication'])}"
                           f"<br><small>Source : {_esc(row['reference'])}</small></div>")
         answers_row.layout.display = "none"
         if state["i"] + 1 < len(state["items"]):

@@ -62,7 +62,7 @@ def test_vrai_ou_faux_plays_ten_claims_and_scores_discrimination(page, voila_url
             page.click("button.civicai-next")
     final = page.wait_for_selector(".civicai-final", timeout=30_000).inner_text()
     assert "5 / 10" in final          # half the claims are true: rejecting all gets 5 right
-    assert "d' = 0.00" in final        # ... and no discrimination at all
+    assert "d' = 0,00" in final        # ... and no discrimination at all
     assert "méfiant" in final
 
 
