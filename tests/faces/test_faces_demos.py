@@ -48,7 +48,11 @@ def voila_m2(request, tmp_path_factory):
     proc, url, log = _voila(value, tmp_path_factory)
     yield request.param, url
     proc.terminate()
-    proc.wait(10)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:  # a loaded machine: do not leave it behind
+        proc.kill()
+        proc.wait(10)
 
 
 def _open(page, url, name):
@@ -123,5 +127,8 @@ def test_crowd_demo_counts_more_false_alarms_with_a_worse_system(voila_m2, page)
     handle.press("ArrowLeft")  # from 1 in 100 000 to 1 in 10 000
     page.wait_for_function("!document.querySelector('#civicai-result').innerText.includes('995 ')",
                            timeout=60_000)
-    assert "9\u202f516" in _result(page)
+    from civicai.faces.crowd import crowd_alarms, fmt_int
+
+    expected = crowd_alarms(fmr=1e-4, watchlist=1000, passers=100_000, wanted=2)["fausses_alertes"]
+    assert _result(page).startswith(f"{fmt_int(expected)} fausse(s) alerte(s)")
     _no_camera_and_offline(page, url, seen)
