@@ -183,7 +183,8 @@ class KioskApp(Voila):
                 last = self.kernel_manager.get_kernel(kid).last_activity
             except KeyError:
                 continue
-            idle = (now - last).total_seconds() if last else age
+            # A pool kernel may have waited for hours: idleness counts from the hand-out.
+            idle = min((now - last).total_seconds(), age) if last else age
             if connections == 0 and kid in self.last_connected:
                 orphan = now_mono - self.last_connected[kid] > opts.orphan_grace
             else:

@@ -94,3 +94,12 @@ def test_cli_checks_the_catalogue():
 def test_cli_refuses_a_nonsense_timeout():
     r = _cli("--inactivite", "1", "--demos", str(FIXTURE_DEMOS))
     assert r.returncode == 2 and "au moins 5 secondes" in r.stderr
+
+
+def test_a_pool_kernel_that_waited_long_is_not_culled_on_hand_out(one_demo_server, page):
+    """Idleness counts from the hand-out, not from the pool kernel's own last activity."""
+    kiosk = one_demo_server(idle=6, orphan=120)   # idle cull: 6 + 30 s of grace
+    time.sleep(40)                                # the pool kernel is now "idle" for 40 s
+    open_demo(page, kiosk.url + "demo/curseur")
+    interact_once(page)
+    assert "(visitor gone or idle)" not in kiosk.log()
