@@ -98,8 +98,8 @@ def test_cli_refuses_a_nonsense_timeout():
 
 def test_a_pool_kernel_that_waited_long_is_not_culled_on_hand_out(one_demo_server, page):
     """Idleness counts from the hand-out, not from the pool kernel's own last activity."""
-    kiosk = one_demo_server(idle=6, orphan=120)   # idle cull: 6 + 30 s of grace
-    time.sleep(40)                                # the pool kernel is now "idle" for 40 s
+    kiosk = one_demo_server(idle=15, orphan=120)  # server-side idle cull: 15 + 30 s
+    time.sleep(50)                                # the pool kernel is now "idle" for 50 s
     open_demo(page, kiosk.url + "demo/curseur")
     interact_once(page)
     assert "(visitor gone or idle)" not in kiosk.log()
