@@ -59,3 +59,8 @@ def test_kernels_keep_no_history_on_disk():
     d = kiosk_app.private_ipython_dir()
     config = (d / "profile_default" / "ipython_kernel_config.py").read_text()
     assert "c.HistoryManager.enabled = False" in config
+
+
+def test_stray_voila_config_files_are_ignored():
+    """A voila.json/voila.py in the working folder or ~/.jupyter must not reopen anything."""
+    assert kiosk_app.KioskApp().config_file_paths == []
