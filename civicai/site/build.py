@@ -29,6 +29,7 @@ MARKER = ".civicai-site"
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".csv", ".txt"}
 MAX_ASSET_BYTES = 2_000_000
 MODULES_MARK = "<!-- modules -->"
+TECHNICAL_SECTIONS = ("équipe technique", "pour les développeu", "for developers")
 NBCONVERT_ALT = "No description has been provided for this image"  # nbconvert's English default
 
 
@@ -252,7 +253,9 @@ def _module_body(site: _Site, m: Module) -> str:
         facts.append(f"{len(m.notebooks)} notebooks")
     if facts:
         out.append(f'<p class="meta">{" · ".join(facts)}</p>')
-    out.append(content.markdown_to_html(content.strip_first_heading(m.readme)))
+    # The README's notes for developers stay in the repository, not on the public page.
+    readme = content.drop_sections(content.strip_first_heading(m.readme), *TECHNICAL_SECTIONS)
+    out.append(content.markdown_to_html(readme))
     if m.notebooks:
         out.append("<h2>Les notebooks, dans l'ordre</h2>\n<ol>")
         out += [f'<li><a href="{escape(nb.path.name)}">{escape(nb.title)}</a></li>'

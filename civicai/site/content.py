@@ -79,6 +79,23 @@ def section(text: str, *names: str) -> str:
     return ""
 
 
+def drop_sections(text: str, *names: str) -> str:
+    """The Markdown without the sections whose heading contains one of ``names``."""
+    wanted = [n.lower() for n in names]
+    out, skip_level = [], 0
+    for line in text.splitlines():
+        m = re.match(r"^(#{1,6})\s+(.+)$", line)
+        if m:
+            level = len(m.group(1))
+            if skip_level and level <= skip_level:
+                skip_level = 0
+            if not skip_level and any(n in m.group(2).lower() for n in wanted):
+                skip_level = level
+        if not skip_level:
+            out.append(line)
+    return "\n".join(out)
+
+
 def list_items(markdown: str) -> list[str]:
     """Top-level items of the Markdown lists in ``markdown`` (continuation lines joined)."""
     items: list[str] = []

@@ -43,6 +43,13 @@ def test_module_titles_lose_their_module_number(title, expected):
     assert content.clean_title(title) == expected
 
 
+def test_drop_sections_removes_a_section_and_its_subsections_only():
+    text = "# T\n\n## A\n\na\n\n## Pour l'équipe technique\n\nx\n\n### Détail\n\ny\n\n## B\n\nb\n"
+    kept = content.drop_sections(text, "équipe technique")
+    assert "x" not in kept.split() and "y" not in kept.split() and "Détail" not in kept
+    assert "## A" in kept and "## B" in kept and "b" in kept.split()
+
+
 def test_objectives_come_from_a_table_when_there_is_one():
     readme = ("# M\n\n## Objectifs\n\nIdées : 1. perception ; 2. raisonnement.\n\n"
               "| vous savez… | idées |\n|---|---|\n| lire un graphique | 1 |\n| tester un modèle | 3 |\n")
