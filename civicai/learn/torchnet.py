@@ -56,42 +56,60 @@ def accuracy(model: nn.Module, X, y) -> float:
 
 
 class _LivePlot:
-    """A loss curve redrawn in place in a notebook (nothing outside a notebook)."""
+    """A loss curve redrawn in place in a notebook, as a small SVG (cheap: no figure rendering per update)."""
+
+    W, H, PAD = 600, 260, 50
 
     def __init__(self, epochs: int, with_test: bool):
-        import matplotlib.pyplot as plt
-        from IPython.display import display
+        from IPython.display import HTML, display
 
-        self.display = display
-        self.fig, self.ax = plt.subplots(figsize=(6, 3), dpi=80)
-        self.with_test = with_test
-        self.epochs = epochs
+        self.HTML, self.display = HTML, display
+        self.epochs, self.with_test = epochs, with_test
         self.handle = None
-        plt.close(self.fig)
+        self.ymax = None
+
+    def _points(self, values) -> str:
+        w, h, p = self.W, self.H, self.PAD
+        return " ".join(f"{p + (i + 0.5) / self.epochs * (w - 1.5 * p):.1f},"
+                        f"{h - p + 10 - min(v, self.ymax) / self.ymax * (h - 1.5 * p):.1f}"
+                        for i, v in enumerate(values))
+
+    def svg(self, losses, test_losses) -> str:
+        w, h, p = self.W, self.H, self.PAD
+        if self.ymax is None:
+            self.ymax = max(losses[0], test_losses[0] if test_losses else 0) * 1.1 or 1.0
+        base = h - p + 10
+        lines = [f"<polyline fill='none' stroke='#1f77b4' stroke-width='3' points='{self._points(losses)}'/>"]
+        if self.with_test:
+            lines.append(f"<polyline fill='none' stroke='#ff7f0e' stroke-width='3' stroke-dasharray='6 4' "
+                         f"points='{self._points(test_losses)}'/>")
+        ticks = "".join(f"<text x='{p - 8}' y='{base - f * (h - 1.5 * p) + 4:.0f}' text-anchor='end' "
+                        f"font-size='12'>{f * self.ymax:.1f}</text>" for f in (0, 0.5, 1))
+        return (f"<svg width='{w}' height='{h}' xmlns='http://www.w3.org/2000/svg' "
+                "style='font-family:sans-serif;background:white'>"
+                f"<text x='{w / 2}' y='18' text-anchor='middle' font-size='15'>"
+                "L'erreur baisse pendant l'apprentissage</text>"
+                f"<line x1='{p}' y1='{base}' x2='{w - p / 2}' y2='{base}' stroke='#333'/>"
+                f"<line x1='{p}' y1='{base}' x2='{p}' y2='{p / 2}' stroke='#333'/>{ticks}"
+                f"<text x='{w / 2}' y='{h - 8}' text-anchor='middle' font-size='13'>"
+                f"passage sur les données (époque {len(losses)} sur {self.epochs})</text>"
+                f"<text x='14' y='{h / 2}' font-size='13' transform='rotate(-90 14 {h / 2})' "
+                "text-anchor='middle'>erreur (perte)</text>" + "".join(lines) +
+                f"<text x='{w - 200}' y='40' font-size='13' fill='#1f77b4'>— erreur sur l'entraînement</text>"
+                + (f"<text x='{w - 200}' y='58' font-size='13' fill='#ff7f0e'>- - erreur sur le test</text>"
+                   if self.with_test else "") + "</svg>")
 
     def update(self, losses, test_losses):
-        ax = self.ax
-        ax.clear()
-        ax.plot(range(1, len(losses) + 1), losses, "o-", ms=3, label="erreur sur l'entraînement")
-        if self.with_test:
-            ax.plot(range(1, len(test_losses) + 1), test_losses, "s-", ms=3, label="erreur sur le test")
-        ax.set_xlim(0.5, self.epochs + 0.5)
-        ax.set_ylim(bottom=0)
-        ax.set_xlabel("passage sur les données (époque)")
-        ax.set_ylabel("erreur (perte)")
-        ax.set_title("L'erreur baisse pendant l'apprentissage")
-        ax.legend(loc="upper right")
-        ax.grid(alpha=0.3)
-        self.fig.tight_layout()
+        html = self.HTML(self.svg(losses, test_losses))
         if self.handle is None:             # first drawing: show it; later ones replace it in place
-            self.handle = self.display(self.fig, display_id=True)
+            self.handle = self.display(html, display_id=True)
         else:
-            self.handle.update(self.fig)
+            self.handle.update(html)
 
 
 def train_digits_net(data, *, hidden: int = 64, n_train: int | None = None, epochs: int = 30,
                      batch_size: int = 128, lr: float = 0.01, weight_decay: float = 0.0,
-                     live: bool = True, progress: bool = True, every: int = 5,
+                     live: bool = True, progress: bool = True, every: int = 1,
                      seed: int = SEED) -> TrainingResult:
     """Train a network with ``hidden`` neurons on the first ``n_train`` training digits (all by default).
 
@@ -160,7 +178,7 @@ def plot_first_layer(model: nn.Module, *, n: int = 16, cols: int = 8):
     return fig
 
 
-def sweep(data, *, hidden_sizes=(64,), train_sizes=(None,), epochs: int = 15):
+def sweep(data, *, hidden_sizes=(64,), train_sizes=(None,), epochs: int = 10):
     """Test accuracy (%) for every network size and amount of training data, as a pandas table.
 
     Rows are network sizes, columns amounts of training examples. Small data sets get more epochs, so

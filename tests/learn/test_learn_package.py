@@ -276,3 +276,17 @@ def test_missing_word_list_is_a_french_user_error(tmp_path):
 
     with pytest.raises(UserError, match="introuvable"):
         corpus.load_words(tmp_path / "absent.txt")
+
+
+# --- torch network --------------------------------------------------------------------------
+
+def test_torch_network_learns_and_its_live_curve_follows_the_epochs(data):
+    from civicai.learn import torchnet
+
+    res = torchnet.train_digits_net(data, hidden=32, epochs=4, live=False, progress=False)
+    assert res.losses[-1] < res.losses[0] and res.test_accuracy > 0.85
+    assert res.n_parameters == 64 * 32 + 32 + 32 * 10 + 10
+    svg = torchnet._LivePlot(4, True).svg(res.losses[:3], res.test_losses[:3])
+    assert svg.count("<polyline") == 2 and "époque 3 sur 4" in svg
+    fig = torchnet.plot_first_layer(res.model, n=8)
+    assert len([a for a in fig.axes if a.images]) == 8
