@@ -145,36 +145,60 @@ def open_demo(page, url: str, timeout: float = 120_000) -> float:
     return time.perf_counter() - t0
 
 
-def interact_once(page, timeout: float = 20) -> str:
-    """Change the first control found and wait for an output to change; return its kind."""
+def _change(page, kind: str, control) -> None:
+    if kind == "slider":
+        control.focus()
+        for _ in range(3):
+            control.press("ArrowRight")
+    elif kind == "dropdown":
+        current = control.input_value()
+        values = control.evaluate("s => [...s.options].map(o => o.value)")
+        others = [v for v in values if v != current]
+        assert others, "a dropdown with a single choice cannot be changed"
+        control.select_option(others[0])
+    elif kind == "text":
+        control.fill("bonjour la borne")
+        control.press("Enter")
+    elif kind == "canvas":
+        box = control.bounding_box()
+        x0, y0 = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.2
+        page.mouse.move(x0, y0)
+        page.mouse.down()
+        for i in range(1, 11):
+            page.mouse.move(x0 + box["width"] * 0.04 * i, y0 + box["height"] * 0.06 * i)
+        page.mouse.up()
+    else:
+        control.click()
+
+
+def interact_once(page, timeout: float = 20, tries: int = 4) -> str:
+    """Change controls one by one (first found first) until an output changes; return the kind.
+
+    A drawing canvas (ipycanvas) gets a stroke first: a demo's first button is often
+    "Effacer", which changes nothing on an empty drawing. At most ``tries`` controls.
+    """
     page.wait_for_selector(ANY_CONTROL, state="visible", timeout=120_000)
+    page.wait_for_function("() => !document.querySelector('#loading')", timeout=timeout * 1000)
+    candidates = []
+    canvas = page.locator("#rendered_cells canvas")
+    if canvas.count() and canvas.first.is_visible():
+        candidates.append(("canvas", canvas.first))
     for kind, selector in CONTROLS:
-        control = page.locator(selector).first
-        if control.count() == 0 or not control.is_visible():
-            continue
-        # The kernel must be connected before the change means anything.
-        page.wait_for_function("() => !document.querySelector('#loading')", timeout=timeout * 1000)
+        for control in page.locator(selector).all():
+            if control.is_visible() and control.is_enabled():
+                candidates.append((kind, control))
+    assert candidates, "no control found on the demo page"
+    tried = []
+    drew = False
+    for kind, control in candidates[:tries + (1 if candidates[0][0] == "canvas" else 0)]:
         before = snapshot(page)
-        if kind == "slider":
-            control.focus()
-            for _ in range(3):
-                control.press("ArrowRight")
-        elif kind == "dropdown":
-            options = control.locator("option").all_inner_texts()
-            current = control.input_value()
-            values = control.evaluate("s => [...s.options].map(o => o.value)")
-            target = next(v for v in values if v != current) if len(values) > 1 else current
-            assert len(options) > 1, "a dropdown with a single choice cannot be changed"
-            control.select_option(target)
-        elif kind == "text":
-            control.fill("bonjour la borne")
-            control.press("Enter")
-        else:
-            control.click()
-        deadline = time.monotonic() + timeout
+        _change(page, kind, control)
+        drew = drew or kind == "canvas"
+        per_control = timeout if kind != "canvas" else 5
+        deadline = time.monotonic() + per_control
         while time.monotonic() < deadline:
             if snapshot(page) != before:
-                return kind
+                return kind if not drew or kind == "canvas" else f"canvas+{kind}"
             time.sleep(0.2)
-        raise AssertionError(f"changing the first {kind} did not change any output in {timeout} s")
-    raise AssertionError("no control found on the demo page")
+        tried.append(kind)
+    raise AssertionError(f"no output changed after trying: {tried}")

@@ -71,10 +71,14 @@
       img.setAttribute("alt", "Image produite par la démo");
     });
     racine.querySelectorAll("select:not([aria-label]), input:not([aria-label]), textarea:not([aria-label])").forEach(function (el) {
-      if (el.labels && el.labels.length) { return; }
+      var nomme = el.labels && [].some.call(el.labels, function (l) { return l.textContent.trim(); });
+      if (nomme) { return; }
       var w = el.closest(".widget-inline-hbox, .widget-inline-vbox");
       var label = w && w.querySelector(".widget-label");
       var nom = label && label.textContent.trim();
+      if (!nom && !el.getAttribute("aria-labelledby") && !el.getAttribute("title")) {
+        nom = el.tagName === "SELECT" ? "Liste de choix" : "Zone de saisie";
+      }
       if (nom) { el.setAttribute("aria-label", nom); }
     });
   }
