@@ -85,7 +85,7 @@ def show_digits(X, y=None, *, n: int = 20, cols: int = 10, titles=None, title: s
 
     n = min(n, len(X))
     rows = max(1, -(-n // cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.1, rows * 1.3))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.1, rows * 1.5))
     for i, ax in enumerate(np.atleast_1d(axes).ravel()):
         ax.axis("off")
         if i >= n:
