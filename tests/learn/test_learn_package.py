@@ -283,7 +283,7 @@ def test_missing_word_list_is_a_french_user_error(tmp_path):
 def test_torch_network_learns_and_its_live_curve_follows_the_epochs(data):
     from civicai.learn import torchnet
 
-    res = torchnet.train_digits_net(data, hidden=32, epochs=4, live=False, progress=False)
+    res = torchnet.train_digits_net(data, hidden=32, epochs=4, live=False, progress=False, track_test=True)
     assert res.losses[-1] < res.losses[0] and res.test_accuracy > 0.85
     assert res.n_parameters == 64 * 32 + 32 + 32 * 10 + 10
     svg = torchnet._LivePlot(4, True).svg(res.losses[:3], res.test_losses[:3])
