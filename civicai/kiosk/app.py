@@ -19,6 +19,7 @@ not by patching Voila):
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 import logging
@@ -59,6 +60,9 @@ PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-
             "frame-ancestors 'self'; base-uri 'self'; form-action 'self'")
 
 log = logging.getLogger("civicai.kiosk")
+
+# The render in progress in this asyncio task: the demo handler learns its kernel id here.
+_RENDER: contextvars.ContextVar[dict | None] = contextvars.ContextVar("kiosk_render", default=None)
 
 
 @dataclass
@@ -132,6 +136,7 @@ class KioskApp(Voila):
         self.visitors: dict[str, float] = {}   # kernel id -> monotonic time it was handed out
         self.reserved = 0                      # renders in progress (counted against the cap)
         self.last_connected: dict[str, float] = {}  # kernel id -> last time a page was connected
+        self.rendering: set[str] = set()            # kernels whose page is still being sent
         self.pages = jinja2.Environment(loader=jinja2.FileSystemLoader(PAGES), autoescape=True)
 
     # --- bookkeeping ------------------------------------------------------------------
@@ -175,6 +180,8 @@ class KioskApp(Voila):
         now = dt.datetime.now(dt.timezone.utc)
         gone = []
         for kid in self.visitor_kernels():
+            if kid in self.rendering:
+                continue
             connections = self.kernel_manager._kernel_connections.get(kid, 0)
             if connections > 0:
                 self.last_connected[kid] = now_mono
@@ -213,6 +220,10 @@ class KioskApp(Voila):
         async def get_rendered_notebook(*args, **kwargs):
             render_task, cache, kernel_id = await original(*args, **kwargs)
             app.visitors[kernel_id] = time.monotonic()
+            app.rendering.add(kernel_id)
+            holder = _RENDER.get()
+            if holder is not None:
+                holder["kernel_id"] = kernel_id
             return render_task, cache, kernel_id
 
         km.get_rendered_notebook = get_rendered_notebook
@@ -375,13 +386,22 @@ class DemoHandler(TornadoVoilaHandler):
         if not app.try_reserve():
             self.set_header("Retry-After", str(opts.wait_retry))
             return self._kiosk_page("attente.html", 503, retry=opts.wait_retry)
+        holder: dict = {}
+        token = _RENDER.set(holder)
         try:
             self.xsrf_token  # sets the _xsrf cookie: the page's shutdown request is then accepted
             self.set_header("Content-Security-Policy", DEMO_CSP)
             self.set_header("Referrer-Policy", "no-referrer")
             await super().get(path=demo.notebook)
         finally:
+            _RENDER.reset(token)
             app.release()
+            kid = holder.get("kernel_id")
+            if kid is not None:
+                # The page is sent: the grace for its first connection starts now.
+                app.rendering.discard(kid)
+                if kid in app.visitors:
+                    app.visitors[kid] = time.monotonic()
 
     def _kiosk_page(self, name, status, **ns):
         app: KioskApp = self.settings["civicai_kiosk"]
