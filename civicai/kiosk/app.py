@@ -134,7 +134,7 @@ class KioskApp(Voila):
         super().initialize(argv if argv is not None else [])
         self.kiosk_options: KioskOptions = self.tornado_settings["civicai_kiosk_options"]
         self.visitors: dict[str, float] = {}   # kernel id -> monotonic time it was handed out
-        self.reserved = 0                      # renders in progress (counted against the cap)
+        self.reserved: dict[object, float] = {}  # renders in progress -> start (counted against the cap)
         self.last_connected: dict[str, float] = {}  # kernel id -> last time a page was connected
         self.rendering: set[str] = set()            # kernels whose page is still being sent
         self.pages = jinja2.Environment(loader=jinja2.FileSystemLoader(PAGES), autoescape=True)
@@ -149,14 +149,21 @@ class KioskApp(Voila):
     def pool_kernels(self) -> list[str]:
         return [k for k in self.kernel_manager.list_kernel_ids() if k not in self.visitors]
 
-    def try_reserve(self) -> bool:
-        if len(self.visitor_kernels()) + self.reserved >= self.kiosk_options.max_visitors:
-            return False
-        self.reserved += 1
-        return True
+    RENDER_LIMIT = 180.0  # seconds: a render older than this no longer holds a place
 
-    def release(self) -> None:
-        self.reserved = max(0, self.reserved - 1)
+    def try_reserve(self):
+        """A token if a visitor place is free (release it with :meth:`release`), else None."""
+        now = time.monotonic()
+        for token in [t for t, t0 in self.reserved.items() if now - t0 > self.RENDER_LIMIT]:
+            self.reserved.pop(token)   # a render that hung must not block the kiosk for ever
+        if len(self.visitor_kernels()) + len(self.reserved) >= self.kiosk_options.max_visitors:
+            return None
+        token = object()
+        self.reserved[token] = now
+        return token
+
+    def release(self, token) -> None:
+        self.reserved.pop(token, None)
 
     def kernel_pid(self, kernel_id: str) -> int | None:
         try:
@@ -180,7 +187,7 @@ class KioskApp(Voila):
         now = dt.datetime.now(dt.timezone.utc)
         gone = []
         for kid in self.visitor_kernels():
-            if kid in self.rendering:
+            if kid in self.rendering and now_mono - self.visitors[kid] < self.RENDER_LIMIT:
                 continue
             connections = self.kernel_manager._kernel_connections.get(kid, 0)
             if connections > 0:
@@ -383,7 +390,8 @@ class DemoHandler(TornadoVoilaHandler):
         demo = opts.catalog.by_id(demo_id)
         if demo is None or demo not in opts.demos:
             return self._kiosk_page("introuvable.html", 404)
-        if not app.try_reserve():
+        place = app.try_reserve()
+        if place is None:
             self.set_header("Retry-After", str(opts.wait_retry))
             return self._kiosk_page("attente.html", 503, retry=opts.wait_retry)
         holder: dict = {}
@@ -395,7 +403,7 @@ class DemoHandler(TornadoVoilaHandler):
             await super().get(path=demo.notebook)
         finally:
             _RENDER.reset(token)
-            app.release()
+            app.release(place)
             kid = holder.get("kernel_id")
             if kid is not None:
                 # The page is sent: the grace for its first connection starts now.
