@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from conftest import REPO, free_port, wait_http
+from testkit import REPO, free_port, wait_http
 
 WORKSHOP_CODE = "atelier-test-2026"
 ADMIN_PASSWORD = "mot-de-passe-formateur-de-test-assez-long-0123456789"

@@ -7,7 +7,7 @@ import os
 import nbformat
 import pytest
 
-from conftest import FAIRFACE_SAMPLE, REPO, execute_notebook
+from testkit import FAIRFACE_SAMPLE, REPO, execute_notebook
 
 NOTEBOOKS = sorted((REPO / "modules").glob("*/*.ipynb"))
 # Notebooks run as a participant's would on a hub where the operator configured FairFace.

@@ -7,7 +7,7 @@ import math
 
 from civicai.cluster import capacity
 from civicai.cluster.capacity import Measured, Node, Scenario
-from conftest import REPO
+from testkit import REPO
 
 M = Measured(server_pss_mb=50, kernel_pss_mb=300, server_rss_mb=150, kernel_rss_mb=400, kernel_cpu_s=20, spawn_s=4)
 

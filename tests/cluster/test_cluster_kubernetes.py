@@ -12,7 +12,7 @@ import pytest
 
 from civicai.cluster import capacity
 from civicai.cluster.kubernetes import coalesce, default_chart_dir, load_yaml, validation_errors
-from conftest import REPO
+from testkit import REPO
 
 K8S = REPO / "hub" / "kubernetes"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from civicai.cluster import capacity
-from conftest import REPO, wait_http
+from testkit import REPO, wait_http
 from hubtools import RunningHub
 from slurmcluster import SlurmCluster, why_slurm_cannot_start
 

@@ -71,7 +71,7 @@ def test_light_detector_matches_scikit_learn_and_is_up_to_date(claims):
 
 
 def test_readme_states_the_measured_accuracies(experiment):
-    from conftest import REPO
+    from testkit import REPO
 
     readme = (REPO / "modules" / "03-desinformation" / "README.md").read_text(encoding="utf-8")
     french = lambda x: f"{x * 100:.0f} %"

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import REPO
+from testkit import REPO
 
 pytestmark = pytest.mark.slow
 ASSIGNMENT = "m3-desinfo"

@@ -74,7 +74,7 @@ def test_search_returns_scores_sorted_with_threshold_flag(matcher):
 
 def test_readme_states_the_measured_figures(matcher, paraphrases):
     """The module README quotes today's top-1, top-3 and threshold figures, not stale ones."""
-    from conftest import REPO
+    from testkit import REPO
 
     readme = (REPO / "modules" / "03-desinformation" / "README.md").read_text(encoding="utf-8")
     n = len(paraphrases)

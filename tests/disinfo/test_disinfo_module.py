@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from civicai.quiz import Quiz
-from conftest import REPO
+from testkit import REPO
 
 MODULE = REPO / "modules" / "03-desinformation"
 DEMOS = {"deja-verifie": "demo-deja-verifie.ipynb", "detecteur-trompe": "demo-detecteur-trompe.ipynb",

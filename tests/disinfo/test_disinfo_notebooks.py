@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO
+from testkit import REPO
 
 pytestmark = pytest.mark.slow
 MODULE = REPO / "modules" / "03-desinformation"

@@ -13,7 +13,7 @@ import pytest
 from civicai.cli import main
 from civicai.errors import UserError
 from civicai.faces import cli as faces_cli
-from conftest import REPO, free_port
+from testkit import REPO, free_port
 
 
 @pytest.fixture

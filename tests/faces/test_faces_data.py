@@ -104,7 +104,7 @@ def test_shipped_faces_work_offline():
 
 def test_datasheet_column_table_matches_the_loader_and_the_sample(fairface_sample):
     """The datasheet lists exactly the values the loader accepts, and the sample uses only those."""
-    from conftest import REPO
+    from testkit import REPO
 
     sheet = (REPO / "datasets" / "fairface" / "DATASHEET.md").read_text(encoding="utf-8")
     rows = {line.split("|")[1].strip(" `"): line.split("|")[2] for line in sheet.splitlines()

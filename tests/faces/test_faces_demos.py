@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import FAIRFACE_SAMPLE, REPO, free_port, wait_http
+from testkit import FAIRFACE_SAMPLE, REPO, free_port, wait_http
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

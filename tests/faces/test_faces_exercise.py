@@ -10,7 +10,7 @@ import sys
 import nbformat
 import pytest
 
-from conftest import REPO
+from testkit import REPO
 
 SOURCE = REPO / "exercises" / "source" / "m2-biais" / "m2-biais.ipynb"
 

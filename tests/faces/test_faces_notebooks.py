@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FAIRFACE_SAMPLE, REPO
+from testkit import FAIRFACE_SAMPLE, REPO
 
 MODULE = REPO / "modules" / "02-biais-reconnaissance-faciale"
 NOTEBOOKS = sorted(MODULE.glob("0*.ipynb"))

@@ -1,5 +1,5 @@
-"""Helpers and fixtures of the grading tests (imported by the test modules: no conftest here, so that
-``from conftest import ...`` elsewhere keeps meaning the root conftest)."""
+"""Helpers and fixtures of the grading tests, imported by the test modules.
+Shared helpers live in tests/testkit.py."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import REPO
+from testkit import REPO
 from hubtools import WORKSHOP_CODE, RunningHub
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 
-from conftest import REPO
+from testkit import REPO
 
 
 def serve(*args, env=None):

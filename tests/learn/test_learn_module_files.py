@@ -7,7 +7,7 @@ import re
 import yaml
 
 from civicai.quiz import Quiz
-from conftest import REPO
+from testkit import REPO
 
 MODULE = REPO / "modules" / "01-comment-une-ia-apprend"
 

@@ -9,7 +9,7 @@ import sys
 import nbformat
 import pytest
 
-from conftest import REPO
+from testkit import REPO
 
 MODULE = REPO / "modules" / "01-comment-une-ia-apprend"
 PARTS = sorted(MODULE.glob("0[1-9]-*.ipynb"))

@@ -14,7 +14,7 @@ import yaml
 
 from civicai.site.check import check_site
 from civicai.site.content import discover_modules
-from conftest import FAIRFACE_SAMPLE
+from testkit import FAIRFACE_SAMPLE
 from sitetools import REPO, SITE_CONFIG, build, check_page, pdf_pages, render_first_page
 
 pytestmark = pytest.mark.slow

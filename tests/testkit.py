@@ -1,0 +1,123 @@
+"""Helpers shared by the test modules. Import them from here, never ``from conftest``: several
+folders have a conftest.py, and that name resolves to whichever one pytest loaded first."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+FAIRFACE_SAMPLE = SHARED_DATA / "fairface-sample"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class ExecutedNotebook:
+    """A notebook run top to bottom: its cells with outputs, timings and final values."""
+
+    path: Path
+    nb: nbformat.NotebookNode
+    seconds: float
+    cell_seconds: list[float] = field(default_factory=list)
+    values: dict = field(default_factory=dict)
+
+    def text(self) -> str:
+        """All text outputs joined, to look for a sentence the notebook printed."""
+        chunks = []
+        for cell in self.nb.cells:
+            for out in cell.get("outputs", []):
+                if "text" in out:
+                    chunks.append(out["text"])
+                for mime in ("text/plain", "text/markdown", "text/html"):
+                    if mime in out.get("data", {}):
+                        chunks.append(out["data"][mime])
+        return "\n".join(chunks)
+
+
+# The last cell appended at test time: dumps the simple global values of the kernel, so
+# tests can check key results (an accuracy, a gap) without parsing printed text.
+_DUMP_VALUES = """
+import json as _json, numbers as _numbers
+print("__CIVICAI_VALUES__" + _json.dumps({
+    _k: (_v if isinstance(_v, (str, bool)) else float(_v))
+    for _k, _v in list(globals().items())
+    if not _k.startswith("_") and isinstance(_v, (_numbers.Real, str, bool))
+}))
+"""
+
+_CACHE: dict[tuple, ExecutedNotebook] = {}
+
+
+def execute_notebook(path: Path, *, env: dict | None = None, timeout: int = 120) -> ExecutedNotebook:
+    """Run ``path`` in a fresh kernel from its own folder; cached per (path, env)."""
+    path = Path(path).resolve()
+    key = (path, tuple(sorted((env or {}).items())))
+    if key in _CACHE:
+        return _CACHE[key]
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(_DUMP_VALUES))
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    try:
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        start = time.perf_counter()
+        client.execute()
+        seconds = time.perf_counter() - start
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    last = nb.cells.pop()
+    values = {}
+    for out in last.get("outputs", []):
+        if out.get("name") == "stdout" and "__CIVICAI_VALUES__" in out["text"]:
+            values = json.loads(out["text"].split("__CIVICAI_VALUES__", 1)[1])
+    cell_seconds = []
+    for cell in nb.cells:
+        ex = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in ex and "shell.execute_reply" in ex:
+            from datetime import datetime
+            t0 = datetime.fromisoformat(ex["iopub.execute_input"].replace("Z", "+00:00"))
+            t1 = datetime.fromisoformat(ex["shell.execute_reply"].replace("Z", "+00:00"))
+            cell_seconds.append((t1 - t0).total_seconds())
+        else:
+            cell_seconds.append(0.0)
+    result = ExecutedNotebook(path, nb, seconds, cell_seconds, values)
+    _CACHE[key] = result
+    return result
+
+
+def wait_http(url: str, timeout: float = 60, proc=None, ok=lambda status: status < 500) -> None:
+    """Poll ``url`` until its status satisfies ``ok`` (default: any answer below 500)."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before {url} answered")
+        try:
+            if ok(requests.get(url, timeout=2).status_code):
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
