@@ -19,6 +19,8 @@ AREAS = [
     "civicai.grading.cli",
     "civicai.site.cli",
     "civicai.faces.cli",
+    "civicai.disinfo.cli",
+    "civicai.quiz_cli",
     "civicai.kiosk.cli",
 ]
 
@@ -36,6 +38,19 @@ class _FrenchParser(argparse.ArgumentParser):
     def error(self, message):
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
+def dataset_parsers(sub):
+    """The shared ``civicai donnees`` command: each area adds its data set under it."""
+    d = sub.choices.get("donnees") or sub.add_parser(
+        "donnees", help="indiquer au kit où sont les jeux de données, les vérifier",
+        description="Réglages et vérifications des jeux de données du kit.")
+    dsub = getattr(d, "civicai_datasets", None)
+    if dsub is None:
+        dsub = d.civicai_datasets = d.add_subparsers(title="jeux de données", metavar="JEU",
+                                                     parser_class=type(d))
+        d.set_defaults(handler=lambda args: (d.print_help(), 2)[1])
+    return dsub
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,7 +10,8 @@ A quiz lives in ``modules/<module>/quiz.yaml``::
         explication: Une phrase qui dit pourquoi.
 
 Answers are saved in the participant's own home (``~/.civicai/quiz/<module>.json``),
-never elsewhere; ``civicai quiz rapport`` lets a facilitator sum them up anonymously.
+never elsewhere; ``civicai quiz rapport`` sums them up anonymously for a facilitator
+(how many answered, mean score and share of right answers per question, before and after).
 """
 
 from __future__ import annotations
@@ -116,3 +117,45 @@ def show(module_dir: str | os.PathLike = ".", phase: str = "avant"):
     box = w.VBox(items + [button, feedback])
     display(box)
     return box
+
+
+def summarise(homes: str | os.PathLike, module: str) -> dict:
+    """Anonymous before/after summary of one module's quiz over every home under ``homes``.
+
+    Only counts leave this function: no name, no individual answer.
+    """
+    summary = {}
+    for phase in PHASES:
+        records = []
+        for path in sorted(Path(homes).glob(f"*/.civicai/quiz/{module}.json")):
+            try:
+                record = json.loads(path.read_text(encoding="utf-8")).get(phase)
+            except (OSError, ValueError, AttributeError):
+                continue  # an unreadable file is one person less, never a crash
+            if isinstance(record, dict) and isinstance(record.get("answers"), list):
+                records.append(record)
+        summary[phase] = records
+    return summary
+
+
+def report(quiz: Quiz, homes: str | os.PathLike) -> str:
+    """The French text printed by ``civicai quiz rapport``."""
+    summary = summarise(homes, quiz.module)
+    lines = [f"Quiz « {quiz.title} » ({quiz.module})"]
+    for phase, label in zip(PHASES, ("avant l'atelier", "après l'atelier")):
+        records = summary[phase]
+        if not records:
+            lines.append(f"- {label} : personne n'a encore répondu.")
+            continue
+        mean = sum(quiz.score(r["answers"]) for r in records) / len(records)
+        lines.append(f"- {label} : {len(records)} personne(s), score moyen "
+                     f"{mean:.1f} / {len(quiz.questions)}".replace(".", ","))
+    lines.append("Part de bonnes réponses par question (avant → après) :")
+    for i, q in enumerate(quiz.questions):
+        shares = []
+        for phase in PHASES:
+            records = summary[phase]
+            right = sum(len(r["answers"]) > i and r["answers"][i] == q.answer for r in records)
+            shares.append(f"{right / len(records):.0%}".replace("%", " %") if records else "—")
+        lines.append(f"  {i + 1}. {shares[0]} → {shares[1]}  {q.question}")
+    return "\n".join(lines)

@@ -96,10 +96,7 @@ def sync_command(python: str, modules_source: str, home: str) -> str:
     It calls :func:`civicai.hub.sync.sync_modules`, the same merge as the one-machine hub
     (a participant's changes are never overwritten).
     """
-    code = ("import sys; from civicai.hub.sync import sync_modules; "
-            "r = sync_modules(sys.argv[1], sys.argv[2]); "
-            "print(f'modules: {len(r.added)} added, {len(r.updated)} updated, {len(r.kept)} kept')")
-    return " ".join(shlex.quote(part) for part in (python, "-c", code, modules_source, home))
+    return " ".join(shlex.quote(part) for part in (python, "-m", "civicai.hub.sync", modules_source, home))
 
 
 class KitSlurmSpawner(SlurmSpawner):

@@ -7,15 +7,9 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    # « donnees » may be shared with other areas: reuse it when another area created it first.
-    d = sub.choices.get("donnees") or sub.add_parser(
-        "donnees", help="indiquer au kit où sont les jeux de données",
-        description="Réglages des jeux de données du kit.")
-    dsub = getattr(d, "civicai_datasets", None)
-    if dsub is None:
-        dsub = d.civicai_datasets = d.add_subparsers(title="jeux de données", metavar="JEU",
-                                                     parser_class=type(d))
-        d.set_defaults(handler=lambda args: (d.print_help(), 2)[1])
+    from civicai.cli import dataset_parsers
+
+    dsub = dataset_parsers(sub)
     a = dsub.add_parser(
         "affirmations", help="vérifier ou reconstruire le corpus d'affirmations du module 3",
         description="Vérifie le corpus datasets/affirmations-fr (valeurs permises, doublons, "

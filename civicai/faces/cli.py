@@ -28,15 +28,9 @@ TIMEOUT_S = 20
 
 
 def register(sub) -> None:
-    # « donnees » may be shared with other areas: reuse it when another area created it first.
-    d = sub.choices.get("donnees") or sub.add_parser(
-        "donnees", help="indiquer au kit où sont les jeux de données",
-        description="Réglages des jeux de données qui ne sont pas livrés avec le kit.")
-    dsub = getattr(d, "civicai_datasets", None)
-    if dsub is None:
-        dsub = d.civicai_datasets = d.add_subparsers(title="jeux de données", metavar="JEU",
-                                                     parser_class=type(d))
-        d.set_defaults(handler=lambda args: (d.print_help(), 2)[1])
+    from civicai.cli import dataset_parsers
+
+    dsub = dataset_parsers(sub)
     f = dsub.add_parser(
         "fairface", help="photos FairFace pour le module 2 (audit d'un classifieur)",
         description="FairFace (Kärkkäinen et Joo, 2021, licence CC BY 4.0) : photos de visages "

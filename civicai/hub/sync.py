@@ -94,3 +94,20 @@ def restore(home: Path, rel: str, source: Path, target: str = "modules") -> Path
     dest.unlink(missing_ok=True)
     sync_modules(source, home, target)
     return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m civicai.hub.sync SOURCE HOME``: the merge run inside cluster jobs and pods."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print("usage: python -m civicai.hub.sync SOURCE HOME", file=sys.stderr)
+        return 2
+    r = sync_modules(Path(args[0]), Path(args[1]))
+    print(f"modules: {len(r.added)} added, {len(r.updated)} updated, {len(r.kept)} kept")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

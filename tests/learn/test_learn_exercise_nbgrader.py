@@ -48,7 +48,8 @@ def test_nbgrader_generates_and_autogrades_solution_10_blank_0(tmp_path):
         "c = get_config()\n"
         f"c.CourseDirectory.root = {str(course)!r}\n"
         f"c.CourseDirectory.db_url = {db!r}\n"
-        "c.ExecutePreprocessor.timeout = 120\n")
+        "c.ExecutePreprocessor.timeout = 120\n"
+        "c.ClearSolutions.code_stub = {'python': '# ÉCRIVEZ VOTRE CODE ICI\\nraise NotImplementedError()'}\n")
 
     def nbgrader(*args):
         # nbgrader runs the `alembic` command of its own environment to create the gradebook
@@ -63,7 +64,7 @@ def test_nbgrader_generates_and_autogrades_solution_10_blank_0(tmp_path):
     released = nbformat.read(release, as_version=4)
     text = "\n".join(c.source for c in released.cells)
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
-    assert 'reponse_1 = "b"' not in text and "NotImplementedError" in text
+    assert 'reponse_1 = "b"' not in text and "ÉCRIVEZ VOTRE CODE ICI" in text
 
     with Gradebook(db) as gb:
         for student in ("solution", "vide"):
