@@ -3,7 +3,7 @@
 # the cluster tests (a one-node SLURM on loopback), npm for the proxy.
 set -euo pipefail
 case "${1:-test}" in
-  test) pkgs=(chromium fonts-dejavu-core poppler-utils slurm-wlm munge) ;;  # slurm, munge: tests/cluster
+  test) pkgs=(chromium fonts-dejavu-core poppler-utils slurm-wlm munge wfrench) ;;  # slurm, munge: tests/cluster; wfrench: the word list rebuild
   node) pkgs=(nodejs npm) ;;
   *) echo "usage: $0 test|node" >&2; exit 2 ;;
 esac

@@ -6,8 +6,15 @@ import asyncio
 import os
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 from civicai.hub.spawner import ForkServer
+
+
+def run(coroutine):
+    """asyncio.run in a thread of its own: Playwright's sync API may hold this thread's loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def gone(pid: int, timeout: float = 10) -> bool:
@@ -25,14 +32,14 @@ def test_forked_module_runs_in_its_folder_with_its_arguments_then_is_reaped(tmp_
     (tmp_path / "note.txt").write_text("bonjour")
     server = ForkServer()
     try:
-        pid = asyncio.run(server.fork(module="zipfile", argv=["-c", "archive.zip", "note.txt"],
+        pid = run(server.fork(module="zipfile", argv=["-c", "archive.zip", "note.txt"],
                                       env={"PATH": os.environ["PATH"]}, cwd=str(tmp_path)))
         assert gone(pid)
         assert zipfile.ZipFile(tmp_path / "archive.zip").read("note.txt") == b"bonjour"
         # a request that fails in the child does not take the fork server down
-        bad = asyncio.run(server.fork(module="civicai.no_such_module", argv=[], env={}, cwd=str(tmp_path)))
+        bad = run(server.fork(module="civicai.no_such_module", argv=[], env={}, cwd=str(tmp_path)))
         assert gone(bad)
-        again = asyncio.run(server.fork(module="zipfile", argv=["-l", "archive.zip"], env={}, cwd=str(tmp_path)))
+        again = run(server.fork(module="zipfile", argv=["-l", "archive.zip"], env={}, cwd=str(tmp_path)))
         assert gone(again)
     finally:
         server.stop()
