@@ -30,6 +30,7 @@ from pathlib import Path
 
 import jinja2
 import tornado.web
+from jupyter_core.utils import ensure_async
 from traitlets import List as ListTrait
 from traitlets.config import Config
 from voila.app import Voila
@@ -224,16 +225,31 @@ class KioskApp(Voila):
         original = km.get_rendered_notebook
         app = self
 
-        async def get_rendered_notebook(*args, **kwargs):
-            render_task, cache, kernel_id = await original(*args, **kwargs)
+        original_start = km.start_kernel
+
+        def hand_out(kernel_id: str) -> None:
             app.visitors[kernel_id] = time.monotonic()
             app.rendering.add(kernel_id)
             holder = _RENDER.get()
             if holder is not None:
                 holder["kernel_id"] = kernel_id
+
+        async def get_rendered_notebook(*args, **kwargs):
+            render_task, cache, kernel_id = await original(*args, **kwargs)
+            hand_out(kernel_id)
             return render_task, cache, kernel_id
 
+        async def start_kernel(*args, **kwargs):
+            # Voila starts a kernel of its own when a demo's pool is momentarily empty (a rush
+            # of visitors): that kernel is a visitor's too, capped and reaped like the others.
+            kernel_id = await ensure_async(original_start(*args, **kwargs))
+            holder = _RENDER.get()
+            if holder is not None and "kernel_id" not in holder:
+                hand_out(kernel_id)
+            return kernel_id
+
         km.get_rendered_notebook = get_rendered_notebook
+        km.start_kernel = start_kernel
         settings["civicai_kiosk"] = self
         settings["default_handler_class"] = NotFoundHandler
         settings["xsrf_cookie_kwargs"] = {"samesite": "Strict"}

@@ -53,6 +53,21 @@ def test_a_kernel_left_without_goodbye_is_reaped(one_demo_server):
     assert f"shutting down visitor kernel {kernel} (visitor gone or idle)" in kiosk.log()
 
 
+def test_a_rush_that_empties_the_pool_still_counts_and_reaps_every_kernel(one_demo_server):
+    """Three visitors at once for a pool of one: Voila starts the extra kernels itself."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    kiosk = one_demo_server(pool=1, orphan=5, max_visitors=4)
+    with ThreadPoolExecutor(3) as rush:
+        pages = list(rush.map(lambda _: requests.get(kiosk.url + "demo/curseur", timeout=120), range(3)))
+    assert [r.status_code for r in pages] == [200, 200, 200]
+    kernels = {re.search(r'"kernelId": "([0-9a-f-]+)"', r.text).group(1) for r in pages}
+    assert kernels <= {k["id"] for k in kiosk.visitor_kernels()}, "a kernel escaped the count"
+    kiosk.wait_visitors(0, timeout=60)   # no page connected: all three are reaped
+    for kernel in kernels:
+        assert f"shutting down visitor kernel {kernel}" in kiosk.log()
+
+
 def test_over_the_cap_a_visitor_waits_then_gets_in(one_demo_server, browser):
     kiosk = one_demo_server(max_visitors=1, orphan=120)
     a = browser.new_context(locale="fr-FR").new_page()
