@@ -16,11 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import csv
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from civicai.errors import UserError
 from civicai.faces.config import ENV_VAR, configured_fairface_dir
+
+if TYPE_CHECKING:  # pandas costs a kiosk kernel 33 MB: imported where a table is built
+    import pandas as pd
 
 RACES = ("Black", "East Asian", "Indian", "Latino_Hispanic", "Middle Eastern", "Southeast Asian", "White")
 GENDERS = ("Female", "Male")
@@ -64,6 +69,8 @@ class FaceSet:
 
 
 def _read_labels(csv: Path, root: Path) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         table = pd.read_csv(csv, dtype=str)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
@@ -83,6 +90,41 @@ def _read_labels(csv: Path, root: Path) -> pd.DataFrame:
     return table
 
 
+def _label_files(folder: str | Path) -> tuple[Path, str, list[Path]]:
+    """``(root, layout, label files)`` of a FairFace folder in either layout, or a French error."""
+    root = Path(folder).expanduser()
+    if not root.is_dir():
+        raise UserError(f"Le dossier {root} n'existe pas (ou ce n'est pas un dossier). "
+                        "Vérifiez le chemin donné pour FairFace.")
+    root = root.resolve()
+    if (root / SAMPLE_LABELS).is_file():
+        return root, "echantillon", [root / SAMPLE_LABELS]
+    files = [root / name for name in FAIRFACE_LABELS if (root / name).is_file()]
+    if not files:
+        raise UserError(
+            f"Le dossier {root} ne ressemble pas à FairFace : il n'y a ni « {SAMPLE_LABELS} » "
+            f"(format de l'échantillon du kit) ni « {FAIRFACE_LABELS[0]} » / "
+            f"« {FAIRFACE_LABELS[1]} » (format de FairFace). "
+            "Indiquez le dossier qui contient ces fichiers d'étiquettes.")
+    return root, "fairface", files
+
+
+def image_paths(folder: str | Path) -> list[Path]:
+    """The images listed by a FairFace folder's labels, in file order, without pandas.
+
+    For the kiosk's light demo, which needs pictures and no labels.
+    """
+    root, _, label_files = _label_files(folder)
+    paths = []
+    for label_file in label_files:
+        try:
+            with open(label_file, newline="", encoding="utf-8") as fh:
+                paths += [root / row["file"] for row in csv.DictReader(fh)]
+        except (OSError, KeyError, UnicodeDecodeError, csv.Error) as exc:
+            raise UserError(f"Le fichier {label_file} est illisible ({exc}).") from None
+    return sorted(paths, key=lambda p: p.relative_to(root).as_posix())
+
+
 def read_faceset(folder: str | Path, *, check_images: bool = True) -> FaceSet:
     """Read a FairFace folder in either layout; raise :class:`UserError` in French if it is not one.
 
@@ -90,22 +132,11 @@ def read_faceset(folder: str | Path, *, check_images: bool = True) -> FaceSet:
     Traceback (most recent call last):
     civicai.errors.UserError: Le dossier /nowhere n'existe pas...
     """
-    root = Path(folder).expanduser()
-    if not root.is_dir():
-        raise UserError(f"Le dossier {root} n'existe pas (ou ce n'est pas un dossier). "
-                        "Vérifiez le chemin donné pour FairFace.")
-    root = root.resolve()
-    if (root / SAMPLE_LABELS).is_file():
-        layout, table = "echantillon", _read_labels(root / SAMPLE_LABELS, root)
-    else:
-        parts = [_read_labels(root / name, root) for name in FAIRFACE_LABELS if (root / name).is_file()]
-        if not parts:
-            raise UserError(
-                f"Le dossier {root} ne ressemble pas à FairFace : il n'y a ni « {SAMPLE_LABELS} » "
-                f"(format de l'échantillon du kit) ni « {FAIRFACE_LABELS[0]} » / "
-                f"« {FAIRFACE_LABELS[1]} » (format de FairFace). "
-                "Indiquez le dossier qui contient ces fichiers d'étiquettes.")
-        layout, table = "fairface", pd.concat(parts, ignore_index=True)
+    import pandas as pd
+
+    root, layout, label_files = _label_files(folder)
+    parts = [_read_labels(csv, root) for csv in label_files]
+    table = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     if table.empty:
         raise UserError(f"Le fichier d'étiquettes de {root} est vide.")
     if check_images:
@@ -127,6 +158,8 @@ def balanced_sample(faces: FaceSet, *, per_cell: int = 40, seed: int = 0) -> Fac
     split if there is one, adults only, ``per_cell`` faces per cell drawn with a fixed seed.
     The kit's sample is already balanced and is returned unchanged when ``per_cell`` covers it.
     """
+    import pandas as pd
+
     table = faces.table
     if faces.layout == "fairface" and table["file"].str.startswith("val/").any():
         table = table[table["file"].str.startswith("val/")]

@@ -50,6 +50,15 @@ def test_fairface_layout_reads_both_splits_and_audit_keeps_adults_of_val(fairfac
     assert sorted(audit_set.table["file"]) == ["val/1.jpg", "val/2.jpg", "val/4.jpg"]
 
 
+def test_image_paths_list_the_same_images_as_the_table_without_pandas(fairface_sample, fairface_layout):
+    """The kiosk's light demo reads file names only: the same images, in the same order."""
+    for folder in (fairface_sample, fairface_layout):
+        table = data.read_faceset(folder).table.sort_values("file")
+        assert [str(p) for p in data.image_paths(folder)] == list(table["path"])
+    with pytest.raises(UserError, match="ne ressemble pas à FairFace"):
+        data.image_paths(fairface_sample / "images")
+
+
 def test_balanced_sample_draws_the_same_faces_with_the_same_seed(fairface_sample):
     faces = data.read_faceset(fairface_sample)
     a = data.balanced_sample(faces, per_cell=5, seed=3).table["file"].tolist()
