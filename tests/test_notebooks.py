@@ -31,4 +31,5 @@ def test_notebook_is_committed_without_outputs(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(REPO / "modules")) for p in NOTEBOOKS])
 def test_notebook_runs_top_to_bottom_within_60_s(path):
     result = execute_notebook(path, env=ENV)
-    assert result.seconds <= 60, f"{path.name} took {result.seconds:.1f} s (budget 60 s)"
+    assert result.seconds <= 60, (f"{path.name} took {result.seconds:.1f} s (budget 60 s); "
+                                  f"{result.wall_seconds:.1f} s with the kernel's start and stop")

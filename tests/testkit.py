@@ -8,6 +8,7 @@ import os
 import socket
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -31,9 +32,10 @@ class ExecutedNotebook:
 
     path: Path
     nb: nbformat.NotebookNode
-    seconds: float
+    seconds: float  # first cell started -> last cell answered: the run a participant waits for
     cell_seconds: list[float] = field(default_factory=list)
     values: dict = field(default_factory=dict)
+    wall_seconds: float = 0.0  # with the kernel's start and shutdown
 
     def text(self) -> str:
         """All text outputs joined, to look for a sentence the notebook printed."""
@@ -77,7 +79,7 @@ def execute_notebook(path: Path, *, env: dict | None = None, timeout: int = 120)
                                 resources={"metadata": {"path": str(path.parent)}})
         start = time.perf_counter()
         client.execute()
-        seconds = time.perf_counter() - start
+        wall = time.perf_counter() - start
     finally:
         for k, v in saved.items():
             if v is None:
@@ -89,17 +91,18 @@ def execute_notebook(path: Path, *, env: dict | None = None, timeout: int = 120)
     for out in last.get("outputs", []):
         if out.get("name") == "stdout" and "__CIVICAI_VALUES__" in out["text"]:
             values = json.loads(out["text"].split("__CIVICAI_VALUES__", 1)[1])
-    cell_seconds = []
+    def stamp(cell, key):
+        value = cell.get("metadata", {}).get("execution", {}).get(key)
+        return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+    cell_seconds, starts, ends = [], [], []
     for cell in nb.cells:
-        ex = cell.get("metadata", {}).get("execution", {})
-        if "iopub.execute_input" in ex and "shell.execute_reply" in ex:
-            from datetime import datetime
-            t0 = datetime.fromisoformat(ex["iopub.execute_input"].replace("Z", "+00:00"))
-            t1 = datetime.fromisoformat(ex["shell.execute_reply"].replace("Z", "+00:00"))
-            cell_seconds.append((t1 - t0).total_seconds())
-        else:
-            cell_seconds.append(0.0)
-    result = ExecutedNotebook(path, nb, seconds, cell_seconds, values)
+        t0, t1 = stamp(cell, "iopub.execute_input"), stamp(cell, "shell.execute_reply")
+        cell_seconds.append((t1 - t0).total_seconds() if t0 and t1 else 0.0)
+        starts += [t0] if t0 else []
+        ends += [t1] if t1 else []
+    run = (max(ends) - min(starts)).total_seconds() if starts and ends else wall
+    result = ExecutedNotebook(path, nb, run, cell_seconds, values, wall)
     _CACHE[key] = result
     return result
 
