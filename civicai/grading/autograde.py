@@ -413,7 +413,22 @@ def _run_jobs(jobs: list[dict], workers: int, limits: Limits, results: dict, pro
         _run_jobs_with(jobs, workers, limits, results, progress, uids.uids)
 
 
+def _preload_for_children() -> None:
+    """Import what every grading child needs once, here: forked children inherit it.
+
+    About 1.4 s of imports (nbgrader, nbconvert, nbclient, SQLAlchemy) saved per submission.
+    """
+    import nbgrader.api  # noqa: F401
+    import nbgrader.apps  # noqa: F401
+    import nbgrader.converters  # noqa: F401
+    import nbgrader.coursedir  # noqa: F401
+    import nbgrader.preprocessors  # noqa: F401
+
+    import civicai.grading.sandbox  # noqa: F401
+
+
 def _run_jobs_with(jobs, workers, limits, results, progress, uids) -> None:
+    _preload_for_children()
     ctx = multiprocessing.get_context("fork")
     free_slots = list(range(workers))
     running: dict[int, tuple] = {}  # slot -> (process, job, start)
