@@ -11,30 +11,8 @@ from pathlib import Path
 
 import requests
 
+from testkit import REPO, free_port, wait_http
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 60, proc=None, ok=lambda status: status < 500) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"process exited with {proc.returncode} before {url} answered")
-        try:
-            if ok(requests.get(url, timeout=2).status_code):
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_DEMOS = FIXTURES / "demos" / "demos.yaml"

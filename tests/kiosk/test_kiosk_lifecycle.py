@@ -10,7 +10,8 @@ import time
 import pytest
 import requests
 
-from kiosktools import FIXTURE_DEMOS, MODULE_DEMOS, REPO, interact_once, open_demo
+from kiosktools import FIXTURE_DEMOS, MODULE_DEMOS, interact_once, open_demo
+from testkit import REPO
 
 pytestmark = pytest.mark.browser
 
