@@ -208,19 +208,14 @@ def configure_slurm(c, *, state_dir: str | os.PathLike, env: dict | None = None)
     """
     import batchspawner  # noqa: F401  (registers the hub's /api/batchspawner handler)
 
-    from civicai.hub.config import apply_common, proxy_command
+    from civicai.hub.config import apply_common, apply_state
     from civicai.paths import kit_root, modules_dir
 
     env = os.environ if env is None else env
     state_dir = Path(state_dir).resolve()
     apply_common(c, state_dir=state_dir)
 
-    # Hub state, as on one machine.
-    c.JupyterHub.db_url = f"sqlite:///{state_dir / 'jupyterhub.sqlite'}"
-    c.JupyterHub.cookie_secret_file = str(state_dir / "jupyterhub_cookie_secret")
-    c.JupyterHub.pid_file = str(state_dir / "jupyterhub.pid")
-    c.ConfigurableHTTPProxy.pid_file = str(state_dir / "jupyterhub-proxy.pid")
-    c.ConfigurableHTTPProxy.command = proxy_command()
+    apply_state(c, state_dir)  # hub state, as on one machine
     if env.get("CIVICAI_HUB_PORT"):
         c.JupyterHub.hub_port = int(env["CIVICAI_HUB_PORT"])
     if env.get("CIVICAI_PROXY_API_PORT"):

@@ -103,15 +103,20 @@ def apply_common(c, *, state_dir: Path) -> None:
     configure_grading(c, state_dir=state_dir)
 
 
-def configure_local(c, *, state_dir: str | os.PathLike) -> None:
-    """One machine: SQLite, the local spawner, homes and runtime files in ``state_dir``."""
-    state_dir = Path(state_dir).resolve()
-    apply_common(c, state_dir=state_dir)
+def apply_state(c, state_dir: Path) -> None:
+    """The hub's own files in ``state_dir``: SQLite database, cookie secret, pid files; the proxy."""
     c.JupyterHub.db_url = f"sqlite:///{state_dir / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(state_dir / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(state_dir / "jupyterhub.pid")
     c.ConfigurableHTTPProxy.pid_file = str(state_dir / "jupyterhub-proxy.pid")
     c.ConfigurableHTTPProxy.command = proxy_command()
+
+
+def configure_local(c, *, state_dir: str | os.PathLike) -> None:
+    """One machine: SQLite, the local spawner, homes and runtime files in ``state_dir``."""
+    state_dir = Path(state_dir).resolve()
+    apply_common(c, state_dir=state_dir)
+    apply_state(c, state_dir)
     c.JupyterHub.spawner_class = "civicai.hub.spawner.KitSpawner"
     c.KitSpawner.home_dir_template = str(state_dir / "homes" / "{username}")
     c.KitSpawner.modules_source = str(modules_dir())
