@@ -213,41 +213,59 @@ def shipped_faces(n: int = 12, *, size: int = 200) -> list[np.ndarray]:
     ``skimage.data.lfw_subset()`` holds 100 grey 25x25 face crops then 100 non-faces; they are
     upscaled so that detectors have something to work with, which also blurs them.
     """
-    from skimage import data, transform
-
     out = [_astronaut_face(size)]
-    lfw = data.lfw_subset()[:100]
-    for img in lfw[: max(0, n - 1)]:
-        big = transform.resize(img, (size, size), order=1, anti_aliasing=False)
-        grey = (np.clip(big, 0, 1) * 255).astype(np.uint8)
-        out.append(np.stack([grey] * 3, axis=-1))
+    for img in _lfw_subset()[: max(0, min(n - 1, 100))]:
+        out.append(_grey_to_rgb(img, size))
     return out[:n]
 
 
 def shipped_non_faces(n: int = 12, *, size: int = 200) -> list[np.ndarray]:
     """The non-face crops of ``lfw_subset`` (to show detectors saying "no face")."""
-    from skimage import data, transform
+    return [_grey_to_rgb(img, size) for img in _lfw_subset()[100: 100 + n]]
 
-    out = []
-    for img in data.lfw_subset()[100: 100 + n]:
-        big = transform.resize(img, (size, size), order=1)
-        grey = (np.clip(big, 0, 1) * 255).astype(np.uint8)
-        out.append(np.stack([grey] * 3, axis=-1))
-    return out
+
+# scikit-image ships these two files; reading them directly (and resizing with OpenCV, already
+# loaded for detection) spares a kiosk kernel imageio and SciPy: about 60 MB.
+def _skimage_data_file(name: str) -> Path | None:
+    import importlib.util
+
+    spec = importlib.util.find_spec("skimage")
+    path = Path(spec.origin).parent / "data" / name if spec and spec.origin else None
+    return path if path is not None and path.is_file() else None
+
+
+def _lfw_subset() -> np.ndarray:
+    path = _skimage_data_file("lfw_subset.npy")
+    if path is None:
+        from skimage import data
+
+        return data.lfw_subset()
+    return np.load(path)
+
+
+def _grey_to_rgb(img: np.ndarray, size: int) -> np.ndarray:
+    import cv2
+
+    big = cv2.resize(np.asarray(img, dtype=np.float32), (size, size), interpolation=cv2.INTER_LINEAR)
+    grey = (np.clip(big, 0, 1) * 255).astype(np.uint8)
+    return np.stack([grey] * 3, axis=-1)
 
 
 def astronaut() -> np.ndarray:
     """NASA's portrait of Eileen Collins (public domain), shipped with scikit-image."""
-    from skimage import data
+    path = _skimage_data_file("astronaut.png")
+    if path is None:
+        from skimage import data
 
-    return data.astronaut()
+        return data.astronaut()
+    return load_rgb(path)
 
 
 def _astronaut_face(size: int) -> np.ndarray:
-    from skimage import transform
+    import cv2
 
     img = astronaut()[0:300, 100:400]  # head and shoulders
-    return (transform.resize(img, (size, size), anti_aliasing=True) * 255).astype(np.uint8)
+    return cv2.resize(img, (size, size), interpolation=cv2.INTER_AREA)
 
 
 def load_rgb(path: str | Path) -> np.ndarray:
