@@ -7,10 +7,10 @@ machine's load (on a shared 2-core machine absolute times drift; the ratios hold
 * ``preheat`` : ``voila demo.ipynb --preheat_kernel=True`` (Voila's defaults: pool of 1);
 * ``kiosk``   : ``civicai kiosk`` (preheated pool, trimmed front-end, cached static files).
 
-For each visit: a headless Chromium context, navigation, then the time until the first
-control of the demo (slider, dropdown, button...) is visible. ``cold`` is the first visit of
-a fresh browser profile; ``warm`` is a second visit with the browser cache filled (what a
-kiosk's always-on Chromium sees). Also printed: the memory (RSS and USS) of a visitor
+For each visit: navigation, then the time until the first control of the demo (slider,
+dropdown, button...) is visible. ``cold`` is the first visit in a fresh browser profile;
+``warm`` is the next visit in the same tab, after a pause that lets the pools refill: a
+kiosk's Chromium has one tab, always on, so its cache and its compiled scripts are warm. Also printed: the memory (RSS and USS) of a visitor
 kernel of the kiosk, and the kernels each server still runs after the visits (the leak of
 Voila issue #1458 against the kiosk's shutdown and reaper).
 
@@ -118,22 +118,18 @@ def start_kiosk(demos_file: Path, n_demos: int, tmp: Path) -> Server:
     return server
 
 
-def visit(context, url: str, timeout_s: float = 120) -> float:
+def visit(page, url: str, timeout_s: float = 120) -> float:
     """Seconds from navigation to the first visible control (NaN after ``timeout_s``)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page = context.new_page()
     t0 = time.perf_counter()
     try:
         page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
         page.wait_for_selector(CONTROL, state="visible", timeout=timeout_s * 1000)
-        seconds = time.perf_counter() - t0
+        return time.perf_counter() - t0
     except PlaywrightTimeout:
         print(f"TIMEOUT after {timeout_s:.0f} s: {url}", flush=True)
-        seconds = float("nan")
-    page.goto("about:blank")
-    page.close()
-    return seconds
+        return float("nan")
 
 
 def kiosk_visitor_memory(server: Server, browser, url: str) -> dict:
@@ -199,9 +195,11 @@ def main(argv=None) -> int:
                         for mode in MODES:
                             url = servers[mode].url + (f"demo/{demo.id}" if mode == "kiosk" else "")
                             context = browser.new_context()
-                            times[mode][demo.id]["cold"].append(visit(context, url))
+                            page = context.new_page()
+                            times[mode][demo.id]["cold"].append(visit(page, url))
                             time.sleep(args.pause)
-                            times[mode][demo.id]["warm"].append(visit(context, url))
+                            times[mode][demo.id]["warm"].append(visit(page, url))
+                            page.goto("about:blank")  # the page's goodbye shuts the kiosk kernel
                             context.close()
                             time.sleep(args.pause)
                     memory[demo.id] = kiosk_visitor_memory(kiosk, browser, kiosk.url + f"demo/{demo.id}")
