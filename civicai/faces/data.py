@@ -122,6 +122,8 @@ def image_paths(folder: str | Path) -> list[Path]:
                 paths += [root / row["file"] for row in csv.DictReader(fh)]
         except (OSError, KeyError, UnicodeDecodeError, csv.Error) as exc:
             raise UserError(f"Le fichier {label_file} est illisible ({exc}).") from None
+    if not paths:
+        raise UserError(f"Le fichier d'étiquettes de {root} est vide.")
     return sorted(paths, key=lambda p: p.relative_to(root).as_posix())
 
 
@@ -135,7 +137,7 @@ def read_faceset(folder: str | Path, *, check_images: bool = True) -> FaceSet:
     import pandas as pd
 
     root, layout, label_files = _label_files(folder)
-    parts = [_read_labels(csv, root) for csv in label_files]
+    parts = [_read_labels(labels, root) for labels in label_files]
     table = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     if table.empty:
         raise UserError(f"Le fichier d'étiquettes de {root} est vide.")
@@ -196,11 +198,20 @@ def load_fairface() -> tuple[FaceSet | None, str]:
     Never raises for a missing or broken configuration: notebooks and demos fall back to the
     shipped faces and show the explanation.
     """
+    return _from_configured(read_faceset)
+
+
+def load_fairface_images() -> tuple[list[Path] | None, str]:
+    """Like :func:`load_fairface`, but only the image paths (no pandas: for kiosk demos)."""
+    return _from_configured(image_paths)
+
+
+def _from_configured(read):
     folder, origin = configured_fairface_dir()
     if folder is None:
         return None, missing_fairface_message()
     try:
-        return read_faceset(folder), ""
+        return read(folder), ""
     except UserError as exc:
         return None, missing_fairface_message(f"réglage trouvé ({origin}) mais inutilisable : {exc}")
 

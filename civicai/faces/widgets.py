@@ -335,19 +335,12 @@ def demo_faces(n: int = 6, detector: str = "haar"):
 
     Returns ``(images, source text, missing message or "")``.
     """
-    from civicai.errors import UserError
-    from civicai.faces.config import configured_fairface_dir
-    from civicai.faces.data import image_paths, load_rgb, missing_fairface_message, shipped_faces
+    from civicai.faces.data import load_fairface_images, load_rgb, shipped_faces
     from civicai.faces.detect import detect_faces, prepare
 
-    folder, origin = configured_fairface_dir()
-    try:
-        paths = image_paths(folder) if folder is not None else None
-        missing = "" if paths else missing_fairface_message()
-    except UserError as exc:
-        paths, missing = None, missing_fairface_message(f"réglage trouvé ({origin}) mais inutilisable : {exc}")
+    paths, missing = load_fairface_images()
     out = []
-    if paths:
+    if paths is not None:
         for path in paths:
             img = prepare(load_rgb(path))
             if detect_faces(img, detector):

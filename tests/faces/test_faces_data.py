@@ -76,6 +76,14 @@ def test_bad_label_files_are_explained_in_french(tmp_path, content, words):
         data.read_faceset(tmp_path)
 
 
+def test_an_empty_label_file_is_refused_by_both_loaders_with_the_same_reason(monkeypatch, tmp_path):
+    (tmp_path / "labels.csv").write_text("file,age,gender,race\n")
+    monkeypatch.setenv("CIVICAI_FAIRFACE_DIR", str(tmp_path))
+    for load in (data.load_fairface, data.load_fairface_images):
+        found, message = load()
+        assert found is None and "inutilisable" in message and "est vide" in message
+
+
 def test_missing_images_are_listed(tmp_path):
     (tmp_path / "labels.csv").write_text("file,age,gender,race\nimages/absente.jpg,20-29,Male,White\n")
     with pytest.raises(UserError, match="manquent.*images/absente.jpg"):

@@ -153,7 +153,8 @@ def test_link_checker_finds_broken_links_and_external_assets(tmp_path):
     (tmp_path / "index.html").write_text(
         '<a href="a/b.html#ici">ok</a><a href="a/absent.html">cassé</a>'
         '<a href="a/b.html#nulle-part">ancre</a><a href="https://exemple.org/">sortie</a>'
-        '<img src="https://cdn.exemple.org/x.png" alt="x"><link href="//cdn.x/y.css">',
+        # two external assets the checker must catch (.invalid never resolves)
+        '<img src="https://images.exemple.invalid/x.png" alt="x"><link href="//styles.exemple.invalid/y.css">',
         encoding="utf-8")
     (tmp_path / "a" / "b.html").write_text('<h2 id="ici">Ici</h2><a href="../index.html">r</a>',
                                            encoding="utf-8")
