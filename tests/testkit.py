@@ -3,10 +3,12 @@ folders have a conftest.py, and that name resolves to whichever one pytest loade
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +20,12 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 FAIRFACE_SAMPLE = SHARED_DATA / "fairface-sample"
 CHROMIUM = "/usr/bin/chromium"
+
+
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: Playwright's sync API may hold this thread's loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def free_port() -> int:

@@ -14,7 +14,9 @@ not by patching Voila):
   websocket (visitor gone) or stayed idle too long, as a safety net;
 * a cap on visitor kernels: over it, a friendly "Un instant..." page that retries;
 * no code execution: Voila's kernel websocket only forwards comm and info messages
-  (``allowed_message_types``); the kiosk keeps that list and does not log messages.
+  (``allowed_message_types``); the kiosk keeps that list and does not log messages;
+* a once-a-second wake-up of renders in progress (``civicai.kiosk.wakeup``): under load a
+  render could miss its kernel's reply and hang until the reaper's limit.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from civicai.kiosk.catalog import Catalog
+from civicai.kiosk.wakeup import render_sockets, wake_sockets
 
 PACKAGE = Path(__file__).resolve().parent
 SHARE = PACKAGE / "share"          # added to JUPYTER_PATH: holds the Voila template
@@ -138,6 +141,7 @@ class KioskApp(Voila):
         self.reserved: dict[object, float] = {}  # renders in progress -> start (counted against the cap)
         self.last_connected: dict[str, float] = {}  # kernel id -> last time a page was connected
         self.rendering: set[str] = set()            # kernels whose page is still being sent
+        self.renderers: dict[object, float] = {}    # Voila's renders in progress -> start (pool and visitors)
         self.pages = jinja2.Environment(loader=jinja2.FileSystemLoader(PAGES), autoescape=True)
 
     # --- bookkeeping ------------------------------------------------------------------
@@ -217,6 +221,20 @@ class KioskApp(Voila):
             self.last_connected.pop(kid)
         return gone
 
+    def wake_renders(self) -> int:
+        """Hand every render in progress the kernel messages it may have missed (see wakeup)."""
+        now = time.monotonic()
+        missed = 0
+        for renderer, t0 in list(self.renderers.items()):
+            sockets = render_sockets(renderer)
+            if sockets == [] or now - t0 > self.RENDER_LIMIT:
+                self.renderers.pop(renderer, None)   # over (channels stopped) or given up
+            elif sockets and wake_sockets(sockets):
+                missed += 1
+                kid = getattr(getattr(renderer.executor, "km", None), "kernel_id", "?")
+                self.log.info("Kiosk: the render of kernel %s had missed a kernel message; woken up", kid)
+        return missed
+
     # --- Voila hooks ------------------------------------------------------------------
     def init_settings(self):
         settings = super().init_settings()
@@ -226,6 +244,12 @@ class KioskApp(Voila):
         app = self
 
         original_start = km.start_kernel
+        original_factory = km._notebook_renderer_factory
+
+        def renderer_factory(*args, **kwargs):
+            renderer = original_factory(*args, **kwargs)
+            app.renderers[renderer] = time.monotonic()
+            return renderer
 
         def hand_out(kernel_id: str) -> None:
             app.visitors[kernel_id] = time.monotonic()
@@ -250,6 +274,7 @@ class KioskApp(Voila):
 
         km.get_rendered_notebook = get_rendered_notebook
         km.start_kernel = start_kernel
+        km._notebook_renderer_factory = renderer_factory   # every pre-heated render is made here
         settings["civicai_kiosk"] = self
         settings["default_handler_class"] = NotFoundHandler
         settings["xsrf_cookie_kwargs"] = {"samesite": "Strict"}
@@ -290,6 +315,8 @@ class KioskApp(Voila):
             interval = int(self.kiosk_options.reap_interval * 1000)
             self._reaper = tornado.ioloop.PeriodicCallback(self.reap, interval)
             self._reaper.start()
+            self._waker = tornado.ioloop.PeriodicCallback(self.wake_renders, 1000)
+            self._waker.start()
             return super_listen()
 
         self.listen = listen

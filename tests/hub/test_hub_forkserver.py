@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 
 from civicai.hub.spawner import ForkServer
-
-
-def run(coroutine):
-    """asyncio.run in a thread of its own: Playwright's sync API may hold this thread's loop."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+from testkit import run_async as run
 
 
 def gone(pid: int, timeout: float = 10) -> bool:
