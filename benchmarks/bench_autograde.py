@@ -3,8 +3,9 @@
 For each exercise in exercises/source: a course in a temporary folder, N submissions made from the
 solution (a third right, a third blank, a third with the first answer missing), then
   1. plain nbgrader: `nbgrader autograde <exercise>` in a copy of the course (one at a time, as nbgrader does);
-  2. ours: civicai.grading.autograde.autograde with one worker per core.
-Prints seconds, seconds per submission, the ratio, and checks both gave the same scores.
+  2. ours, cold: civicai.grading.autograde.autograde, one worker per core, every kernel started afresh;
+  3. ours: the same with kernels forked from a warm template (the default).
+Prints seconds, seconds per submission, the ratios, and checks all gave the same scores.
 
     .venv/bin/python benchmarks/bench_autograde.py [--n 40] [--exercices m2-biais,m3-desinfo] [--sans-nbgrader]
 """
@@ -47,7 +48,7 @@ def scores(course, exercise: str) -> dict:
         return {s.student.id: round(s.score, 3) for s in gb.find_assignment(exercise).submissions}
 
 
-def bench(exercise: str, n: int, workers: int, baseline: bool) -> dict:
+def bench(exercise: str, n: int, workers: int, baseline: bool, cold: bool) -> dict:
     from civicai.grading.autograde import Limits, autograde
     from civicai.grading.course import Course, create_course, ensure_tools_on_path
 
@@ -57,11 +58,19 @@ def bench(exercise: str, n: int, workers: int, baseline: bool) -> dict:
         ours = create_course(tmp / "ours" / "var", "bench", assignments=[exercise])
         make_class(ours, exercise, n)
         out = {"exercise": exercise, "n": n}
+        from civicai.grading.course import write_config
+
+        if cold:
+            shutil.copytree(ours.root.parent.parent, tmp / "cold" / "var")
+            cold_course = Course(tmp / "cold" / "var", "bench")
+            write_config(cold_course)
+            t0 = time.perf_counter()
+            autograde(cold_course, exercise, workers=workers, limits=Limits(), warm_kernels=False)
+            out["cold_s"] = time.perf_counter() - t0
+            out["cold_scores"] = scores(cold_course, exercise)
         if baseline:
             shutil.copytree(ours.root.parent.parent, tmp / "plain" / "var")
             plain = Course(tmp / "plain" / "var", "bench")
-            from civicai.grading.course import write_config
-
             write_config(plain)
             t0 = time.perf_counter()
             proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", exercise, "--force"],
@@ -89,6 +98,7 @@ def main() -> None:
     parser.add_argument("--exercices", help="comma-separated exercises (default: all in exercises/source)")
     parser.add_argument("--processus", type=int, default=os.cpu_count(), help="workers (default: cores)")
     parser.add_argument("--sans-nbgrader", action="store_true", help="skip the plain nbgrader baseline")
+    parser.add_argument("--sans-froid", action="store_true", help="skip ours with kernels started afresh")
     args = parser.parse_args()
     names = args.exercices.split(",") if args.exercices else available_exercises()
     if not names:
@@ -97,8 +107,11 @@ def main() -> None:
     print(f"{args.n} submissions per exercise, {args.processus} worker(s), {os.cpu_count()} core(s), "
           f"load average {os.getloadavg()[0]:.1f}")
     for name in names:
-        r = bench(name, args.n, args.processus, not args.sans_nbgrader)
+        r = bench(name, args.n, args.processus, not args.sans_nbgrader, not args.sans_froid)
         line = f"{name}: ours {r['ours_s']:.1f} s ({r['ours_s'] / args.n:.2f} s/submission)"
+        if "cold_s" in r:
+            line += (f"; ours with cold kernels {r['cold_s']:.1f} s, ratio cold/ours {r['cold_s'] / r['ours_s']:.2f}, "
+                     f"same scores: {r['cold_scores'] == r['ours_scores']}")
         if "plain_s" in r:
             same = r["plain_scores"] == r["ours_scores"]
             line += (f"; plain nbgrader autograde {r['plain_s']:.1f} s ({r['plain_s'] / args.n:.2f} s/submission); "

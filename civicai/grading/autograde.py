@@ -11,7 +11,9 @@ apart from the kernel it starts) in a **throw-away copy of the course**, in a ch
   memory, CPU, file-size and process limits, another Unix user and hidden folders when running
   as root; every cell has a time limit and output is capped as it arrives;
 * up to ``workers`` children run at once (default: one per core); a child that overruns its
-  wall-clock budget is killed with everything it started; the batch goes on.
+  wall-clock budget is killed with everything it started; the batch goes on;
+* kernels are forked from a warm template that imported ipykernel and the exercise's libraries
+  once per batch (``civicai.grading.warmstart``), instead of importing them again per submission.
 
 Each problem becomes a French *flag* for the teacher (``Flag``), in the command's output, in the
 report saved next to the gradebook and, for the formgrader, as nbgrader's "flagged" mark.
@@ -32,6 +34,7 @@ from pathlib import Path
 
 from civicai.grading.course import Course, ensure_tools_on_path
 from civicai.grading.sandbox import SandboxPolicy, SandboxUids, kill_uid
+from civicai.grading.warmstart import KernelTemplate, exercise_imports
 
 # Flag codes -> what the teacher reads (French).
 FLAG_TEXT = {
@@ -176,7 +179,7 @@ def _safe_execute_class(output_cap: int, flag_file: Path, km_class):
     return SafeExecute
 
 
-def _grade_in_child(job: dict) -> None:
+def _grade_in_child(job: dict, template=None) -> None:
     """Run in a forked child: grade one submission in ``job['workdir']``, write result.json there."""
     os.setsid()
     work = Path(job["workdir"])
@@ -208,7 +211,8 @@ def _grade_in_child(job: dict) -> None:
         cfg.Execute.timeout = job["cell_timeout"]
         cfg.LimitOutput.max_lines = 1000
         cfg.LimitOutput.max_traceback = 100
-        safe = _safe_execute_class(job["output_cap"], flag_file, make_kernel_manager_class(policy))
+        km_class = make_kernel_manager_class(policy, template=template, pid_file=work / "noyaux.pid")
+        safe = _safe_execute_class(job["output_cap"], flag_file, km_class)
         cfg.SafeExecute.timeout = job["cell_timeout"]
         from nbgrader.converters import Autograde
 
@@ -311,11 +315,17 @@ def _prepare_job(course: Course, assignment: str, student: str, batch: Path, tem
             "forbidden": forbidden, "uid": None}
 
 
-def _kill_tree(pid: int, uid: int | None) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+def _kill_tree(pid: int, uid: int | None, work: Path, template=None) -> None:
+    """Kill a grading child's process group, the kernels forked for it, and its sandbox uid."""
+    groups = [pid]
+    kernels = work / "noyaux.pid"
+    if template is not None and kernels.exists():
+        groups += [int(k) for k in kernels.read_text().split() if k.isdigit() and template.owns(int(k))]
+    for group in groups:
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     kill_uid(uid)
 
 
@@ -345,8 +355,10 @@ def _collect_flags(work: Path) -> list[Flag]:
 
 
 def autograde(course: Course, assignment: str, *, students: list[str] | None = None, workers: int | None = None,
-              limits: Limits | None = None, progress=None) -> list[SubmissionResult]:
+              limits: Limits | None = None, progress=None, warm_kernels: bool = True) -> list[SubmissionResult]:
     """Autograde every collected submission of ``assignment``; return one result per student.
+
+    ``warm_kernels=False`` starts every kernel afresh (slower; the benchmark compares both).
 
     The course's gradebook gets the scores (nbgrader's tables: the formgrader shows them),
     ``autograded/<student>/<assignment>/`` the graded notebooks, and ``rapports/`` a JSON report.
@@ -390,7 +402,8 @@ def autograde(course: Course, assignment: str, *, students: list[str] | None = N
                     res.flags += compare_test_cells(released[nbfile.stem], sub_nb)
             results[s] = res
             pending.append(_prepare_job(course, assignment, s, batch, template_db, limits, forbidden))
-        _run_jobs(pending, workers, limits, results, progress)
+        preload = exercise_imports(list(released.values())) if warm_kernels and pending else None
+        _run_jobs(pending, workers, limits, results, progress, preload)
         _merge(course, assignment, results, batch)
     finally:
         shutil.rmtree(batch, ignore_errors=True)
@@ -408,9 +421,19 @@ def _kit_private_dirs() -> set[str]:
         return set()
 
 
-def _run_jobs(jobs: list[dict], workers: int, limits: Limits, results: dict, progress) -> None:
-    with SandboxUids(workers) as uids:
-        _run_jobs_with(jobs, workers, limits, results, progress, uids.uids)
+def _run_jobs(jobs: list[dict], workers: int, limits: Limits, results: dict, progress,
+              preload: list[str] | None) -> None:
+    template = None
+    if preload is not None:
+        template = KernelTemplate(preload)
+        if not template.ready:  # kernels start the usual way
+            template = None
+    try:
+        with SandboxUids(workers) as uids:
+            _run_jobs_with(jobs, workers, limits, results, progress, uids.uids, template)
+    finally:
+        if template is not None:
+            template.close()
 
 
 def _preload_for_children() -> None:
@@ -427,7 +450,7 @@ def _preload_for_children() -> None:
     import civicai.grading.sandbox  # noqa: F401
 
 
-def _run_jobs_with(jobs, workers, limits, results, progress, uids) -> None:
+def _run_jobs_with(jobs, workers, limits, results, progress, uids, template) -> None:
     _preload_for_children()
     ctx = multiprocessing.get_context("fork")
     free_slots = list(range(workers))
@@ -439,7 +462,7 @@ def _run_jobs_with(jobs, workers, limits, results, progress, uids) -> None:
             job = queue.pop(0)
             job["uid"] = uids[slot]
             kill_uid(job["uid"])  # nothing left over from a previous run
-            proc = ctx.Process(target=_grade_in_child, args=(job,), daemon=False)
+            proc = ctx.Process(target=_grade_in_child, args=(job, template), daemon=False)
             proc.start()
             running[slot] = (proc, job, time.monotonic())
         time.sleep(0.05)
@@ -448,12 +471,11 @@ def _run_jobs_with(jobs, workers, limits, results, progress, uids) -> None:
             overdue = time.monotonic() - start > limits.submission_timeout
             if proc.exitcode is None and not overdue:
                 continue
+            _kill_tree(proc.pid, job["uid"], Path(job["workdir"]), template)
             if proc.exitcode is None:
-                _kill_tree(proc.pid, job["uid"])
                 proc.join(5)
                 res.flags.append(Flag("delai-depasse", f"{limits.submission_timeout:.0f} s"))
             else:
-                _kill_tree(proc.pid, job["uid"])
                 proc.join()
             res.seconds = time.monotonic() - start
             _read_child_result(Path(job["workdir"]), res)

@@ -322,14 +322,36 @@ def main(argv: list[str] | None = None) -> None:
 
 # --- the kernel manager nbgrader's Execute uses -------------------------------------------------
 
-def make_kernel_manager_class(policy: SandboxPolicy):
-    """An AsyncKernelManager that starts the kernel through this launcher with ``policy``."""
+def make_kernel_manager_class(policy: SandboxPolicy, template=None, pid_file: Path | None = None):
+    """An AsyncKernelManager that starts the kernel through this launcher with ``policy``.
+
+    With a warm ``template`` (``civicai.grading.warmstart.KernelTemplate``), an IPython kernel of
+    this Python is forked from it instead of started afresh; its pid goes to ``pid_file`` so the
+    batch can kill it with the submission. Any other kernel, or a template that fails, starts the
+    usual way.
+    """
     from jupyter_client.manager import AsyncKernelManager
 
     class SandboxKernelManager(AsyncKernelManager):
         sandbox_policy = policy
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if template is not None and _is_this_ipykernel(kernel_cmd):
+                try:
+                    pid = template.launch(self.sandbox_policy, list(kernel_cmd), kw.get("env") or dict(os.environ))
+                except (OSError, ValueError):
+                    pid = None
+                if pid:
+                    from civicai.grading.warmstart import ForkedKernel
+
+                    if pid_file is not None:
+                        with open(pid_file, "a", encoding="utf-8") as fh:
+                            fh.write(f"{pid}\n")
+                    prov = self.provisioner
+                    prov.process, prov.pid, prov.pgid = ForkedKernel(pid), pid, pid
+                    prov.cwd = self.sandbox_policy.workdir
+                    self._reconcile_connection_info(prov.connection_info)
+                    return
             wrapped = [sys.executable, "-m", "civicai.grading.sandbox", self.sandbox_policy.to_json(), "--",
                        *kernel_cmd]
             kw["cwd"] = self.sandbox_policy.workdir
@@ -338,6 +360,12 @@ def make_kernel_manager_class(policy: SandboxPolicy):
             return await super()._async_launch_kernel(wrapped, **kw)
 
     return SandboxKernelManager
+
+
+def _is_this_ipykernel(cmd: list[str]) -> bool:
+    # the very interpreter (a venv's python and its base share a binary, not their packages)
+    return bool(cmd) and os.path.abspath(cmd[0]) == os.path.abspath(sys.executable) \
+        and cmd[1:3] == ["-m", "ipykernel_launcher"]
 
 
 if __name__ == "__main__":

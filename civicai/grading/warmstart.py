@@ -1,0 +1,246 @@
+"""Warm kernels for autograding: import once per batch, fork one sandboxed kernel per submission.
+
+Every submission used to start a fresh Python that imported ipykernel, then the libraries the
+exercise imports (scikit-learn, matplotlib...): about 2 s of CPU per copy, the same work 40
+times. Here a *template* process (a fresh interpreter, started by the grading batch with
+nothing of the course in its memory) imports those once and then, on request, forks a child
+that applies the sandbox (``civicai.grading.sandbox._launch``: namespaces, limits, other uid,
+audit hook) and becomes the student's kernel. The sandbox's guarantees are the same as with a
+fresh process; the differences are listed in ``grading/README.md`` (the global NumPy random
+state is the same in every kernel; a module an exercise imports is already in ``sys.modules``).
+
+Only libraries known to survive a fork are preloaded (never torch). When the template cannot
+start or dies, kernels start the usual way.
+
+Protocol (``AF_UNIX`` sequenced packets, one request per packet): JSON ``{"cmd", "env", "policy"}``
+with the descriptors ``[reply socket, alert file?]``; the reply is the kernel's pid, as text.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Libraries that may be imported before a fork (no threads of their own that a child would need).
+FORK_SAFE = ("numpy", "pandas", "sklearn", "scipy", "matplotlib")
+KERNEL_MODULES = ["ipykernel.kernelapp", "ipykernel.ipkernel", "civicai.grading.sandbox"]
+
+
+def exercise_imports(notebooks: list[dict]) -> list[str]:
+    """Modules the notebooks import that may be preloaded (``FORK_SAFE`` packages only)."""
+    found: list[str] = []
+    for nb in notebooks:
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            src = cell.get("source", "")
+            src = "".join(src) if isinstance(src, list) else src
+            lines = [ln for ln in src.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+            try:
+                tree = ast.parse("\n".join(lines))
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names = [node.module]
+                found += [n for n in names if n.split(".")[0] in FORK_SAFE and n not in found]
+    return found
+
+
+class ForkedKernel:
+    """What jupyter_client needs of a ``Popen`` for a kernel forked by the template."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None and not _alive(self.pid):
+            self.returncode = 0  # reaped by the template: the status is not ours to read
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end:
+                raise subprocess.TimeoutExpired("noyau", timeout)
+            time.sleep(0.05)
+        return self.returncode
+
+    def send_signal(self, sig: int) -> None:
+        try:
+            os.kill(self.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return False
+
+
+def parent_pid(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return int(fh.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class KernelTemplate:
+    """The batch's side of the template process (create it before forking the grading children)."""
+
+    def __init__(self, modules: list[str], ready_timeout: float = 90.0):
+        self.modules = list(modules)
+        self.home = tempfile.mkdtemp(prefix="civicai-modele-noyau-")
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = dict(os.environ, HOME=self.home, MPLCONFIGDIR=self.home, XDG_CACHE_HOME=self.home,
+                   MPLBACKEND="module://matplotlib_inline.backend_inline")
+        with open(Path(self.home) / "journal.txt", "wb") as journal:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "civicai.grading.warmstart", str(theirs.fileno()), json.dumps(self.modules)],
+                pass_fds=(theirs.fileno(),), cwd=self.home, env=env, stdin=subprocess.DEVNULL,
+                stdout=journal, stderr=journal, start_new_session=True)
+        theirs.close()
+        self.sock = ours
+        ours.settimeout(ready_timeout)
+        try:
+            self.ready = ours.recv(64) == b"pret"
+        except OSError:
+            self.ready = False
+        ours.settimeout(None)
+        if not self.ready:
+            self.close()
+
+    def launch(self, policy, cmd: list[str], env: dict) -> int:
+        """Fork a kernel applying ``policy`` (a SandboxPolicy); return its pid."""
+        reply, remote = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        fds = [remote.fileno()] + ([policy.alert_fd] if policy.alert_fd is not None else [])
+        try:
+            request = json.dumps({"cmd": cmd, "env": env, "policy": json.loads(policy.to_json())}).encode()
+            socket.send_fds(self.sock, [request], fds)
+            remote.close()
+            reply.settimeout(30)
+            return int(reply.recv(32))
+        finally:
+            remote.close()
+            reply.close()
+
+    def owns(self, pid: int) -> bool:
+        return parent_pid(pid) == self.proc.pid
+
+    def close(self) -> None:
+        """Stop the template; it kills the kernels it forked that are still running."""
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        import shutil
+
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+# --- the template process ---------------------------------------------------------------------
+
+def _serve(sock: socket.socket, modules: list[str]) -> None:
+    import importlib
+
+    for name in KERNEL_MODULES + modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # not installed: the kernel will say so, as it would have
+            pass
+    if "torch" in sys.modules:  # pulled in by something: forks would not be safe
+        return
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped automatically
+    children: list[int] = []
+    sock.send(b"pret")
+    while True:
+        try:
+            msg, fds, _, _ = socket.recv_fds(sock, 1 << 20, 4)
+        except OSError:
+            break
+        if not msg:
+            break
+        request = json.loads(msg)
+        reply = socket.socket(fileno=fds[0])
+        alert = fds[1] if len(fds) > 1 else None
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (the kernel)
+            _become_kernel(sock, reply, alert, request)
+        children.append(pid)
+        if alert is not None:
+            os.close(alert)
+        try:
+            reply.send(str(pid).encode())
+        except OSError:
+            pass
+        reply.close()
+        children = [c for c in children if _alive(c)]
+    for pid in children:  # the batch is over: nothing of it keeps running
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _become_kernel(sock: socket.socket, reply: socket.socket, alert: int | None, request: dict) -> None:
+    """In the forked child: drop everything of the template, then run the sandboxed kernel."""
+    from civicai.grading.sandbox import SandboxPolicy, _launch
+
+    try:
+        os.setsid()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        sock.close()
+        reply.close()
+        keep = {0, 1, 2} | ({alert} if alert is not None else set())
+        for fd in (int(f) for f in os.listdir("/proc/self/fd")):
+            if fd not in keep:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        os.environ.clear()
+        os.environ.update(request["env"])
+        policy = SandboxPolicy(**{**request["policy"], "alert_fd": alert})
+        sys.path[0] = policy.workdir  # as for ``python -m`` started in the sandbox folder
+        _launch(policy, list(request["cmd"]))
+    finally:
+        os._exit(0)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    sock = socket.socket(fileno=int(argv[0]))
+    _serve(sock, json.loads(argv[1]))
+
+
+if __name__ == "__main__":
+    main()

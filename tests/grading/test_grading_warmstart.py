@@ -1,0 +1,74 @@
+"""Warm kernels: forked from the batch's template, with nothing of the template left inside."""
+
+from __future__ import annotations
+
+import nbformat
+
+from gradingtools import FIXTURES, answered_copy, mini_course_factory, submit_directly  # noqa: F401
+
+from civicai.grading.autograde import Limits, autograde
+from civicai.grading.warmstart import KernelTemplate, exercise_imports
+
+# The answers look at the kernel itself: the QCM is right only in a kernel forked by the template
+# (its process, or its PID-namespace parent, runs civicai.grading.warmstart); moyenne() is right
+# only if the kernel holds no socket of the template (the only SEQPACKET sockets in a batch).
+PROBE = '''import os
+
+def _cmdline(pid):
+    with open(f"/proc/{pid}/cmdline", "rb") as fh:
+        return fh.read()
+
+_ppid = int(open("/proc/self/stat").read().rsplit(")", 1)[1].split()[1])
+FORKED = b"civicai.grading.warmstart" in _cmdline("self") + _cmdline(_ppid)
+_seqpacket = {line.split()[6] for line in open("/proc/net/unix").read().splitlines()[1:]
+              if len(line.split()) > 6 and line.split()[4] == "0005"}
+_mine = []
+for _fd in os.listdir("/proc/self/fd"):
+    try:
+        _mine.append(os.readlink(f"/proc/self/fd/{_fd}"))
+    except OSError:
+        pass
+LEAKED = [link for link in _mine if link.startswith("socket:[") and link[8:-1] in _seqpacket]
+'''
+
+
+def _probe_submission(course) -> nbformat.NotebookNode:
+    nb = answered_copy(FIXTURES / "source" / "mini" / "mini.ipynb", course.root / "release" / "mini" / "mini.ipynb",
+                       {"moyenne_reponse": PROBE + "def moyenne(notes):\n    return sum(notes) / len(notes) + len(LEAKED)",
+                        "qcm_reponse": 'reponse_qcm = "b" if FORKED else "a"'})
+    return nb
+
+
+def test_exercise_imports_keeps_fork_safe_libraries_only():
+    nb = {"cells": [
+        {"cell_type": "code", "source": "import numpy as np\nfrom sklearn.neighbors import KNeighborsClassifier\n"
+                                        "import torch, os\n%matplotlib inline\nimport matplotlib.pyplot as plt"},
+        {"cell_type": "code", "source": ["from civicai.disinfo import corpus\n", "from . import x"]},
+        {"cell_type": "code", "source": "def f(:\n  pass"},   # a student's syntax error: skipped
+        {"cell_type": "markdown", "source": "import pandas"},
+    ]}
+    assert exercise_imports([nb]) == ["numpy", "sklearn.neighbors", "matplotlib.pyplot"]
+
+
+def test_a_template_refuses_to_serve_once_torch_is_loaded():
+    template = KernelTemplate(["torch"])   # torch's thread pools do not survive a fork
+    try:
+        assert not template.ready
+    finally:
+        template.close()
+
+
+def test_kernels_are_forked_from_the_template_and_hold_none_of_its_sockets(mini_course_factory, tmp_path):
+    scores = {}
+    for warm in (True, False):
+        course = mini_course_factory(tmp_path / f"chaud-{warm}" / "var")
+        path = tmp_path / f"sonde-{warm}.ipynb"
+        nbformat.write(_probe_submission(course), path)
+        submit_directly(course, "sonde", path)
+        [res] = autograde(course, "mini", workers=1, warm_kernels=warm,
+                          limits=Limits(cell_timeout=10, submission_timeout=90))
+        assert res.ok, res.log_tail
+        scores[warm] = {g["grade_id"]: g["auto_score"] for g in res.grades}
+    assert scores[True] == {"moyenne_calculee": 4, "qcm_correct": 2, "compte_mots_correct": 4}
+    # started afresh: not forked (QCM wrong), and the probe itself works (moyenne right)
+    assert scores[False] == {"moyenne_calculee": 4, "qcm_correct": 0, "compte_mots_correct": 4}
