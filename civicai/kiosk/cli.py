@@ -24,6 +24,9 @@ def register(sub) -> None:
     p.add_argument("--delai-abandon", type=float, default=15, metavar="SECONDES",
                    help="une démo quittée sans être fermée (onglet perdu, coupure) est arrêtée "
                    "après ce délai (défaut : 15)")
+    p.add_argument("--sans-prechauffage", action="store_true",
+                   help="ne pas préparer le navigateur : sans cela, la galerie ouvre une fois la "
+                   "première démo, cachée, pour que la première vraie visite soit aussi rapide que les autres")
     p.add_argument("--verifier", action="store_true",
                    help="vérifier la liste des démos sans lancer la borne")
     p.set_defaults(handler=_kiosk)
@@ -53,4 +56,5 @@ def _kiosk(args) -> int:
     return run(KioskOptions(catalog=catalog, ip=args.ip, port=args.port,
                             idle_seconds=args.inactivite, max_visitors=args.max_visiteurs,
                             pool_size=args.reserve, orphan_grace=args.delai_abandon,
+                            warmup=not args.sans_prechauffage,
                             reap_interval=min(5.0, max(1.0, args.delai_abandon / 3))))

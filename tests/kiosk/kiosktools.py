@@ -36,14 +36,14 @@ class KioskServer:
     """`python -m civicai kiosk` in a subprocess, with its own Jupyter folders and log."""
 
     def __init__(self, demos: Path, workdir: Path, *, idle: float = 120, max_visitors: int = 3,
-                 pool: int = 1, orphan: float = 15):
+                 pool: int = 1, orphan: float = 15, warmup: bool = True):
         self.demos, self.workdir = Path(demos), Path(workdir)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = self.workdir / "kiosk.log"
         self.args = ["--port", str(self.port), "--demos", str(self.demos), "--inactivite", str(idle),
                      "--max-visiteurs", str(max_visitors), "--reserve", str(pool),
-                     "--delai-abandon", str(orphan)]
+                     "--delai-abandon", str(orphan)] + ([] if warmup else ["--sans-prechauffage"])
         self.proc: subprocess.Popen | None = None
 
     def start(self, n_pools: int, timeout: float = 300) -> "KioskServer":

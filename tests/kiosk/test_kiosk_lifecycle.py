@@ -31,6 +31,26 @@ def test_leaving_a_demo_shuts_its_kernel_down_at_once(one_demo_server, page):
     assert " 403 " not in log and "_xsrf" not in log
 
 
+def test_the_gallery_warms_a_fresh_browser_once_and_gives_the_kernel_back(one_demo_server, page):
+    """After Chromium starts, the gallery opens the first demo once, hidden; its kernel goes at once."""
+    kiosk = one_demo_server(orphan=120)   # only the frame's goodbye can stop that kernel this fast
+    page.goto(kiosk.url)
+    page.wait_for_selector("body[data-prechauffage='fini']", timeout=60_000)
+    assert page.locator("iframe").count() == 0
+    assert kiosk.log().count("Using pre-heated kernel") == 1
+    kiosk.wait_visitors(0, timeout=10)
+    page.reload()                          # the same browser session: warm already
+    page.wait_for_selector("body[data-prechauffage='inutile']", timeout=10_000)
+    time.sleep(2)
+    assert kiosk.log().count("Using pre-heated kernel") == 1
+
+    cold = one_demo_server(warmup=False)   # civicai kiosk --sans-prechauffage
+    page.goto(cold.url)
+    page.wait_for_selector("body[data-prechauffage='inutile']", timeout=10_000)
+    time.sleep(2)
+    assert "Using pre-heated kernel" not in cold.log()
+
+
 def test_inactivity_brings_the_gallery_back_and_stops_the_kernel(one_demo_server, page):
     kiosk = one_demo_server(idle=15, orphan=120)
     open_demo(page, kiosk.url + "demo/curseur")

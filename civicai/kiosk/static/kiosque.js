@@ -8,6 +8,8 @@
   "use strict";
   var reglages = window.KIOSQUE || { inactivite: 180, base: "/" };
   var parti = false;
+  /* This tab has now loaded Voila's front-end: the gallery need not warm it up (galerie.js). */
+  try { window.sessionStorage.setItem("kiosque-prechauffe", "1"); } catch (e) { /* private mode */ }
 
   function kernelId() {
     var el = document.getElementById("jupyter-config-data");
