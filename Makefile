@@ -25,11 +25,14 @@ test: setup
 
 bench: setup
 	@bash scripts/system-deps.sh test
-	$(PY) -m pip install -q "configurable-http-proxy==0.4.0"  # the Python port, for bench_proxy only
+	@# the Python proxy port, for bench_proxy only: in a venv of its own, so that the project's
+	@# venv (and what `make test` finds on its PATH) stays as `make setup` made it
+	@test -x .venv-bench/bin/configurable-http-proxy || { python3 -m venv .venv-bench && \
+		.venv-bench/bin/pip install -q "configurable-http-proxy==0.4.0"; }
 	$(PY) benchmarks/run.py $(ARGS)
 
 strip: setup
 	$(VENV)/bin/python -m civicai.notebooks strip modules exercises
 
 clean:
-	rm -rf $(VENV) node_modules var
+	rm -rf $(VENV) .venv-bench node_modules var

@@ -12,8 +12,8 @@ dropdown, button...) is visible. ``cold`` is the first visit in a fresh browser 
 ``warm`` is the next visit in the same tab, after a pause that lets the pools refill: a
 kiosk's Chromium has one tab, always on, so its cache and its compiled scripts are warm.
 ``gallery`` (kiosk only) is what the first visitor after Chromium starts gets: a fresh profile
-opens the gallery, which warms the browser with a hidden demo (galerie.js), then the demo. Also printed: the memory (RSS and USS) of a visitor
-kernel of the kiosk, and the kernels each server still runs after the visits (the leak of
+opens the gallery, which warms the browser with a hidden demo (galerie.js), then the demo.
+Also printed: the memory (RSS and USS) of a visitor kernel of the kiosk, and the kernels each server still runs after the visits (the leak of
 Voila issue #1458 against the kiosk's shutdown and reaper).
 
 Usage: ``python benchmarks/bench_kiosk.py [--demos FILE] [--repeats N] [--json OUT]``.
@@ -22,6 +22,7 @@ Usage: ``python benchmarks/bench_kiosk.py [--demos FILE] [--repeats N] [--json O
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -134,20 +135,29 @@ def visit(page, url: str, timeout_s: float = 120) -> float:
         return float("nan")
 
 
-def kiosk_visitor_memory(server: Server, browser, url: str) -> dict:
+@contextlib.contextmanager
+def fresh_tab(browser):
+    """A tab in a fresh browser profile; on leaving, the page's goodbye shuts the kiosk kernel."""
     context = browser.new_context()
     page = context.new_page()
-    page.goto(url, wait_until="commit")
-    page.wait_for_selector(CONTROL, state="visible", timeout=180_000)
-    time.sleep(1.0)
-    status = requests.get(server.url + "kiosque/etat", timeout=10).json()
-    visitors = [k for k in status["noyaux"] if k["visiteur"]]
-    out = {}
-    if visitors:
-        p = psutil.Process(visitors[0]["pid"])
-        info = p.memory_full_info()
-        out = {"rss_mb": info.rss / 2**20, "uss_mb": info.uss / 2**20}
-    context.close()
+    try:
+        yield page
+    finally:
+        page.goto("about:blank")
+        context.close()
+
+
+def kiosk_visitor_memory(server: Server, browser, url: str) -> dict:
+    with fresh_tab(browser) as page:
+        page.goto(url, wait_until="commit")
+        page.wait_for_selector(CONTROL, state="visible", timeout=180_000)
+        time.sleep(1.0)
+        status = requests.get(server.url + "kiosque/etat", timeout=10).json()
+        visitors = [k for k in status["noyaux"] if k["visiteur"]]
+        out = {}
+        if visitors:
+            info = psutil.Process(visitors[0]["pid"]).memory_full_info()
+            out = {"rss_mb": info.rss / 2**20, "uss_mb": info.uss / 2**20}
     return out
 
 
@@ -197,22 +207,16 @@ def main(argv=None) -> int:
                     for _ in range(args.repeats):
                         for mode in MODES:
                             url = servers[mode].url + (f"demo/{demo.id}" if mode == "kiosk" else "")
-                            context = browser.new_context()
-                            page = context.new_page()
-                            times[mode][demo.id]["cold"].append(visit(page, url))
+                            with fresh_tab(browser) as page:
+                                times[mode][demo.id]["cold"].append(visit(page, url))
+                                time.sleep(args.pause)
+                                times[mode][demo.id]["warm"].append(visit(page, url))
                             time.sleep(args.pause)
-                            times[mode][demo.id]["warm"].append(visit(page, url))
-                            page.goto("about:blank")  # the page's goodbye shuts the kiosk kernel
-                            context.close()
+                        with fresh_tab(browser) as page:
+                            page.goto(kiosk.url, wait_until="load")
+                            page.wait_for_selector("body[data-prechauffage]", timeout=120_000)
                             time.sleep(args.pause)
-                        context = browser.new_context()
-                        page = context.new_page()
-                        page.goto(kiosk.url, wait_until="load")
-                        page.wait_for_selector("body[data-prechauffage]", timeout=120_000)
-                        time.sleep(args.pause)
-                        from_gallery[demo.id].append(visit(page, kiosk.url + f"demo/{demo.id}"))
-                        page.goto("about:blank")
-                        context.close()
+                            from_gallery[demo.id].append(visit(page, kiosk.url + f"demo/{demo.id}"))
                         time.sleep(args.pause)
                     memory[demo.id] = kiosk_visitor_memory(kiosk, browser, kiosk.url + f"demo/{demo.id}")
                     time.sleep(args.pause)

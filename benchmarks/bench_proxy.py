@@ -2,7 +2,7 @@
 
 Both proxy the same local HTTP target; figures: start (launch to API answering), median and p95
 latency of 500 proxied GETs (after 50 warm-up requests), PSS (memory) of the proxy. `make bench`
-installs the Python port (PyPI `configurable-http-proxy`) into the venv before running this.
+installs the Python port (PyPI `configurable-http-proxy`) in a venv of its own, `.venv-bench/`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -25,7 +24,7 @@ import requests
 REPO = Path(__file__).resolve().parent.parent
 CANDIDATES = {
     "npm (ours)": REPO / "node_modules" / ".bin" / "configurable-http-proxy",
-    "python port": Path(sys.executable).parent / "configurable-http-proxy",
+    "python port": REPO / ".venv-bench" / "bin" / "configurable-http-proxy",
 }
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -93,20 +94,18 @@ class ForkedKernel:
         self.send_signal(signal.SIGTERM)
 
 
-def _alive(pid: int) -> bool:
+def _stat(pid: int) -> list[bytes]:
+    """The fields of ``/proc/<pid>/stat`` after the command name (state, parent pid...); [] if gone."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as fh:
-            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+            return fh.read().rsplit(b")", 1)[1].split()
     except (OSError, IndexError):
-        return False
+        return []
 
 
-def parent_pid(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            return int(fh.read().rsplit(b")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
+def _alive(pid: int) -> bool:
+    fields = _stat(pid)
+    return bool(fields) and fields[0] != b"Z"
 
 
 class KernelTemplate:
@@ -149,7 +148,8 @@ class KernelTemplate:
             reply.close()
 
     def owns(self, pid: int) -> bool:
-        return parent_pid(pid) == self.proc.pid
+        fields = _stat(pid)
+        return len(fields) > 1 and int(fields[1]) == self.proc.pid
 
     def close(self) -> None:
         """Stop the template; it kills the kernels it forked that are still running."""
@@ -162,8 +162,6 @@ class KernelTemplate:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        import shutil
-
         shutil.rmtree(self.home, ignore_errors=True)
 
 

@@ -40,7 +40,8 @@ def test_an_unwritable_state_dir_is_named(tmp_path):
 def test_a_missing_proxy_says_how_to_install_it(tmp_path):
     kit = tmp_path / "kit"
     (kit / "modules").mkdir(parents=True)  # a kit folder without node_modules/
-    env = {"CIVICAI_KIT_ROOT": str(kit), "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin"}
+    # no proxy anywhere: not the kit's node_modules, nor one a developer installed in a venv
+    env = {"CIVICAI_KIT_ROOT": str(kit), "PATH": "/usr/bin:/bin"}
     r = serve("--etat", str(tmp_path / "var"), "--port", "0", env=env)
     assert r.returncode == 2
     [line] = r.stderr.strip().splitlines()
