@@ -95,13 +95,6 @@ def top_features(model, n: int = 10):
     return pd.DataFrame(doubtful + reliable, columns=["signe", "poids", "pousse_vers"])
 
 
-def feature_weight(model, token: str) -> float:
-    """Weight of one token (0.0 when the detector never saw it)."""
-    vectorizer, classifier = model.steps[0][1], model.steps[-1][1]
-    index = vectorizer.vocabulary_.get(token)
-    return 0.0 if index is None else float(classifier.coef_[0][index])
-
-
 @dataclass
 class ShortcutExperiment:
     """Result of :func:`shortcut_experiment` (accuracies between 0 and 1)."""

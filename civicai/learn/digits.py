@@ -230,10 +230,3 @@ def plot_curve(table, *, xlabel: str, title: str = "Entraînement ou test : l'é
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
-
-
-def knn_curve(data: DigitsSplit, ks=(1, 3, 5, 10, 25, 50, 100, 200)):
-    """Accuracy on train and test of nearest neighbours for several ``k``."""
-    import pandas as pd
-
-    return pd.DataFrame([{"k": k, **scores(nearest_neighbours(k), data)} for k in ks]).set_index("k")

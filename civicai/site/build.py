@@ -21,15 +21,13 @@ import yaml
 from markupsafe import Markup
 
 from civicai.errors import UserError
-from civicai.site import content
+from civicai.site import content, pages
 from civicai.site.content import Dataset, Module
+from civicai.site.pages import TEMPLATES
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 MARKER = ".civicai-site"
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".csv", ".txt"}
 MAX_ASSET_BYTES = 2_000_000
-MODULES_MARK = "<!-- modules -->"
-TECHNICAL_SECTIONS = ("équipe technique", "pour les développeu", "for developers")
 NBCONVERT_ALT = "No description has been provided for this image"  # nbconvert's English default
 
 
@@ -220,106 +218,6 @@ class _Site:
         return path
 
 
-def _render_cells(nb: nbformat.NotebookNode) -> str:
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab", template_file="cells.html",
-                            extra_template_paths=[str(TEMPLATES / "nbconvert")],
-                            exclude_anchor_links=True)
-    body, _ = exporter.from_notebook_node(nb)
-    return body
-
-
-def _without_title(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Copy of ``nb`` without the level-1 heading of its first Markdown cell (the page shows it)."""
-    import copy
-
-    nb = copy.deepcopy(nb)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = content.strip_first_heading(cell.source)
-            break
-    return nb
-
-
-def _module_body(site: _Site, m: Module) -> str:
-    from html import escape
-
-    out = []
-    facts = []
-    if m.duration:
-        facts.append(f"Durée : {escape(m.duration)}")
-    if m.notebooks:
-        facts.append(f"{len(m.notebooks)} notebooks")
-    if facts:
-        out.append(f'<p class="meta">{" · ".join(facts)}</p>')
-    # The README's notes for developers stay in the repository, not on the public page.
-    readme = content.drop_sections(content.strip_first_heading(m.readme), *TECHNICAL_SECTIONS)
-    out.append(content.markdown_to_html(readme))
-    if m.notebooks:
-        out.append("<h2>Les notebooks, dans l'ordre</h2>\n<ol>")
-        out += [f'<li><a href="{escape(nb.path.name)}">{escape(nb.title)}</a></li>'
-                for nb in m.notebooks]
-        out.append("</ol>")
-    if m.demos:
-        out.append("<h2>À essayer à la borne</h2>\n<p>Ces démonstrations se manipulent sans "
-                   "écrire de code, sur la borne de la médiathèque (démo au kiosque).</p>\n<ul>")
-        for d in m.demos:
-            name = (f'<a href="{escape(site.cfg["borne"])}">{escape(d.title)}</a>'
-                    if site.cfg["borne"] else f"<strong>{escape(d.title)}</strong>")
-            pitch = f" : {escape(d.pitch)}" if d.pitch else ""
-            out.append(f"<li>{name}{pitch}</li>")
-        out.append("</ul>")
-    out.append("<h2>Pour animer et pour imprimer</h2>\n<ul>")
-    if m.guide is not None:
-        pdf = (' (<a href="guide-animation.pdf">version PDF à imprimer</a>)' if site.pdf else "")
-        out.append(f'<li><a href="guide-animation.html">Le guide d\'animation</a>{pdf}</li>')
-    pdf = (' (<a href="fiche-participant.pdf">PDF, deux pages au plus</a>)' if site.pdf else "")
-    out.append('<li><a href="fiche-participant.html">La fiche participant</a> : les idées clés, '
-               f'une figure et trois questions{pdf}</li>')
-    out.append("</ul>")
-    return "\n".join(out)
-
-
-def _card(m: Module) -> str:
-    from html import escape
-
-    items = "".join(f"<li>{escape(content.short_objective(o))}</li>" for o in m.objectives[:3])
-    meta = f'<p class="meta">Durée : {escape(m.duration)}</p>' if m.duration else ""
-    goals = f"<p>Vous saurez :</p><ul>{items}</ul>" if items else ""
-    return (f'<li><h3><a href="modules/{m.slug}/index.html">Module {int(m.number)} : '
-            f"{escape(m.title)}</a></h3>{meta}{goals}</li>")
-
-
-def _home_body(site: _Site) -> str:
-    from html import escape
-
-    cards = '<ul class="cards">' + "".join(_card(m) for m in site.modules) + "</ul>"
-    if site.cfg.get("accueil") and Path(site.cfg["accueil"]).is_file():
-        text = Path(site.cfg["accueil"]).read_text(encoding="utf-8")
-        text = content.strip_first_heading(text)
-    else:
-        text = MODULES_MARK
-    html = content.markdown_to_html(text)
-    if MODULES_MARK in html:
-        html = html.replace(MODULES_MARK, cards)
-    else:
-        html += "<h2>Les modules</h2>" + cards
-    where = []
-    if site.cfg["hub"]:
-        where.append(f'<li><a href="{escape(site.cfg["hub"])}">Le hub</a> : les notebooks à '
-                     "faire vous-même, avec un compte donné en atelier.</li>")
-    if site.cfg["borne"]:
-        where.append(f'<li><a href="{escape(site.cfg["borne"])}">La borne</a> : les démonstrations '
-                     "sans code de la médiathèque.</li>")
-    if site.datasets:
-        where.append('<li><a href="datasets/index.html">Les données</a> : d\'où viennent les '
-                     "données des modules, et leurs limites.</li>")
-    if where:
-        html += "<h2>Où trouver le kit</h2><ul>" + "".join(where) + "</ul>"
-    return html
-
-
 def _swap(tmp: Path, out: Path) -> None:
     old = None
     if out.exists():
@@ -334,9 +232,6 @@ def build_site(out: Path, *, modules: Path, datasets: Path, config: Path | None 
                cache: Path | None = None, jobs: int = 1, execute: bool = True,
                pdf: bool = True, timeout: int = 300) -> BuildReport:
     """Build the whole site into ``out`` (replaced only when everything succeeded)."""
-    from civicai.site.execute import ExecutionCache, execute_all
-    from civicai.site.handout import build_handout
-
     start = time.perf_counter()
     out = Path(out).resolve()
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
@@ -348,121 +243,12 @@ def build_site(out: Path, *, modules: Path, datasets: Path, config: Path | None 
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         site = _Site(tmp, Path(modules), Path(datasets), cfg, report)
-        site.modules = content.discover_modules(site.modules_dir)
-        if not site.modules:
-            raise UserError(f"Aucun module trouvé dans {site.modules_dir} (il faut des dossiers "
-                            "« NN-nom » avec un README.md ou un quiz.yaml).")
-        site.datasets = content.discover_datasets(site.datasets_dir)
-        report.warnings += [f"Le module {m.slug} n'a pas encore de README.md (objectifs, durée)."
-                            for m in site.modules if not m.readme]
-        if cfg.get("accueil"):
-            site.pages[Path(cfg["accueil"]).resolve()] = "index.html"
-        for m in site.modules:
-            base = f"modules/{m.slug}"
-            site.pages[(m.path / "README.md").resolve()] = f"{base}/index.html"
-            for nb in m.notebooks:
-                site.pages[nb.path.resolve()] = f"{base}/{nb.slug}.html"
-            if m.guide is not None:
-                site.pages[m.guide.resolve()] = f"{base}/guide-animation.html"
-            for d in m.demos:
-                site.kiosk[(site.modules_dir / d.notebook).resolve()] = cfg["borne"]
-        for d in site.datasets:
-            site.pages[d.path.resolve()] = f"datasets/{d.name}/index.html"
         site.pdf = pdf
-        site.outputs |= set(site.pages.values())
-        for m in site.modules:
-            base = f"modules/{m.slug}"
-            site.outputs.add(f"{base}/fiche-participant.html")
-            if pdf:
-                site.outputs.add(f"{base}/fiche-participant.pdf")
-                if m.guide is not None:
-                    site.outputs.add(f"{base}/guide-animation.pdf")
-        if site.datasets:
-            site.outputs.add("datasets/index.html")
-
-        # 1. Run the notebooks (or take them from the cache).
-        lessons = [nb.path.resolve() for m in site.modules for nb in m.notebooks]
-        labels = {p: p.relative_to(site.modules_dir).as_posix() for p in lessons}
-        if execute:
-            runs = execute_all(lessons, labels=labels, jobs=jobs, timeout=timeout,
-                               cache=ExecutionCache(cache) if cache else None)
-            executed = {p: r.nb for p, r in runs.items()}
-            report.executed = {labels[p]: r.seconds for p, r in runs.items()}
-            report.cached = sum(r.cached for r in runs.values())
-        else:
-            executed = {p: nbformat.read(p, as_version=4) for p in lessons}
-
-        # 2. Pages.
-        site.write("index.html", cfg["titre"], _home_body(site), source=cfg.get("accueil"),
-                   kind="home")
-        home = [("Accueil", "index.html")]
-        for m in site.modules:
-            base = f"modules/{m.slug}"
-            crumb = home + [(f"Module {int(m.number)}", f"{base}/index.html")]
-            site.write(f"{base}/index.html", f"Module {int(m.number)} : {m.title}",
-                       _module_body(site, m), source=m.path / "README.md", breadcrumb=home)
-            for i, nb in enumerate(m.notebooks):
-                node = executed[nb.path.resolve()]
-                intro = ('<p class="note">Cette page montre le notebook avec ses résultats, '
-                         "calculés lors de la construction du site. Pour le faire vous-même, "
-                         + (f'ouvrez-le sur <a href="{cfg["hub"]}">le hub</a>.'
-                            if cfg["hub"] else "ouvrez-le sur le hub du kit.") + "</p>")
-                pager = ['<nav class="pager" aria-label="Notebook précédent ou suivant">']
-                prev_ = m.notebooks[i - 1] if i else None
-                next_ = m.notebooks[i + 1] if i + 1 < len(m.notebooks) else None
-                pager.append(f'<a href="{prev_.slug}.html">← {prev_.title}</a>' if prev_ else "<span></span>")
-                pager.append(f'<a href="{next_.slug}.html">{next_.title} →</a>' if next_ else "<span></span>")
-                pager.append("</nav>")
-                body = intro + _render_cells(_without_title(node)) + "".join(pager)
-                site.write(f"{base}/{nb.slug}.html", nb.title, body, source=nb.path,
-                           breadcrumb=crumb, kind="notebook")
-            if m.guide is not None:
-                text = m.guide.read_text(encoding="utf-8")
-                site.write(f"{base}/guide-animation.html",
-                           content.first_heading(text, "Guide d'animation"),
-                           content.markdown_to_html(content.strip_first_heading(text)),
-                           source=m.guide, breadcrumb=crumb, kind="guide")
-            foot = (f"{cfg['titre']} · module {int(m.number)}. "
-                    + (f"Pour aller plus loin : {cfg['hub']}" if cfg["hub"] else ""))
-            handout = build_handout(m, executed, cfg.get("fiches"), foot.strip())
-            if len(handout.ideas) < 3 or len(handout.questions) < 3 or handout.figure is None:
-                report.warnings.append(
-                    f"Fiche participant du module {m.slug} incomplète : {len(handout.ideas)} idées, "
-                    f"{len(handout.questions)} questions, "
-                    f"{'une' if handout.figure else 'aucune'} figure. Complétez "
-                    f"site/fiches/{m.slug}.yaml.")
-            site.write(f"{base}/fiche-participant.html", f"Fiche participant : {m.title}", "",
-                       template="handout.html", module=m, handout=handout)
-        if site.datasets:
-            items = "".join(f'<li><a href="{d.name}/index.html">{d.title}</a></li>'
-                            for d in site.datasets)
-            site.write("datasets/index.html", "Les données des modules",
-                       "<p>Chaque jeu de données du kit a sa fiche : ce qu'il contient, qui l'a "
-                       "fait, sa licence, ses manques et ses biais connus, et ce à quoi il ne "
-                       f"doit pas servir.</p><ul>{items}</ul>", breadcrumb=home)
-            for d in site.datasets:
-                site.write(f"datasets/{d.name}/index.html", d.title,
-                           content.markdown_to_html(content.strip_first_heading(d.text)),
-                           source=d.path, breadcrumb=home + [("Les données", "datasets/index.html")])
-        shutil.copy2(TEMPLATES / "style.css", tmp / "style.css")
-
-        # 3. PDFs, printed from the pages just written.
+        _plan(site)
+        executed = _execute(site, execute=execute, cache=cache, jobs=jobs, timeout=timeout)
+        _write_pages(site, executed)
         if pdf:
-            from civicai.site.pdf import count_pages, print_to_pdf
-
-            jobs_pdf = []
-            for m in site.modules:
-                base = tmp / "modules" / m.slug
-                jobs_pdf.append((base / "fiche-participant.html", base / "fiche-participant.pdf"))
-                if m.guide is not None:
-                    jobs_pdf.append((base / "guide-animation.html", base / "guide-animation.pdf"))
-            print_to_pdf(jobs_pdf)
-            for _, f in jobs_pdf:
-                rel = f.relative_to(tmp).as_posix()
-                report.pdfs[rel] = count_pages(f)
-                if f.name == "fiche-participant.pdf" and report.pdfs[rel] > 2:
-                    report.warnings.append(f"{rel} fait {report.pdfs[rel]} pages (2 au plus) : "
-                                           "raccourcissez la fiche.")
+            _print_pdfs(site)
         (tmp / MARKER).write_text("Site construit par « civicai site build ».\n", encoding="utf-8")
         _swap(tmp, out)
     except BaseException:
@@ -470,3 +256,134 @@ def build_site(out: Path, *, modules: Path, datasets: Path, config: Path | None 
         raise
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _plan(site: _Site) -> None:
+    """Find the content and decide every page and file the site will have (links need the plan)."""
+    cfg, report = site.cfg, site.report
+    site.modules = content.discover_modules(site.modules_dir)
+    if not site.modules:
+        raise UserError(f"Aucun module trouvé dans {site.modules_dir} (il faut des dossiers "
+                        "« NN-nom » avec un README.md ou un quiz.yaml).")
+    site.datasets = content.discover_datasets(site.datasets_dir)
+    report.warnings += [f"Le module {m.slug} n'a pas encore de README.md (objectifs, durée)."
+                        for m in site.modules if not m.readme]
+    if cfg.get("accueil"):
+        site.pages[Path(cfg["accueil"]).resolve()] = "index.html"
+    for m in site.modules:
+        base = f"modules/{m.slug}"
+        site.pages[(m.path / "README.md").resolve()] = f"{base}/index.html"
+        for nb in m.notebooks:
+            site.pages[nb.path.resolve()] = f"{base}/{nb.slug}.html"
+        if m.guide is not None:
+            site.pages[m.guide.resolve()] = f"{base}/guide-animation.html"
+        for d in m.demos:
+            site.kiosk[(site.modules_dir / d.notebook).resolve()] = cfg["borne"]
+    for d in site.datasets:
+        site.pages[d.path.resolve()] = f"datasets/{d.name}/index.html"
+    site.outputs |= set(site.pages.values())
+    for m in site.modules:
+        base = f"modules/{m.slug}"
+        site.outputs.add(f"{base}/fiche-participant.html")
+        if site.pdf:
+            site.outputs.add(f"{base}/fiche-participant.pdf")
+            if m.guide is not None:
+                site.outputs.add(f"{base}/guide-animation.pdf")
+    if site.datasets:
+        site.outputs.add("datasets/index.html")
+
+
+def _execute(site: _Site, *, execute: bool, cache: Path | None, jobs: int, timeout: int) -> dict:
+    """Run the lesson notebooks (or take them from the cache): source path -> executed notebook."""
+    from civicai.site.execute import ExecutionCache, execute_all
+
+    lessons = [nb.path.resolve() for m in site.modules for nb in m.notebooks]
+    if not execute:
+        return {p: nbformat.read(p, as_version=4) for p in lessons}
+    labels = {p: p.relative_to(site.modules_dir).as_posix() for p in lessons}
+    runs = execute_all(lessons, labels=labels, jobs=jobs, timeout=timeout,
+                       cache=ExecutionCache(cache) if cache else None)
+    site.report.executed = {labels[p]: r.seconds for p, r in runs.items()}
+    site.report.cached = sum(r.cached for r in runs.values())
+    return {p: r.nb for p, r in runs.items()}
+
+
+def _notebook_page(site: _Site, m: Module, i: int, node: nbformat.NotebookNode) -> str:
+    hub = site.cfg["hub"]
+    intro = ('<p class="note">Cette page montre le notebook avec ses résultats, '
+             "calculés lors de la construction du site. Pour le faire vous-même, "
+             + (f'ouvrez-le sur <a href="{hub}">le hub</a>.' if hub else "ouvrez-le sur le hub du kit.")
+             + "</p>")
+    prev_ = m.notebooks[i - 1] if i else None
+    next_ = m.notebooks[i + 1] if i + 1 < len(m.notebooks) else None
+    pager = ['<nav class="pager" aria-label="Notebook précédent ou suivant">',
+             f'<a href="{prev_.slug}.html">← {prev_.title}</a>' if prev_ else "<span></span>",
+             f'<a href="{next_.slug}.html">{next_.title} →</a>' if next_ else "<span></span>",
+             "</nav>"]
+    return intro + pages.render_cells(pages.without_title(node)) + "".join(pager)
+
+
+def _write_pages(site: _Site, executed: dict) -> None:
+    from civicai.site.handout import build_handout
+
+    cfg, report = site.cfg, site.report
+    site.write("index.html", cfg["titre"], pages.home_body(site), source=cfg.get("accueil"),
+               kind="home")
+    home = [("Accueil", "index.html")]
+    for m in site.modules:
+        base = f"modules/{m.slug}"
+        crumb = home + [(f"Module {int(m.number)}", f"{base}/index.html")]
+        site.write(f"{base}/index.html", f"Module {int(m.number)} : {m.title}",
+                   pages.module_body(site, m), source=m.path / "README.md", breadcrumb=home)
+        for i, nb in enumerate(m.notebooks):
+            site.write(f"{base}/{nb.slug}.html", nb.title,
+                       _notebook_page(site, m, i, executed[nb.path.resolve()]), source=nb.path,
+                       breadcrumb=crumb, kind="notebook")
+        if m.guide is not None:
+            text = m.guide.read_text(encoding="utf-8")
+            site.write(f"{base}/guide-animation.html",
+                       content.first_heading(text, "Guide d'animation"),
+                       content.markdown_to_html(content.strip_first_heading(text)),
+                       source=m.guide, breadcrumb=crumb, kind="guide")
+        foot = (f"{cfg['titre']} · module {int(m.number)}. "
+                + (f"Pour aller plus loin : {cfg['hub']}" if cfg["hub"] else ""))
+        handout = build_handout(m, executed, cfg.get("fiches"), foot.strip())
+        if len(handout.ideas) < 3 or len(handout.questions) < 3 or handout.figure is None:
+            report.warnings.append(
+                f"Fiche participant du module {m.slug} incomplète : {len(handout.ideas)} idées, "
+                f"{len(handout.questions)} questions, "
+                f"{'une' if handout.figure else 'aucune'} figure. Complétez "
+                f"site/fiches/{m.slug}.yaml.")
+        site.write(f"{base}/fiche-participant.html", f"Fiche participant : {m.title}", "",
+                   template="handout.html", module=m, handout=handout)
+    if site.datasets:
+        items = "".join(f'<li><a href="{d.name}/index.html">{d.title}</a></li>'
+                        for d in site.datasets)
+        site.write("datasets/index.html", "Les données des modules",
+                   "<p>Chaque jeu de données du kit a sa fiche : ce qu'il contient, qui l'a "
+                   "fait, sa licence, ses manques et ses biais connus, et ce à quoi il ne "
+                   f"doit pas servir.</p><ul>{items}</ul>", breadcrumb=home)
+        for d in site.datasets:
+            site.write(f"datasets/{d.name}/index.html", d.title,
+                       content.markdown_to_html(content.strip_first_heading(d.text)),
+                       source=d.path, breadcrumb=home + [("Les données", "datasets/index.html")])
+    shutil.copy2(TEMPLATES / "style.css", site.tmp / "style.css")
+
+
+def _print_pdfs(site: _Site) -> None:
+    """Print the handouts and guides from the pages just written."""
+    from civicai.site.pdf import count_pages, print_to_pdf
+
+    jobs = []
+    for m in site.modules:
+        base = site.tmp / "modules" / m.slug
+        jobs.append((base / "fiche-participant.html", base / "fiche-participant.pdf"))
+        if m.guide is not None:
+            jobs.append((base / "guide-animation.html", base / "guide-animation.pdf"))
+    print_to_pdf(jobs)
+    for _, f in jobs:
+        rel = f.relative_to(site.tmp).as_posix()
+        site.report.pdfs[rel] = count_pages(f)
+        if f.name == "fiche-participant.pdf" and site.report.pdfs[rel] > 2:
+            site.report.warnings.append(f"{rel} fait {site.report.pdfs[rel]} pages (2 au plus) : "
+                                        "raccourcissez la fiche.")

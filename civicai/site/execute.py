@@ -3,8 +3,7 @@
 The key of a notebook is a SHA-256 of its cells (outputs stripped), of the ``civicai``
 source files it uses (a change of code may change a result) and of the ``CIVICAI_*``
 environment variables (for example ``CIVICAI_FAIRFACE_DIR``, which changes what a module
-shows). A test session that has already run a notebook can :func:`store` it, so that the
-site build reuses it instead of running it again.
+shows).
 """
 
 from __future__ import annotations
@@ -116,15 +115,6 @@ class ExecutionCache:
             nbformat.write(executed, fh)
         os.replace(tmp, target)
         return target
-
-
-def store(cache_dir: Path, path: Path, executed: nbformat.NotebookNode) -> Path:
-    """Put a notebook already run elsewhere in the cache.
-
-    Only for runs made like :func:`execute_notebook` does them (matplotlib's inline backend,
-    the same ``CIVICAI_*`` settings), or the site will miss figures.
-    """
-    return ExecutionCache(cache_dir).put(Path(path), executed)
 
 
 @dataclass

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from civicai.site.check import check_site
+from linkcheck import check_site
 from sitetools import SITE_CONFIG, build, check_page, pdf_pages, render_first_page
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Builds run `civicai site build` in a subprocess, execute notebooks and print PDFs.
+pytestmark = pytest.mark.slow
 MODULE = "modules/01-module-essai"
 
 

@@ -11,7 +11,7 @@ import pytest
 from civicai.errors import UserError
 from civicai.site import content, execute
 from civicai.site.build import load_config
-from civicai.site.check import check_site
+from linkcheck import check_site
 from civicai.site.handout import build_handout
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -136,6 +136,7 @@ def test_cache_key_follows_only_the_package_parts_a_notebook_names():
     assert execute.package_digest(("faces",)) != execute.package_digest(("learn",))
 
 
+@pytest.mark.slow  # starts kernels
 def test_execution_is_cached_and_a_failure_names_notebook_and_cell(tmp_path):
     cache = execute.ExecutionCache(tmp_path / "cache")
     path = MODULES / "01-module-essai" / "02-second.ipynb"
@@ -166,6 +167,7 @@ def test_link_checker_finds_broken_links_and_external_assets(tmp_path):
     assert len(report.external_assets) == 2 and not report.ok
 
 
+@pytest.mark.slow  # starts a kernel
 def test_a_cell_that_hangs_stops_with_the_cell_named(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Lent"),
                                          nbformat.v4.new_code_cell("import time\ntime.sleep(60)")])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from civicai.site.check import check_site
+from linkcheck import check_site
 from civicai.site.content import discover_modules
 from testkit import FAIRFACE_SAMPLE
 from sitetools import REPO, SITE_CONFIG, build, check_page, pdf_pages, render_first_page
