@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml package.json 2>/dev/null | sha1sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: setup serve test bench strip kiosk clean
+.PHONY: setup serve test test-fast bench strip kiosk clean
 
 setup: $(STAMP)
 
@@ -22,6 +22,10 @@ kiosk: setup
 test: setup
 	@bash scripts/system-deps.sh test
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# The fast lane: every test that starts no process, no hub and no browser (unit tests, contract tests).
+test-fast: setup
+	$(VENV)/bin/python -m pytest -m "not slow and not browser and not hub" $(PYTEST_ARGS)
 
 bench: setup
 	@bash scripts/system-deps.sh test
