@@ -99,7 +99,8 @@ class Quiz:
                 raise UserError(f"Quiz {path}, question {i} : il faut au moins deux choix.")
         if len({q.id for q in questions}) != len(questions):
             raise UserError(f"Quiz {path} : deux questions ont le même id ; chaque id doit être unique.")
-        return cls(path.parent.name, raw.get("titre", path.parent.name), questions)
+        module = path.resolve().parent.name  # notebooks pass ".": the folder's own name, not ""
+        return cls(module, raw.get("titre", module), questions)
 
     def score(self, picked) -> int:
         """Number of right answers: ``picked`` maps item id to option id, or lists option ids in

@@ -73,7 +73,7 @@ def _check(args) -> int:
     results = [table(Quiz.load(p)) for p in paths]
     print("\n\n".join(text for text, _ in results))
     if all(ok for _, ok in results):
-        print("\nAucune astuce ne dépasse la limite : ces quiz mesurent ce qu'on apprend, pas l'habitude des tests.")
+        print("\nAucune astuce ne dépasse la limite : elles ne permettent pas de réussir ces quiz sans savoir.")
         return 0
     print("\nAu moins une astuce dépasse la limite : réécrivez les choix marqués « TROP HAUT ».")
     return 1

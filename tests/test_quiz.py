@@ -105,6 +105,20 @@ def test_the_widget_shuffles_per_person_and_scores_by_option_id(module, tmp_path
     assert all(label[:3] in ("a. ", "b. ", "c. ", "d. ") for labels in shown["alex"] for label in labels)
 
 
+def test_a_notebook_that_passes_its_own_folder_saves_under_the_module_name(tmp_path, monkeypatch):
+    """Notebooks call ``quiz.show(".")``: the answers must land where the report looks for them."""
+    module = MODULES[0].parent
+    monkeypatch.chdir(module)
+    monkeypatch.setenv("CIVICAI_QUIZ_DIR", str(tmp_path))
+    monkeypatch.setenv("JUPYTERHUB_USER", "alex")
+    from_notebook = quizmod.show(".", "avant")
+    assert Quiz.load("quiz.yaml").module == module.name
+    _answer_in_widget(from_notebook, lambda r: r.options[0][1])
+    assert (tmp_path / f"{module.name}.json").is_file()
+    labels = [r.options for r in from_notebook.children if isinstance(r, w.RadioButtons)]
+    assert labels == [r.options for r in quizmod.show(module, "apres").children if isinstance(r, w.RadioButtons)]
+
+
 def test_an_unanswered_or_forged_answer_counts_as_wrong_and_is_not_kept(tmp_path, monkeypatch):
     quiz = Quiz.load(QUIZ)
     monkeypatch.setenv("CIVICAI_QUIZ_DIR", str(tmp_path))
