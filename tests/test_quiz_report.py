@@ -5,10 +5,13 @@ import math
 import subprocess
 import sys
 
+import ipywidgets as w
 import pytest
 
+from civicai import quiz as quizmod
 from civicai.quiz import Quiz
 from civicai.quiz_report import paired_gain, report
+from testkit import REPO
 
 # A 4-item quiz: a score of k right answers is 25 k points out of 100.
 QUIZ_YAML = "titre: Essai\nquestions:\n" + "".join(
@@ -112,3 +115,22 @@ def test_the_report_command_speaks_french_and_refuses_small_groups(tmp_path):
     assert ok.stdout.count("Moins de 5 personnes ont répondu (0)") == 3  # the 3 modules
     one = subprocess.run(run + ["--module", "pas-un-module"], capture_output=True, text=True, timeout=60)
     assert one.returncode == 2 and "Module inconnu" in one.stderr
+
+
+def test_answers_given_in_the_widget_reach_the_report(tmp_path, monkeypatch):
+    """Five people answer in the notebook widget; the report pairs their two attempts."""
+    module = REPO / "modules" / "03-desinformation"
+    quiz = Quiz.load(module / "quiz.yaml")
+    homes = tmp_path / "homes"
+    for who in ["ana", "ben", "cleo", "dia", "eli"]:
+        monkeypatch.setenv("JUPYTERHUB_USER", who)
+        monkeypatch.setenv("CIVICAI_QUIZ_DIR", str(homes / who / ".civicai" / "quiz"))
+        for phase, pick in (("avant", lambda q, r: r.options[0][1]), ("apres", lambda q, r: q.answer)):
+            box = quizmod.show(module, phase)
+            radios = [c for c in box.children if isinstance(c, w.RadioButtons)]
+            for q, radio in zip(quiz.questions, radios):
+                radio.value = pick(q, radio)
+            next(c for c in box.children if isinstance(c, w.Button)).click()
+    text = report(quiz, homes)
+    assert "après l'atelier : 5 personnes, score moyen 8,0 / 8" in text
+    assert "Progrès moyen (5 personnes qui ont fait les deux quiz)" in text
