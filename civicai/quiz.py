@@ -96,7 +96,7 @@ class Quiz:
                 raise UserError(f"Quiz {path}, question {i} : le type doit être « rappel » "
                                 f"ou « transfert », pas « {q.kind} ».")
             if len(q.choices) > len(LETTERS) or len(q.choices) < 2:
-                raise UserError(f"Quiz {path}, question {i} : il faut au moins deux choix.")
+                raise UserError(f"Quiz {path}, question {i} : il faut entre 2 et {len(LETTERS)} choix.")
         if len({q.id for q in questions}) != len(questions):
             raise UserError(f"Quiz {path} : deux questions ont le même id ; chaque id doit être unique.")
         module = path.resolve().parent.name  # notebooks pass ".": the folder's own name, not ""
