@@ -4,20 +4,32 @@ A quiz lives in ``modules/<module>/quiz.yaml``::
 
     titre: Comment une IA apprend-elle ?
     questions:
-      - question: Qu'est-ce qu'un jeu de test ?
-        choix: [Les exemples vus pendant l'entraînement, Des exemples mis de côté, ...]
-        reponse: 1            # index of the right choice, from 0
+      - id: jeu-de-test             # stable: answers are saved under it
+        type: rappel                # or « transfert »: a situation the notebooks do not show
+        question: Qu'est-ce qu'un jeu de test ?
+        choix:                      # option id: text; the order here is never shown
+          vus: Les exemples vus pendant l'entraînement.
+          cote: Des exemples mis de côté pour mesurer le modèle.
+        reponse: cote               # the id of the right option, never a position
         explication: Une phrase qui dit pourquoi.
 
-Answers are saved in the participant's own home (``~/.civicai/quiz/<module>.json``),
-never elsewhere; ``civicai quiz rapport`` sums them up anonymously for a facilitator
-(how many answered, mean score and share of right answers per question, before and after).
+Each participant sees the options in an order of their own, drawn from a hash of their user
+name and the item id: the same order before and after, a different one for the neighbour. The
+key and the saved answers name options by id, so the order cannot change a score.
+
+Answers are saved in the participant's own home (``~/.civicai/quiz/<module>.json``), never
+elsewhere; ``civicai quiz rapport`` (:mod:`civicai.quiz_report`) sums them up anonymously.
 """
 
 from __future__ import annotations
 
+import getpass
+import hashlib
+import html
 import json
 import os
+import random
+import string
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,14 +39,34 @@ import yaml
 from civicai.errors import UserError
 
 PHASES = ("avant", "apres")
+KINDS = ("rappel", "transfert")
+LETTERS = string.ascii_lowercase
+FORMAT = 2  # saved answers name options by id; format 1 saved positions in a list
+
+
+class OldAnswers(UserError):
+    """Answers saved by the first quizzes (format 1): their questions no longer exist."""
 
 
 @dataclass(frozen=True)
 class Question:
+    id: str
+    kind: str
     question: str
-    choices: tuple[str, ...]
-    answer: int
+    choices: dict[str, str]  # option id -> text, in the order of the file (never shown as such)
+    answer: str  # id of the right option
     explanation: str
+
+    def order(self, participant: str, module: str) -> tuple[str, ...]:
+        """Option ids in the order this participant sees them, the same at every call.
+
+        Seeded by SHA-256, not ``hash()``: Python salts ``hash()`` per process, so the order
+        would change between the quiz before and the quiz after.
+        """
+        digest = hashlib.sha256(f"{module}\n{self.id}\n{participant}".encode()).digest()
+        ids = sorted(self.choices)
+        random.Random(int.from_bytes(digest[:8], "big")).shuffle(ids)
+        return tuple(ids)
 
 
 @dataclass(frozen=True)
@@ -49,113 +81,161 @@ class Quiz:
         path = Path(path)
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-            questions = tuple(
-                Question(q["question"], tuple(q["choix"]), int(q["reponse"]), q.get("explication", ""))
-                for q in raw["questions"]
-            )
+            questions = tuple(_question(q) for q in raw["questions"])
         except FileNotFoundError:
             raise UserError(f"Quiz introuvable : {path}.") from None
-        except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
-            raise UserError(f"Le quiz {path} est mal formé ({exc}). "
-                            "Chaque question a : question, choix, reponse.") from None
+        except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise UserError(f"Le quiz {path} est mal formé ({exc}). Chaque question a : id, type, "
+                            "question, choix (identifiant: texte), reponse (un identifiant), "
+                            "explication.") from None
         for i, q in enumerate(questions, 1):
-            if not 0 <= q.answer < len(q.choices):
-                raise UserError(f"Quiz {path}, question {i} : la réponse {q.answer} n'est pas un choix.")
-        return cls(path.parent.name, raw.get("titre", path.parent.name), questions)
+            if q.answer not in q.choices:
+                raise UserError(f"Quiz {path}, question {i} : la réponse « {q.answer} » "
+                                "n'est pas l'identifiant d'un choix.")
+            if q.kind not in KINDS:
+                raise UserError(f"Quiz {path}, question {i} : le type doit être « rappel » "
+                                f"ou « transfert », pas « {q.kind} ».")
+            if len(q.choices) > len(LETTERS) or len(q.choices) < 2:
+                raise UserError(f"Quiz {path}, question {i} : il faut entre 2 et {len(LETTERS)} choix.")
+        if len({q.id for q in questions}) != len(questions):
+            raise UserError(f"Quiz {path} : deux questions ont le même id ; chaque id doit être unique.")
+        module = path.resolve().parent.name  # notebooks pass ".": the folder's own name, not ""
+        return cls(module, raw.get("titre", module), questions)
 
-    def score(self, answers: list[int | None]) -> int:
-        """Number of right answers (an unanswered question counts as wrong)."""
-        return sum(a == q.answer for a, q in zip(answers, self.questions))
+    def score(self, picked) -> int:
+        """Number of right answers: ``picked`` maps item id to option id, or lists option ids in
+        item order; an unanswered question or an unknown option counts as wrong."""
+        if not isinstance(picked, dict):
+            picked = {q.id: a for q, a in zip(self.questions, picked)}
+        return sum(picked.get(q.id) == q.answer for q in self.questions)
+
+
+def _question(raw: dict) -> Question:
+    choices = {str(k): str(v) for k, v in raw["choix"].items()}
+    return Question(str(raw["id"]), str(raw["type"]), str(raw["question"]), choices,
+                    str(raw["reponse"]), str(raw.get("explication", "")))
+
+
+def participant() -> str:
+    """Who answers: the JupyterHub user name, else the account that runs the kernel."""
+    name = os.environ.get("JUPYTERHUB_USER")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment nor in the password file
+        return "participant"
 
 
 def results_dir() -> Path:
     return Path(os.environ.get("CIVICAI_QUIZ_DIR", Path.home() / ".civicai" / "quiz"))
 
 
-def save_result(quiz: Quiz, phase: str, answers: list[int | None]) -> Path:
-    """Record one attempt in the participant's home; the last attempt of a phase counts."""
+def read_record(data: dict, phase: str, quiz: Quiz) -> dict[str, str] | None:
+    """The answers of one phase as {item id: option id}, or None if that phase was not done.
+
+    A record of format 1 (positions of the first quizzes, whose questions have changed) cannot
+    be scored against today's questions: it is refused with a French message, not misread.
+    """
+    record = data.get(phase) if isinstance(data, dict) else None
+    if record is None:
+        return None
+    if not isinstance(record, dict):
+        raise UserError(f"Les réponses « {phase} » du quiz {quiz.module} sont illisibles.")
+    if isinstance(record.get("answers"), list):
+        raise OldAnswers(f"Les réponses « {phase} » du quiz {quiz.module} viennent de l'ancienne "
+                        "version du quiz, dont les questions ont changé : elles ne sont pas comptées. "
+                        "Refaites le quiz pour avoir un score.")
+    picked = record.get("picked")
+    if not isinstance(picked, dict):
+        raise UserError(f"Les réponses « {phase} » du quiz {quiz.module} sont illisibles.")
+    known = {q.id: q.choices for q in quiz.questions}
+    return {k: v for k, v in picked.items() if k in known and v in known[k]}
+
+
+def load_result(quiz: Quiz, phase: str) -> dict[str, str] | None:
+    """This participant's saved answers for one phase (see :func:`read_record`)."""
+    path = results_dir() / f"{quiz.module}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        raise UserError(f"Le fichier {path} est illisible : supprimez-le, puis refaites le quiz.") from None
+    return read_record(data, phase, quiz)
+
+
+def save_result(quiz: Quiz, phase: str, picked: dict[str, str | None]) -> Path:
+    """Record one attempt in the participant's home; the last attempt of a phase counts.
+
+    The other phase is kept as it is, even in the old format: :func:`read_record` refuses it
+    with a message rather than it disappearing silently.
+    """
     if phase not in PHASES:
         raise ValueError(f"phase must be one of {PHASES}")
     path = results_dir() / f"{quiz.module}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = json.loads(path.read_text()) if path.exists() else {}
-    data[phase] = {"answers": answers, "score": quiz.score(answers), "total": len(quiz.questions),
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}  # missing or unreadable: this attempt starts a clean file
+    if not isinstance(data, dict):
+        data = {}
+    data[phase] = {"picked": {k: v for k, v in picked.items() if v is not None},
+                   "score": quiz.score(picked), "total": len(quiz.questions),
                    "when": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+    data["format"] = FORMAT
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
 
 
 def show(module_dir: str | os.PathLike = ".", phase: str = "avant"):
-    """Display the quiz of a module as radio buttons with a « Valider » button."""
+    """Display the quiz of a module as radio buttons (options in this participant's order)."""
     import ipywidgets as w
     from IPython.display import display
 
     quiz = Quiz.load(Path(module_dir) / "quiz.yaml")
+    who = participant()
     label = "avant l'atelier" if phase == "avant" else "après l'atelier"
-    pickers = [w.RadioButtons(options=list(q.choices), value=None, layout=w.Layout(width="auto"))
-               for q in quiz.questions]
+    pickers = {}
+    items = [w.HTML(f"<h3>Quiz {label} : {html.escape(quiz.title)}</h3>"
+                    "<p>Pas de piège, pas de note : ce quiz sert à voir ce que l'atelier vous apporte.</p>")]
+    for i, q in enumerate(quiz.questions, 1):
+        options = [(f"{LETTERS[n]}. {q.choices[oid]}", oid) for n, oid in enumerate(q.order(who, quiz.module))]
+        pickers[q.id] = w.RadioButtons(options=options, value=None, layout=w.Layout(width="auto"))
+        items += [w.HTML(f"<p><b>Question {i}.</b> {html.escape(q.question)}</p>"), pickers[q.id]]
     feedback = w.HTML()
     button = w.Button(description="Valider mes réponses", button_style="primary",
                       layout=w.Layout(width="auto"))
 
     def submit(_):
-        answers = [p.index if p.value is not None else None for p in pickers]
-        save_result(quiz, phase, answers)
-        lines = []
-        for i, (q, a) in enumerate(zip(quiz.questions, answers), 1):
-            mark = "✅" if a == q.answer else "❌"
-            lines.append(f"<li>{mark} Question {i} : {q.explanation}</li>" if phase == "apres"
-                         else f"<li>{mark} Question {i}</li>")
-        feedback.value = (f"<p><b>Score : {quiz.score(answers)} / {len(quiz.questions)}</b></p>"
-                          f"<ul>{''.join(lines)}</ul>")
+        picked = {qid: p.value for qid, p in pickers.items()}
+        save_result(quiz, phase, picked)
+        feedback.value = _feedback(quiz, phase, picked)
 
     button.on_click(submit)
-    items = [w.HTML(f"<h3>Quiz {label} : {quiz.title}</h3>"
-                    "<p>Pas de piège, pas de note : ce quiz sert à voir ce que l'atelier vous apporte.</p>")]
-    for i, (q, p) in enumerate(zip(quiz.questions, pickers), 1):
-        items += [w.HTML(f"<p><b>Question {i}.</b> {q.question}</p>"), p]
     box = w.VBox(items + [button, feedback])
     display(box)
     return box
 
 
-def summarise(homes: str | os.PathLike, module: str) -> dict:
-    """Anonymous before/after summary of one module's quiz over every home under ``homes``.
-
-    Only counts leave this function: no name, no individual answer.
-    """
-    summary = {}
-    for phase in PHASES:
-        records = []
-        for path in sorted(Path(homes).glob(f"*/.civicai/quiz/{module}.json")):
-            try:
-                record = json.loads(path.read_text(encoding="utf-8")).get(phase)
-            except (OSError, ValueError, AttributeError):
-                continue  # an unreadable file is one person less, never a crash
-            if isinstance(record, dict) and isinstance(record.get("answers"), list):
-                records.append(record)
-        summary[phase] = records
-    return summary
-
-
-def report(quiz: Quiz, homes: str | os.PathLike) -> str:
-    """The French text printed by ``civicai quiz rapport``."""
-    summary = summarise(homes, quiz.module)
-    lines = [f"Quiz « {quiz.title} » ({quiz.module})"]
-    for phase, label in zip(PHASES, ("avant l'atelier", "après l'atelier")):
-        records = summary[phase]
-        if not records:
-            lines.append(f"- {label} : personne n'a encore répondu.")
-            continue
-        mean = sum(quiz.score(r["answers"]) for r in records) / len(records)
-        lines.append(f"- {label} : {len(records)} personne(s), score moyen "
-                     f"{mean:.1f} / {len(quiz.questions)}".replace(".", ","))
-    lines.append("Part de bonnes réponses par question (avant → après) :")
-    for i, q in enumerate(quiz.questions):
-        shares = []
-        for phase in PHASES:
-            records = summary[phase]
-            right = sum(len(r["answers"]) > i and r["answers"][i] == q.answer for r in records)
-            shares.append(f"{right / len(records):.0%}".replace("%", " %") if records else "—")
-        lines.append(f"  {i + 1}. {shares[0]} → {shares[1]}  {q.question}")
-    return "\n".join(lines)
+def _feedback(quiz: Quiz, phase: str, picked: dict[str, str | None]) -> str:
+    """The French HTML shown after « Valider »: the score, and after the workshop the reasons."""
+    lines = []
+    for i, q in enumerate(quiz.questions, 1):
+        mark = "✅" if picked.get(q.id) == q.answer else "❌"
+        if phase == "apres":
+            lines.append(f"<li>{mark} Question {i} : la bonne réponse était « {html.escape(q.choices[q.answer])} ». "
+                         f"{html.escape(q.explanation)}</li>")
+        else:
+            lines.append(f"<li>{mark} Question {i}</li>")
+    text = f"<p><b>Score : {quiz.score(picked)} / {len(quiz.questions)}</b></p>"
+    if phase == "apres":
+        try:
+            before = load_result(quiz, "avant")
+            text += ("<p>Vous n'avez pas fait le quiz « avant » : pas de comparaison possible.</p>"
+                     if before is None else
+                     f"<p>Avant l'atelier, votre score était {quiz.score(before)} / {len(quiz.questions)}.</p>")
+        except UserError as exc:
+            text += f"<p>{html.escape(str(exc))}</p>"
+    return text + f"<ul>{''.join(lines)}</ul>"
