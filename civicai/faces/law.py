@@ -1,8 +1,8 @@
 """Notebook 05: which rule applies to which use of face technologies (a small quiz).
 
-The texts: Regulation (EU) 2024/1689 (the AI Act), Article 5 (prohibited practices, applicable
-since 2 February 2025) and Regulation (EU) 2016/679 (GDPR), Article 9 (special categories of
-personal data, among them biometric data used to identify a person uniquely).
+Each rule is a short summary of an entry of the module's dated « état du droit »
+(modules/02-biais-reconnaissance-faciale/etat-du-droit.yaml), which cites the article, the
+official source and the date it was checked; tests keep the two in step.
 This is teaching material, not legal advice: the notebook says so.
 """
 
@@ -10,13 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Key of RULES -> id of the état du droit entry it summarises.
+ENTRIES = {"5-1-h": "ai-act-5-1-h", "5-1-e": "ai-act-5-1-e-f-g", "5-1-f": "ai-act-5-1-e-f-g",
+           "5-1-g": "ai-act-5-1-e-f-g", "annexe-3": "ai-act-haut-risque-biometrie",
+           "50-3": "ai-act-50-3", "rgpd-9": "rgpd-9"}
+
 RULES = {
     "5-1-h": "AI Act, article 5, paragraphe 1, point h : identification biométrique à distance "
-             "« en temps réel » dans les espaces accessibles au public, à des fins répressives (police) : "
+             "« en temps réel » dans les espaces accessibles au public, à des fins répressives : "
              "interdite, sauf exceptions strictes (recherche ciblée de victimes ou de personnes "
              "disparues, menace imminente pour la vie ou attentat, suspect d'une infraction grave), "
-             "avec l'autorisation préalable d'un juge ou d'une autorité indépendante, et seulement si "
-             "la loi du pays le prévoit.",
+             "seulement si la loi du pays le prévoit, avec l'autorisation préalable d'un juge ou d'une "
+             "autorité indépendante ; en cas d'urgence, l'autorisation doit être demandée dans les "
+             "24 heures (article 5, paragraphes 2 et 3).",
     "5-1-e": "AI Act, article 5, paragraphe 1, point e : constituer ou agrandir des bases de "
              "reconnaissance faciale en moissonnant sans cible des images sur Internet ou de "
              "vidéosurveillance : interdit.",
@@ -27,6 +33,13 @@ RULES = {
              "convictions religieuses ou philosophiques, la vie sexuelle ou l'orientation sexuelle "
              "d'une personne à partir de ses données biométriques : interdite (sauf exceptions limitées, "
              "par exemple le tri de jeux de données acquis légalement).",
+    "annexe-3": "AI Act, annexe III, point 1 a : identification biométrique à distance qui n'est pas "
+                "en temps réel (par exemple dans des vidéos enregistrées) : pas interdite, mais « à haut "
+                "risque », avec des obligations ; pour la police, autorisation d'un juge ou d'une "
+                "autorité au plus tard 48 heures après (article 26, paragraphe 10).",
+    "50-3": "AI Act, article 50, paragraphe 3 : catégorisation biométrique (par exemple estimer l'âge "
+            "ou le genre) sans catégorie interdite : permise, mais il faut informer les personnes "
+            "exposées (depuis le 2 août 2026).",
     "rgpd-9": "RGPD, article 9 : les données biométriques qui servent à identifier une personne de "
               "façon unique sont des données « sensibles ». Leur traitement est interdit, sauf "
               "exceptions (par exemple un consentement explicite, ou un motif d'intérêt public "
@@ -53,6 +66,14 @@ CASES = (
          "Reconnaissance des émotions dans un établissement d'enseignement : point f."),
     Case("Une application prétend deviner la religion d'une personne à partir de son visage.", "5-1-g",
          "Déduire des convictions religieuses à partir de données biométriques : point g."),
+    Case("Après un vol, la police compare l'image d'une caméra, enregistrée la veille, à son fichier "
+         "de photos pour identifier le suspect.", "annexe-3",
+         "Ce n'est pas « en temps réel » : ce n'est pas interdit, mais c'est un usage « à haut "
+         "risque », qui demande l'autorisation d'un juge ou d'une autorité (article 26, paragraphe 10)."),
+    Case("Un magasin installe une caméra qui estime l'âge et le genre des clients pour ses "
+         "statistiques.", "50-3",
+         "Classer des personnes par âge ou genre n'est pas interdit, mais le magasin doit prévenir "
+         "les personnes filmées (article 50, paragraphe 3) ; le RGPD s'applique aussi."),
     Case("Une salle de sport veut ouvrir ses portes par reconnaissance faciale de ses abonnés.", "rgpd-9",
          "Ce n'est pas une interdiction de l'AI Act, mais des données biométriques servent à "
          "identifier chaque personne : l'article 9 du RGPD s'applique (il faut, par exemple, un "

@@ -523,8 +523,8 @@ def crowd_demo(*, kiosk: bool = True):
             f"(si la machine reconnaît 9 personnes recherchées sur 10).</p>"
             f"<p style='font-size:24px'>{verdict}</p>"
             f"<div style='font-size:26px;line-height:1;max-width:700px;word-wrap:break-word'>{grid}</div>"
-            f"<p style='font-size:18px'>Rouge : fausse alerte (une personne innocente arrêtée pour "
-            f"contrôle). Vert : vraie alerte. Chaque passant est comparé aux {fmt_int(watch.value)} "
+            f"<p style='font-size:18px'>Rouge : fausse alerte (une personne innocente signalée, puis "
+            f"contrôlée). Vert : vraie alerte. Chaque passant est comparé aux {fmt_int(watch.value)} "
             f"visages de la liste ; chaque comparaison se trompe {fmt_fmr(fmr.value)} fois. "
             f"Risque pour un passant innocent d'être signalé : "
             f"{format(r['p_passant'] * 100, '.3g').replace('.', ',')} %.</p>")

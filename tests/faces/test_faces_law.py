@@ -17,3 +17,18 @@ def test_check_accepts_the_right_rule_only():
 def test_the_widget_builds():
     box = law.law_quiz()
     assert len(box.children) == 2 * len(law.CASES) + 2
+
+
+def test_every_rule_summarises_a_verified_entry_of_the_etat_du_droit():
+    from civicai.content import facts
+    from testkit import REPO
+
+    _, entries = facts.load(REPO / "modules" / "02-biais-reconnaissance-faciale")
+    by_id = {e.id: e for e in entries}
+    assert set(law.ENTRIES) == set(law.RULES)
+    for rule, entry_id in law.ENTRIES.items():
+        assert by_id[entry_id].status == "vérifié", rule
+
+
+def test_the_real_time_rule_states_the_urgency_procedure():
+    assert "24 heures" in law.RULES["5-1-h"] and "répressives" in law.RULES["5-1-h"]

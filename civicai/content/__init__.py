@@ -1,0 +1,1 @@
+"""Dated content facts: each module's « état du droit » and the notebooks' check dates."""
