@@ -277,6 +277,8 @@ def _plan(site: _Site) -> None:
             site.pages[nb.path.resolve()] = f"{base}/{nb.slug}.html"
         if m.guide is not None:
             site.pages[m.guide.resolve()] = f"{base}/guide-animation.html"
+        if m.law is not None:
+            site.pages[m.law.resolve()] = f"{base}/etat-du-droit.html"
         for d in m.demos:
             site.kiosk[(site.modules_dir / d.notebook).resolve()] = cfg["borne"]
     for d in site.datasets:
@@ -339,12 +341,13 @@ def _write_pages(site: _Site, executed: dict) -> None:
             site.write(f"{base}/{nb.slug}.html", nb.title,
                        _notebook_page(site, m, i, executed[nb.path.resolve()]), source=nb.path,
                        breadcrumb=crumb, kind="notebook")
-        if m.guide is not None:
-            text = m.guide.read_text(encoding="utf-8")
-            site.write(f"{base}/guide-animation.html",
-                       content.first_heading(text, "Guide d'animation"),
-                       content.markdown_to_html(content.strip_first_heading(text)),
-                       source=m.guide, breadcrumb=crumb, kind="guide")
+        for doc, page, default in ((m.guide, "guide-animation", "Guide d'animation"),
+                                   (m.law, "etat-du-droit", "État du droit")):
+            if doc is not None:
+                text = doc.read_text(encoding="utf-8")
+                site.write(f"{base}/{page}.html", content.first_heading(text, default),
+                           content.markdown_to_html(content.strip_first_heading(text)),
+                           source=doc, breadcrumb=crumb, kind="guide")
         foot = (f"{cfg['titre']} · module {int(m.number)}. "
                 + (f"Pour aller plus loin : {cfg['hub']}" if cfg["hub"] else ""))
         handout = build_handout(m, executed, cfg.get("fiches"), foot.strip())

@@ -20,6 +20,7 @@ from civicai.errors import UserError
 MODULE_RE = re.compile(r"^(\d\d)-[a-z0-9-]+$")
 LESSON_RE = re.compile(r"^\d\d-.+\.ipynb$")
 GUIDE = "guide-animation.md"
+LAW = "etat-du-droit.md"  # rendered from etat-du-droit.yaml by `civicai contenu rendre`
 
 
 def markdown_to_html(text: str) -> str:
@@ -153,6 +154,7 @@ class Module:
     notebooks: list[Notebook] = field(default_factory=list)
     demos: list[Demo] = field(default_factory=list)
     guide: Path | None = None
+    law: Path | None = None
     quiz: Path | None = None
 
     @property
@@ -241,6 +243,8 @@ def discover_modules(modules_dir: Path) -> list[Module]:
                                          notebook_title(nb), ""))
         if (folder / GUIDE).is_file():
             module.guide = folder / GUIDE
+        if (folder / LAW).is_file():
+            module.law = folder / LAW
         if (folder / "quiz.yaml").is_file():
             module.quiz = folder / "quiz.yaml"
         found.append(module)

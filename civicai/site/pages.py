@@ -71,6 +71,9 @@ def module_body(site, m: Module) -> str:
     if m.guide is not None:
         pdf = (' (<a href="guide-animation.pdf">version PDF à imprimer</a>)' if site.pdf else "")
         out.append(f'<li><a href="guide-animation.html">Le guide d\'animation</a>{pdf}</li>')
+    if m.law is not None:
+        out.append('<li><a href="etat-du-droit.html">L\'état du droit</a> : ce que disent les textes, '
+                   "article par article, avec leur date et leur source</li>")
     pdf = (' (<a href="fiche-participant.pdf">PDF, deux pages au plus</a>)' if site.pdf else "")
     out.append('<li><a href="fiche-participant.html">La fiche participant</a> : les idées clés, '
                f'une figure et trois questions{pdf}</li>')

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 import yaml
@@ -55,6 +54,10 @@ def test_each_module_has_its_pages_and_notebooks_but_no_demo_page(real_site):
             assert "jp-Cell" in page, f"{nb.slug}: no cell rendered"
         if m.guide is not None:
             assert (base / "guide-animation.html").is_file() and (base / "guide-animation.pdf").is_file()
+        assert m.law is not None, f"{m.slug}: no etat-du-droit.md"
+        law = (base / "etat-du-droit.html").read_text(encoding="utf-8")
+        assert "Règlement (UE) 2024/1689" in law and 'href="etat-du-droit.html"' in (
+            base / "index.html").read_text(encoding="utf-8"), m.slug
     assert not list(out.rglob("demo-*.html"))
     home = (out / "index.html").read_text(encoding="utf-8")
     assert all(f"modules/{m.slug}/index.html" in home for m in MODULES)
