@@ -36,7 +36,7 @@ STYLES = ("neutre", "sensationnel")
 SPLITS = ("A", "B", "reserve")
 REFERENCE_TYPES = ("statistique_officielle", "rapport_officiel", "texte_juridique",
                    "fiche_institutionnelle", "publication_scientifique", "consensus_scientifique",
-                   "verification_presse")
+                   "verification_presse", "annonce_entreprise")
 SOURCE_FIELDS = 8
 
 
