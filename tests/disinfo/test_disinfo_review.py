@@ -149,3 +149,15 @@ def test_datasheet_breakdown_of_reviewed_facts_is_recomputed(datasheet):
         for value, word in words.items():
             of_value = facts[column] == value
             assert f"{word} {int((of_value & reviewed).sum())} sur {int(of_value.sum())}" in text, word
+
+
+def test_datasheet_counts_the_reviewed_facts_of_the_kiosk_game(datasheet):
+    """The game shows these facts first: the datasheet says how many are reviewed, and which are not."""
+    from civicai.disinfo import game
+
+    shown = game.GAME_TRUE + game.GAME_DOUBTFUL
+    reviewed = review.reviewed_fact_ids()
+    missing = sorted(f for f in shown if f not in reviewed)
+    text = " ".join(datasheet.split())
+    assert f"{len(shown) - len(missing)} relus sur {len(shown)}" in text
+    assert ", ".join(missing) in text
