@@ -36,7 +36,7 @@ STYLES = ("neutre", "sensationnel")
 SPLITS = ("A", "B", "reserve")
 REFERENCE_TYPES = ("statistique_officielle", "rapport_officiel", "texte_juridique",
                    "fiche_institutionnelle", "publication_scientifique", "consensus_scientifique",
-                   "verification_presse")
+                   "verification_presse", "annonce_entreprise")
 SOURCE_FIELDS = 8
 
 
@@ -226,7 +226,14 @@ def main(argv: list[str]) -> int:
         print(f"wrote {path}")
         argv = ["check"]
     if argv[:1] == ["check"]:
-        report = validate(load_claims())
+        from civicai.disinfo import review
+
+        claims = load_claims()
+        report = validate(claims)
+        problems = review.review_problems(set(claims["id_fait"]))
+        if problems:
+            raise ValueError("review problems (revues.csv):\n- " + "\n- ".join(problems))
+        report["reviewed_facts"] = review.review_summary()["reviewed"]
         for key, value in report.items():
             print(f"{key}: {value}")
         return 0
