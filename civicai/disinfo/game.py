@@ -84,13 +84,18 @@ def pick_items(claims, n: int = 10, seed: int | None = 0) -> list[dict]:
 
     ``claims``: the corpus as a list of dicts (:func:`~civicai.disinfo.corpus.read_rows`) or a
     DataFrame. Style is spread evenly over true and doubtful claims, so it gives no clue.
+    Only facts checked against a source (:func:`~civicai.disinfo.review.reviewed_fact_ids`) are
+    drawn: the game reveals a verdict, and the kit shows no verdict nobody has checked.
     """
+    from civicai.disinfo.review import reviewed_fact_ids
+
     records = claims if isinstance(claims, list) else claims.to_dict("records")
     by_key = {(r["id_fait"], r["style"]): r for r in records}
+    reviewed = reviewed_fact_ids()
     rng = random.Random(seed)
     half = n // 2
-    true_ids = rng.sample(GAME_TRUE, half)
-    doubtful_ids = rng.sample(GAME_DOUBTFUL, n - half)
+    true_ids = rng.sample([f for f in GAME_TRUE if f in reviewed], half)
+    doubtful_ids = rng.sample([f for f in GAME_DOUBTFUL if f in reviewed], n - half)
     n_sens_true = rng.choice([half // 2, (half + 1) // 2])
     n_sens_doubtful = n // 2 - n_sens_true
     styles = {}

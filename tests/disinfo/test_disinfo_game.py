@@ -59,3 +59,14 @@ def test_rare_cases_make_most_accusations_wrong():
     assert o.share_of_flags_wrong == pytest.approx(8.1 / 10.7)
     with pytest.raises(ValueError):
         detector_outcomes(10, 1.5, 0.5, 0.5)
+
+
+def test_the_game_shows_only_facts_checked_against_a_source(monkeypatch):
+    """The game reveals a verdict: a fact nobody checked is never drawn, whatever the seed."""
+    from civicai.disinfo import review
+    from civicai.disinfo.corpus import read_rows
+
+    checked = frozenset(GAME_TRUE[:6] + GAME_DOUBTFUL[:6])
+    monkeypatch.setattr(review, "reviewed_fact_ids", lambda path=None: checked)
+    drawn = {item["id_fait"] for seed in range(40) for item in pick_items(read_rows(), seed=seed)}
+    assert drawn == checked
