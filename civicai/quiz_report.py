@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from civicai.errors import UserError
+from civicai.french import number
 from civicai.quiz import PHASES, OldAnswers, Quiz, read_record
 
 MIN_PEOPLE = 5
@@ -86,10 +87,6 @@ def collect(homes: str | os.PathLike, quiz: Quiz) -> Answers:
     return answers
 
 
-def _fr(x: float, digits: int = 1) -> str:
-    return f"{x:.{digits}f}".replace(".", ",")
-
-
 def report(quiz: Quiz, homes: str | os.PathLike) -> str:
     """The French text printed by ``civicai quiz rapport`` for one module."""
     answers = collect(homes, quiz)
@@ -108,7 +105,7 @@ def report(quiz: Quiz, homes: str | os.PathLike) -> str:
             lines.append(f"- {label} : moins de {MIN_PEOPLE} personnes ({len(records)}), rien n'est affiché.")
             continue
         mean = sum(quiz.score(r) for r in records) / len(records)
-        lines.append(f"- {label} : {len(records)} personnes, score moyen {_fr(mean)} / {n_items}")
+        lines.append(f"- {label} : {len(records)} personnes, score moyen {number(mean)} / {n_items}")
     lines.append(_gain_line(quiz, answers.pairs))
     lines.append("Part de bonnes réponses par question (avant → après) :")
     for i, q in enumerate(quiz.questions, 1):
@@ -130,7 +127,7 @@ def _gain_line(quiz: Quiz, pairs: list[tuple[dict, dict]]) -> str:
     gain = paired_gain([100 * quiz.score(b) / n_items for b, _ in pairs],
                        [100 * quiz.score(a) / n_items for _, a in pairs])
     size = ("non calculable (tout le monde a progressé d'autant)" if gain.dz is None
-            else _fr(gain.dz, 2))
-    return (f"- Progrès moyen ({gain.n} personnes qui ont fait les deux quiz) : {_fr(gain.mean)} points "
-            f"sur 100, intervalle de confiance à 95 % : de {_fr(gain.low)} à {_fr(gain.high)} points ; "
+            else number(gain.dz, 2))
+    return (f"- Progrès moyen ({gain.n} personnes qui ont fait les deux quiz) : {number(gain.mean)} points "
+            f"sur 100, intervalle de confiance à 95 % : de {number(gain.low)} à {number(gain.high)} points ; "
             f"taille d'effet (d de Cohen pour données appariées, d_z) : {size}.")

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from civicai.french import number
 from civicai.quiz import LETTERS, Question, Quiz
 
 MARGIN = 15  # points above chance that a trick may reach, at most
@@ -103,9 +104,9 @@ def table(quiz: Quiz) -> tuple[str, bool]:
     limit = base + MARGIN
     found = scores(quiz)
     lines = [f"Quiz « {quiz.title} » ({quiz.module}) : {len(quiz.questions)} questions, "
-             f"hasard {base:.0f} points, limite {limit:.0f} points".replace(".", ",")]
+             f"hasard {number(base, 0)} points, limite {number(limit, 0)} points"]
     for name, value in found.items():
         mark = "ok" if value <= limit + 1e-9 else "TROP HAUT"
-        lines.append(f"  {value:5.1f}  {mark:9}  {name}".replace(".", ","))
+        lines.append(f"  {number(value, 1):>5}  {mark:9}  {name}")
     lines.append(f"  En une ligne (pour le README du module) : {summary(quiz)}")
     return "\n".join(lines), all(v <= limit + 1e-9 for v in found.values())

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from civicai.faces.data import GENDER_FR, RACE_FR
+from civicai.french import percent
 
 # Column of the predictions table -> French name shown in tables and plots.
 DIMENSIONS = {"race": "groupe", "gender": "genre"}
@@ -141,15 +142,12 @@ def threshold_sweep(preds: pd.DataFrame, thresholds=None, *, by="gender") -> pd.
 def describe_cell(table: pd.DataFrame, key) -> str:
     """French sentence for one row: « 12 erreurs sur 40 visages (30 %, entre 16 % et 44 %) »."""
     row = table.loc[key]
-    text = f"{int(row['erreurs'])} erreurs sur {int(row['n'])} visages ({pct(row['taux'])}"
+    text = f"{int(row['erreurs'])} erreurs sur {int(row['n'])} visages ({percent(row['taux'])}"
     if "ic_bas" in row:
-        text += f", intervalle de confiance à 95 % : {pct(row['ic_bas'])} à {pct(row['ic_haut'])}"
+        text += f", intervalle de confiance à 95 % : {percent(row['ic_bas'])} à {percent(row['ic_haut'])}"
     return text + ")"
 
 
-def pct(x: float, digits: int = 0) -> str:
-    """A share as a French percentage: ``pct(0.125, 1) == "12,5 %"``."""
-    return f"{x * 100:.{digits}f} %".replace(".", ",")
 
 
 def pretty(table: pd.DataFrame) -> pd.DataFrame:

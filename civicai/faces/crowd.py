@@ -69,11 +69,8 @@ def verification_vs_identification(fmr: float, watchlists=(1, 10, 100, 1_000, 10
                          "p_fausse_alerte": [p_false_alarm_per_passer(fmr, n) for n in watchlists]})
 
 
-def fmt_int(x: float) -> str:
-    """A count in French typography: ``fmt_int(12345.6) == "12 346"`` (thin no-break space)."""
-    return f"{round(x):,}".replace(",", "\u202f")
-
-
 def fmt_fmr(fmr: float) -> str:
     """``1e-4`` -> "1 sur 10 000"."""
-    return f"1 sur {fmt_int(1 / fmr)}"
+    from civicai.french import integer
+
+    return f"1 sur {integer(1 / fmr)}"

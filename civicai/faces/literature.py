@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from civicai.french import number, percent
+
 
 @dataclass(frozen=True)
 class Source:
@@ -61,9 +63,9 @@ def comparison_table(our_worst: float, our_best: float, our_worst_name: str, our
     return pd.DataFrame(
         [
             {"étude": "Notre audit (échantillon FairFace, 1 modèle libre)",
-             "groupe le plus touché": f"{our_worst_name} : {our_worst * 100:.1f} %".replace(".", ","),
-             "groupe le moins touché": f"{our_best_name} : {our_best * 100:.1f} %".replace(".", ","),
-             "rapport": f"× {ratio:.1f}".replace(".", ",")},
+             "groupe le plus touché": f"{our_worst_name} : {percent(our_worst, 1)}",
+             "groupe le moins touché": f"{our_best_name} : {percent(our_best, 1)}",
+             "rapport": f"× {number(ratio, 1)}"},
             {"étude": "Gender Shades (Buolamwini et Gebru, 2018), 3 systèmes commerciaux",
              "groupe le plus touché": "femmes à peau foncée : jusqu'à 34,7 %",
              "groupe le moins touché": "hommes à peau claire : au plus 0,8 %",

@@ -10,6 +10,8 @@ import io
 
 import numpy as np
 
+from civicai.french import number, percent, significant
+
 KIOSK_CSS = """
 <style>
 .civicai-kiosk, .civicai-kiosk .widget-label, .civicai-kiosk button, .civicai-kiosk .widget-readout,
@@ -232,8 +234,6 @@ def error_gallery(preds, *, race=None, n=12, side=110, only_errors=True, seed=0)
 
 def audit_explorer_demo():
     """Kiosk demo: pick a group, see errors on real faces, move the threshold."""
-    import pandas as pd
-
     from civicai.faces import audit
     from civicai.faces.classify import quick_predictions, shipped_predictions
     from civicai.faces.data import GENDER_FR, RACE_FR, RACES, load_fairface
@@ -290,7 +290,7 @@ def audit_explorer_demo():
         big.value = (f"<p class='civicai-big' id='civicai-result'>Groupe « {name} » : "
                      f"erreurs pour {' et '.join(bits)}.</p>"
                      f"<p style='font-size:22px'>Sur toutes les photos : {total['erreurs']} erreurs sur "
-                     f"{total['n']} ({audit.pct(total['taux'])}). Seuil : {t:.2f}.</p>".replace("Seuil : 0.", "Seuil : 0,"))
+                     f"{total['n']} ({percent(total['taux'])}). Seuil : {number(t, 2)}.</p>")
         fig = Figure(figsize=(9, 5.2))  # drawn to PNG: no pyplot state, works with any backend
         ax = fig.subplots()
         plot_error_rates(table, title="Taux d'erreur par groupe perçu et genre perçu",
@@ -482,7 +482,8 @@ WATCHLIST_CHOICES = (10, 100, 1_000, 10_000, 100_000)
 
 def crowd_demo(*, kiosk: bool = True):
     """The 1:N false-alarm simulator: sliders in, alarms out (HTML only: starts instantly)."""
-    from civicai.faces.crowd import FMR_CHOICES, crowd_alarms, fmt_fmr, fmt_int
+    from civicai.faces.crowd import FMR_CHOICES, crowd_alarms, fmt_fmr
+    from civicai.french import integer as fmt_int
 
     w = _w()
     passers = w.SelectionSlider(options=[(fmt_int(v), v) for v in PASSERS_CHOICES], value=100_000,
@@ -527,7 +528,7 @@ def crowd_demo(*, kiosk: bool = True):
             f"contrôlée). Vert : vraie alerte. Chaque passant est comparé aux {fmt_int(watch.value)} "
             f"visages de la liste ; chaque comparaison se trompe {fmt_fmr(fmr.value)} fois. "
             f"Risque pour un passant innocent d'être signalé : "
-            f"{format(r['p_passant'] * 100, '.3g').replace('.', ',')} %.</p>")
+            f"{significant(r['p_passant'] * 100, 3)} %.</p>")
 
     for s in (passers, watch, fmr, wanted):
         s.observe(update, "value")

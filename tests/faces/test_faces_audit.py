@@ -65,7 +65,6 @@ def test_threshold_moves_errors_between_women_and_men(toy):
 
 
 def test_french_percentages_and_sentences(toy):
-    assert audit.pct(0.125, 1) == "12,5 %"
     cells = audit.audit_table(toy, n_boot=0)
     assert audit.describe_cell(cells, ("Noir", "Homme")) == "1 erreurs sur 2 visages (50 %)"
 

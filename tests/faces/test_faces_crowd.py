@@ -43,5 +43,4 @@ def test_simulated_day_is_reproducible_and_close_to_the_expectation():
 
 
 def test_french_number_formats():
-    assert crowd.fmt_int(12345.6) == "12\u202f346"
     assert crowd.fmt_fmr(1e-4) == "1 sur 10\u202f000"

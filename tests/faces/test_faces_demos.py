@@ -127,7 +127,8 @@ def test_crowd_demo_counts_more_false_alarms_with_a_worse_system(voila_m2, page)
     handle.press("ArrowLeft")  # from 1 in 100 000 to 1 in 10 000
     page.wait_for_function("!document.querySelector('#civicai-result').innerText.includes('995 ')",
                            timeout=60_000)
-    from civicai.faces.crowd import crowd_alarms, fmt_int
+    from civicai.faces.crowd import crowd_alarms
+    from civicai.french import integer as fmt_int
 
     expected = crowd_alarms(fmr=1e-4, watchlist=1000, passers=100_000, wanted=2)["fausses_alertes"]
     assert _result(page).startswith(f"{fmt_int(expected)} fausse(s) alerte(s)")

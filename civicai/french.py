@@ -1,0 +1,37 @@
+"""French number typography, in one place: decimal comma, thin no-break space between thousands.
+
+Every figure a participant, a teacher or a visitor reads goes through these functions, so the kit
+writes « 12,5 % » and « 12 346 » the same way everywhere.
+
+>>> number(3.14159, 2), number(2.50, 2, trim=True), percent(0.125, 1), integer(12345.6)
+('3,14', '2,5', '12,5 %', '12\u202f346')
+>>> significant(0.000123456, 3)
+'0,000123'
+"""
+
+from __future__ import annotations
+
+THIN_NBSP = "\u202f"
+
+
+def number(x: float, digits: int = 1, *, trim: bool = False) -> str:
+    """``x`` with ``digits`` decimals and a decimal comma; ``trim`` drops trailing zeros (« 2,5 », « 3 »)."""
+    text = f"{x:.{digits}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def percent(share: float, digits: int = 0) -> str:
+    """A share between 0 and 1 as a French percentage: ``percent(0.125, 1) == "12,5 %"``."""
+    return f"{number(share * 100, digits)} %"
+
+
+def integer(x: float) -> str:
+    """A rounded count with thin no-break spaces between thousands: ``integer(12345.6) == "12 346"``."""
+    return f"{round(x):,}".replace(",", THIN_NBSP)
+
+
+def significant(x: float, digits: int = 3) -> str:
+    """``x`` to ``digits`` significant figures, with a decimal comma (tiny probabilities)."""
+    return format(x, f".{digits}g").replace(".", ",")
