@@ -22,6 +22,7 @@ AREAS = [
     "civicai.disinfo.cli",
     "civicai.quiz_cli",
     "civicai.kiosk.cli",
+    "civicai.debate.cli",
 ]
 
 
