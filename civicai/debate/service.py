@@ -31,6 +31,14 @@ LIMITS = {"vote": (120, 60), "phrase": (5, 300), "carte": (60, 60)}
 PAGES = Path(__file__).resolve().parent / "pages"
 
 
+class Refusal(web.HTTPError):
+    """An HTTP error with a French message for people (the status line keeps tornado's English reason)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(status)
+        self.message = message
+
+
 class RateLimiter:
     """Sliding windows per (person, kind of action), in memory: a restart forgets them, which is harmless."""
 
@@ -46,7 +54,7 @@ class RateLimiter:
             q.popleft()
         if len(q) >= count:
             wait = int(q[0] + window - now) + 1
-            raise web.HTTPError(429, reason=f"Vous allez trop vite : attendez {wait} secondes, puis recommencez.")
+            raise Refusal(429, f"Vous allez trop vite : attendez {wait} secondes, puis recommencez.")
         q.append(now)
 
 
@@ -100,7 +108,7 @@ class Base(HubOAuthenticated, web.RequestHandler):
 
     def get_login_url(self):
         if self.api:  # an API call without a valid token gets 403, not a redirect to a login page
-            raise web.HTTPError(403, reason="Connectez-vous au hub d'abord.")
+            raise Refusal(403, "Connectez-vous au hub d'abord.")
         return super().get_login_url()
 
     @property
@@ -112,14 +120,14 @@ class Base(HubOAuthenticated, web.RequestHandler):
 
     async def require_facilitator(self) -> None:
         if not await self.is_facilitator():
-            raise web.HTTPError(403, reason="Cette action est réservée aux personnes qui animent le débat "
+            raise Refusal(403, "Cette action est réservée aux personnes qui animent le débat "
                                             "(groupe « formateurs »).")
 
     def debate(self, slug: str) -> dict:
         try:
             return self.store.debate(slug)
         except KeyError:
-            raise web.HTTPError(404, reason="Ce débat n'existe pas. Vérifiez l'adresse.") from None
+            raise Refusal(404, "Ce débat n'existe pas. Vérifiez l'adresse.") from None
 
     def body(self) -> dict:
         try:
@@ -127,18 +135,21 @@ class Base(HubOAuthenticated, web.RequestHandler):
         except ValueError:
             data = None
         if not isinstance(data, dict):
-            raise web.HTTPError(400, reason="Requête illisible : envoyez un objet JSON.")
+            raise Refusal(400, "Requête illisible : envoyez un objet JSON.")
         return data
 
     def _handle_request_exception(self, e):
-        if isinstance(e, UserError):
-            e = web.HTTPError(400, reason=str(e))
-        return super()._handle_request_exception(e)
+        if not isinstance(e, UserError):
+            return super()._handle_request_exception(e)
+        try:  # a person's mistake: a 400 with its French message, logged on one line (tornado reads exc_info)
+            raise Refusal(400, str(e)) from None
+        except Refusal as refusal:
+            return super()._handle_request_exception(refusal)
 
     def write_error(self, status_code, **kwargs):
-        message = self._reason if self._reason and not self._reason.isascii() else {
-            403: "Accès refusé.", 404: "Page introuvable."}.get(status_code, "Une erreur est survenue. "
-                                                                      "Réessayez dans un instant.")
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        message = getattr(exc, "message", None) or {403: "Accès refusé.", 404: "Page introuvable."}.get(
+            status_code, "Une erreur est survenue. Réessayez dans un instant.")
         if self.api:
             self.finish({"erreur": message})
         else:
@@ -240,7 +251,7 @@ class ModerateApi(Api):
         try:
             self.store.moderate(slug, int(sid), str(self.body().get("decision", "")), by=self.name)
         except KeyError:
-            raise web.HTTPError(404, reason="Cette phrase n'existe pas dans ce débat.") from None
+            raise Refusal(404, "Cette phrase n'existe pas dans ce débat.") from None
         self.maps.changed(slug)
         self.finish({"phrase": int(sid), "decision": self.body()["decision"]})
 

@@ -115,8 +115,8 @@ def test_a_flood_of_statements_is_slowed_down(debate_hub, tokens):
     assert "trop vite" in r.json()["erreur"]
 
 
-def test_the_hub_config_holds_the_service_once(debate_hub):
-    r = debate_hub.api("GET", "/services")
+def test_the_hub_config_holds_the_service_once(debate_hub, tokens):
+    r = debate_hub.api("GET", "/services", token=tokens["formateur"])  # facilitators are hub admins
     assert r.status_code == 200
     assert list(r.json()).count("debat") == 1
     assert (debate_hub.state_dir / "debat.sqlite").is_file()
