@@ -162,6 +162,8 @@ def distinctive_statements(stats, k, n_statements, *, min_count=MIN_COUNT, top=3
 def consensus_statements(stats, k, n_statements, *, min_count=MIN_COUNT, threshold=CONSENSUS_RATE):
     """Statements every group agrees with: sorted by their lowest agreement rate over the groups."""
     rows = []
+    if k < 2:  # "across groups" needs groups
+        return rows
     for j in range(n_statements):
         per_group = [stats[(g, j)] for g in range(k)]
         if any(s.votes < min_count for s in per_group):

@@ -104,7 +104,9 @@ class Base(HubOAuthenticated, web.RequestHandler):
         self.store, self.limiter, self.facilitators, self.maps = store, limiter, facilitators, maps
 
     def get_template_namespace(self):
-        return dict(super().get_template_namespace(), prefix=self.settings["debat_prefix"])
+        token = self.xsrf_token
+        return dict(super().get_template_namespace(), prefix=self.settings["debat_prefix"],
+                    xsrf_token=token.decode() if isinstance(token, bytes) else token)
 
     def get_login_url(self):
         if self.api:  # an API call without a valid token gets 403, not a redirect to a login page

@@ -58,6 +58,8 @@ def test_tiny_debates_give_one_group_without_crashing():
     m = compute_map([("a", 1, AGREE), ("b", 1, DISAGREE)], min_votes=1)
     assert m.k == 1 and list(m.groups) == [0, 0]
     assert compute_map([]).k == 0
+    assert compute_map([], [1, 2, 3]).consensus == []  # statements, no vote yet
+    assert compute_map([("a", 1, AGREE)], [1, 2], min_votes=5).k == 0
 
 
 def test_group_numbers_follow_group_sizes():

@@ -93,7 +93,7 @@ const debat = (() => {
     if (m.moi !== null) legend.append(el("li", {text: "Le point entouré de noir, c'est vous."}));
     box.append(legend);
     box.append(el("p", {class: "aide", text: `${m.places} personnes placées sur ${m.participants} ` +
-      `(il faut ${m.votes_minimum} votes pour être placé). ${m.critere}`}));
+      `(il faut ${m.votes_minimum} votes pour être placé), ${m.phrases} phrases au vote. ${m.critere}`}));
     if (m.consensus.length) {
       box.append(el("h3", {text: "Ce qui rassemble tous les groupes"}));
       const ul = el("ul", {class: "liste"});
