@@ -59,6 +59,23 @@ def decidim_csv(debate: dict, summary: dict, *, locale: str = "fr") -> bytes:
     return _csv(rows, bom=False)
 
 
+def draw_map(ax, summary: dict) -> None:
+    """The map on matplotlib axes (the PDF, the notebook widget): one colour per group, one's own point ringed."""
+    for g, group in enumerate(summary["groupes"]):
+        pts = [p for p in summary["points"] if p[2] == g]
+        if pts:
+            ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=18, color=COLORS[g % len(COLORS)],
+                       label=f"{group['nom']} ({group['taille']} personnes)")
+    if summary.get("moi") is not None:
+        x, y, _ = summary["points"][summary["moi"]]
+        ax.scatter([x], [y], s=120, facecolors="none", edgecolors="black", linewidths=2, label="vous")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title("La carte des opinions (chaque point est une personne, sans nom)", fontsize=10)
+    if summary["points"]:
+        ax.legend(fontsize=8, loc="best")
+
+
 def _lines(items: list[str], width: int = 95) -> list[str]:
     out = []
     for item in items:
@@ -82,17 +99,7 @@ def summary_pdf(debate: dict, summary: dict) -> bytes:
         fig.text(0.07, 0.9, f"Le {summary['date']} : {summary['participants']} personnes ont voté, "
                             f"{summary['places']} ont assez voté pour être placées sur la carte ; "
                             f"{summary['phrases']} phrases.", fontsize=9)
-        ax = fig.add_axes([0.2, 0.5, 0.6, 0.37])
-        for g, group in enumerate(summary["groupes"]):
-            pts = [p for p in summary["points"] if p[2] == g]
-            if pts:
-                ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=18, color=COLORS[g % len(COLORS)],
-                           label=f"{group['nom']} ({group['taille']} personnes)")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title("La carte des opinions (chaque point est une personne, sans nom)", fontsize=10)
-        if summary["points"]:
-            ax.legend(fontsize=8, loc="best")
+        draw_map(fig.add_axes([0.2, 0.5, 0.6, 0.37]), summary)
         text = [summary["critere"], ""]
         text += ["Ce qui rassemble tous les groupes :"]
         text += _lines([f"« {c['texte']} » (au moins {c['accord_min']} % d'accord dans chaque groupe)"

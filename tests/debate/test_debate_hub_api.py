@@ -120,3 +120,22 @@ def test_the_hub_config_holds_the_service_once(debate_hub, tokens):
     assert r.status_code == 200
     assert list(r.json()).count("debat") == 1
     assert (debate_hub.state_dir / "debat.sqlite").is_file()
+
+
+def test_the_notebook_client_uses_the_same_api_with_a_participants_token(debate_hub, tokens):
+    from civicai.debate.widgets import DebateClient
+    from civicai.errors import UserError
+
+    hub = debate_hub
+    slug = hub.service("POST", "debats", tokens["formateur"], json={"theme": "01-comment-une-ia-apprend"}).json()["slug"]
+    client = DebateClient(url=hub.service_url, token=tokens["p010"])
+    assert slug in [d["slug"] for d in client.debates()]
+    first = client.debate(slug)["phrases"][0]["id"]
+    client.vote(slug, first, "accord")
+    assert client.debate(slug)["mes_votes"] == {str(first): "accord"}
+    assert client.propose(slug, "Une phrase écrite depuis un carnet.")["statut"] == "en_attente"
+    assert client.opinion_map(slug)["participants"] == 1
+    with pytest.raises(UserError, match="trop courte"):
+        client.propose(slug, "court")
+    with pytest.raises(UserError, match="réservée aux personnes qui animent"):
+        client.call("POST", f"debats/{slug}/admin/fermer", {})
