@@ -102,7 +102,7 @@ def _scenario(browser, hub, pages):
     waiting.nth(1).wait_for(timeout=30_000)
     assert waiting.count() == 2
     admin.get_by_role("button", name=re.compile("Approuver la phrase « Les écoles")).click()
-    admin.get_by_text("Phrase approuvée").wait_for(timeout=30_000)
+    admin.locator("#etat", has_text="Phrase approuvée").wait_for(timeout=30_000)
     admin.locator("#carte", has_text="15 phrases au vote").wait_for(timeout=30_000)
     assert admin.locator("#attente li.phrase").count() == 1
     assert axe_serious(admin) == []
@@ -111,7 +111,7 @@ def _scenario(browser, hub, pages):
     bruno.reload()
     new = bruno.locator("li.phrase", has_text="Les écoles devraient")
     new.locator("button.vote.desaccord").click()
-    bruno.get_by_text("Vote enregistré").wait_for(timeout=30_000)
+    bruno.locator("#etat", has_text="Vote enregistré").wait_for(timeout=30_000)
     bruno.locator("#carte svg circle[stroke='#000']").wait_for(timeout=30_000)  # bruno's own point
 
     # a participant cannot moderate, nor see anyone else's votes
