@@ -64,7 +64,8 @@ def _export(args) -> int:
     try:
         debate = store.debate(args.debat)
     except KeyError:
-        raise UserError(f"Débat inconnu : « {args.debat} ». Voyez la liste avec « civicai debat liste ».") from None
+        raise UserError(f"Débat inconnu : « {args.debat} ». "
+                        "Voyez la liste avec « civicai debat liste ».") from None
     summary = summarize(store.all_votes(args.debat), {s.id: s.text for s in store.statements(args.debat)})
     folder = Path(args.dossier)
     folder.mkdir(parents=True, exist_ok=True)

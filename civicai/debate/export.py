@@ -16,6 +16,10 @@ import textwrap
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]
 
 
+def _lower(group: str) -> str:
+    return group.replace("Groupe", "groupe")
+
+
 def _csv(rows: list[list], *, bom: bool = True) -> bytes:
     """Semicolons (French spreadsheets and Decidim's reader both use them); a BOM so spreadsheets read the accents."""
     out = io.StringIO()
@@ -27,7 +31,7 @@ def results_csv(debate: dict, summary: dict) -> bytes:
     shown = [g["nom"] for g in summary["groupes"] if g["detaille"]]
     head = ["phrase", "texte", "votes", "accord", "desaccord", "passe", "taux_accord_pourcent"]
     for name in shown:
-        head += [f"{name} votes", f"{name} accord", f"{name} desaccord", f"{name} passe", f"{name} taux_accord_pourcent"]
+        head += [f"{name} {col}" for col in ("votes", "accord", "desaccord", "passe", "taux_accord_pourcent")]
     head += ["rassemble_tous_les_groupes"]
     consensus = {c["phrase"] for c in summary["consensus"]}
     rows = [head]
@@ -48,14 +52,15 @@ def decidim_csv(debate: dict, summary: dict, *, locale: str = "fr") -> bytes:
     No BOM: Decidim's reader (Ruby's CSV, ``col_sep: ";"``) would read it as part of the first header.
     """
     rows = [[f"title/{locale}", f"body/{locale}"]]
+    intro = f"Phrase du débat « {debate['title']} » ({debate['question']})."
     for c in summary["consensus"]:
-        rows.append([c["texte"], f"Phrase du débat « {debate['title']} » ({debate['question']}). Elle rassemble "
-                                 f"tous les groupes d'opinion : au moins {c['accord_min']} % d'accord dans chaque groupe."])
+        rows.append([c["texte"], f"{intro} Elle rassemble tous les groupes d'opinion : au moins {c['accord_min']} % "
+                                 "d'accord dans chaque groupe."])
     for g in summary["groupes"]:
         for s in g["distinctives"]:
-            rows.append([s["texte"], f"Phrase du débat « {debate['title']} » ({debate['question']}). Elle distingue "
-                                     f"le {g['nom'].replace('Groupe', 'groupe')} ({g['taille']} personnes) : {s['accord_groupe']} % "
-                                     f"d'accord dans ce groupe, {s['accord_autres']} % chez les autres."])
+            rows.append([s["texte"], f"{intro} Elle distingue le {_lower(g['nom'])} ({g['taille']} personnes) : "
+                                     f"{s['accord_groupe']} % d'accord dans ce groupe, {s['accord_autres']} % "
+                                     "chez les autres."])
     return _csv(rows, bom=False)
 
 
@@ -92,7 +97,8 @@ def summary_pdf(debate: dict, summary: dict) -> bytes:
     from matplotlib.figure import Figure
 
     buf = io.BytesIO()
-    with PdfPages(buf, metadata={"Title": f"Synthèse du débat « {debate['title']} »", "Creator": "civic-ai-kit"}) as pdf:
+    meta = {"Title": f"Synthèse du débat « {debate['title']} »", "Creator": "civic-ai-kit"}
+    with PdfPages(buf, metadata=meta) as pdf:
         fig = Figure(figsize=(8.27, 11.69))  # A4, portrait
         fig.text(0.07, 0.95, f"Synthèse du débat « {debate['title']} »", fontsize=16, weight="bold")
         fig.text(0.07, 0.925, debate["question"], fontsize=11)
@@ -106,11 +112,12 @@ def summary_pdf(debate: dict, summary: dict) -> bytes:
                         for c in summary["consensus"]] or ["aucune phrase ne rassemble tous les groupes."])
         for group in summary["groupes"]:
             if group["detaille"] and group["distinctives"]:
-                text += ["", f"Ce qui distingue le {group['nom'].replace('Groupe', 'groupe')} ({group['taille']} personnes) :"]
+                text += ["", f"Ce qui distingue le {_lower(group['nom'])} ({group['taille']} personnes) :"]
                 text += _lines([f"« {s['texte']} » : {s['accord_groupe']} % d'accord dans ce groupe, "
                                 f"{s['accord_autres']} % chez les autres" for s in group["distinctives"]])
         if any(not g["detaille"] for g in summary["groupes"]):
-            text += ["", f"Les groupes de moins de {summary['taille_minimum_groupe']} personnes ne sont pas détaillés."]
+            text += ["", f"Les groupes de moins de {summary['taille_minimum_groupe']} personnes "
+                         "ne sont pas détaillés."]
         fig.text(0.07, 0.46, "\n".join(text[:42]), fontsize=8, va="top", linespacing=1.4)
         pdf.savefig(fig)
         fig = Figure(figsize=(8.27, 11.69))
