@@ -15,7 +15,7 @@ from collections import defaultdict, deque
 from pathlib import Path
 from urllib.parse import urlparse
 
-from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
+from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated, UserNotAllowed
 from jupyterhub.utils import url_path_join
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
@@ -65,36 +65,58 @@ class Facilitators:
         self.url, self.token, self.ttl = url_path_join(api_url, "groups", FACILITATORS_GROUP), token, ttl
         self.names: set[str] = set()
         self.fetched = 0.0
+        self.pending: asyncio.Future | None = None  # one question to the hub at a time, shared by all requests
 
     async def includes(self, name: str) -> bool:
         if time.monotonic() - self.fetched > self.ttl:
-            req = HTTPRequest(self.url, headers={"Authorization": f"token {self.token}"}, request_timeout=10)
-            resp = await AsyncHTTPClient().fetch(req, raise_error=False)
-            self.names = set(json.loads(resp.body)["users"]) if resp.code == 200 else set()
-            self.fetched = time.monotonic()
+            if self.pending is None:
+                self.pending = asyncio.ensure_future(self._fetch())
+            try:
+                await asyncio.shield(self.pending)
+            finally:
+                self.pending = None
         return name in self.names
+
+    async def _fetch(self) -> None:
+        req = HTTPRequest(self.url, headers={"Authorization": f"token {self.token}"}, request_timeout=10)
+        resp = await AsyncHTTPClient().fetch(req, raise_error=False)
+        self.names = set(json.loads(resp.body)["users"]) if resp.code == 200 else set()  # fail closed
+        self.fetched = time.monotonic()
 
 
 class MapCache:
-    """One map computation per debate and state of the votes, in a worker thread; votes stay fast meanwhile."""
+    """At most one map computation per debate at a time, in a worker thread, so that votes stay fast.
+
+    A request gets the latest finished map if nothing changed, else waits for the computation in progress
+    (started now if none is): the map shown is at most one computation behind the votes.
+    """
 
     def __init__(self, store: DebateStore):
         self.store = store
         self.version: dict[str, int] = defaultdict(int)
-        self.cached: dict[str, tuple[int, asyncio.Future]] = {}
+        self.done: dict[str, tuple[int, tuple]] = {}
+        self.running: dict[str, asyncio.Future] = {}
 
     def changed(self, slug: str) -> None:
         self.version[slug] += 1
 
     async def get(self, slug: str) -> tuple[dict, list]:
         version = self.version[slug]
-        hit = self.cached.get(slug)
-        if hit is None or hit[0] != version:
+        if slug in self.done and self.done[slug][0] == version:
+            return self.done[slug][1]
+        if slug not in self.running:
+            self.running[slug] = asyncio.ensure_future(self._compute(slug, version))
+        return await asyncio.shield(self.running[slug])
+
+    async def _compute(self, slug: str, version: int) -> tuple[dict, list]:
+        try:
             texts = {s.id: s.text for s in self.store.statements(slug)}
             votes = self.store.all_votes(slug)
-            fut = IOLoop.current().run_in_executor(None, placed_summary, votes, texts)
-            hit = self.cached[slug] = (version, asyncio.ensure_future(fut))
-        return await asyncio.shield(hit[1])
+            result = await IOLoop.current().run_in_executor(None, placed_summary, votes, texts)
+            self.done[slug] = (version, result)
+            return result
+        finally:
+            self.running.pop(slug, None)
 
 
 class Base(HubOAuthenticated, web.RequestHandler):
@@ -102,6 +124,14 @@ class Base(HubOAuthenticated, web.RequestHandler):
 
     def initialize(self, store: DebateStore, limiter: RateLimiter, facilitators: Facilitators, maps: MapCache):
         self.store, self.limiter, self.facilitators, self.maps = store, limiter, facilitators, maps
+
+    async def prepare(self):
+        """Find who is calling without blocking the event loop (HubAuth's default path waits on a thread)."""
+        model = await self.hub_auth.get_user(self, sync=False)
+        try:
+            self._hub_auth_user_cache = self.check_hub_user(model) if model else None
+        except UserNotAllowed:
+            raise Refusal(403, "Votre compte n'a pas accès aux débats. Demandez à la personne qui anime.") from None
 
     def get_template_namespace(self):
         token = self.xsrf_token

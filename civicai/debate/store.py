@@ -86,6 +86,7 @@ class DebateStore:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        self._salts: dict[str, bytes] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -134,10 +135,12 @@ class DebateStore:
             self._log(d["id"], None, "fermeture", by)
 
     def pseudonym(self, slug: str, user: str) -> str:
-        salt = self.db.execute("SELECT salt FROM debates WHERE slug=?", (slug,)).fetchone()
-        if salt is None:
-            raise KeyError(slug)
-        return hmac.new(salt[0], user.encode(), hashlib.sha256).hexdigest()[:32]
+        if slug not in self._salts:  # a debate's salt never changes: read it once
+            row = self.db.execute("SELECT salt FROM debates WHERE slug=?", (slug,)).fetchone()
+            if row is None:
+                raise KeyError(slug)
+            self._salts[slug] = row[0]
+        return hmac.new(self._salts[slug], user.encode(), hashlib.sha256).hexdigest()[:32]
 
     def _require_open(self, d: dict) -> None:
         if d["status"] != OPEN:
