@@ -50,6 +50,9 @@ def main() -> dict:
         hub = DebateHub(Path(tmp) / "var", formateurs="formateur").start()
         try:
             return _run(hub, n, m, args.map_samples, args.changes)
+        except Exception:
+            print(hub.log()[-4000:], file=sys.stderr)  # the temporary folder, and the log in it, goes away
+            raise
         finally:
             hub.stop()
 
