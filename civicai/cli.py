@@ -23,6 +23,7 @@ AREAS = [
     "civicai.quiz_cli",
     "civicai.kiosk.cli",
     "civicai.content.cli",
+    "civicai.debate.cli",
 ]
 
 
