@@ -32,10 +32,24 @@ def register(sub) -> None:
     p.set_defaults(handler=_kiosk)
 
 
+def check_upstreams() -> None:
+    """Refuse to go on (French :class:`UserError`) if an upstream the kiosk patches has changed.
+
+    Fail closed: a changed Voila, jupyter_server, pyzmq or ipycanvas would otherwise silently
+    stop the cap, the reaper, the render wake-up or the drawing demos.
+    """
+    from civicai.upstream import ipycanvas, jupyter_server, voila, zmq
+
+    for adapter in (voila, jupyter_server, zmq, ipycanvas):
+        adapter.check()
+
+
 def _kiosk(args) -> int:
     from pathlib import Path
 
     from civicai.errors import UserError
+
+    check_upstreams()
     from civicai.kiosk.catalog import load_catalog
     from civicai.paths import modules_dir
 
