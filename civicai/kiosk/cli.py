@@ -48,8 +48,6 @@ def _kiosk(args) -> int:
     from pathlib import Path
 
     from civicai.errors import UserError
-
-    check_upstreams()
     from civicai.kiosk.catalog import load_catalog
     from civicai.paths import modules_dir
 
@@ -65,6 +63,8 @@ def _kiosk(args) -> int:
             print(f"{state:9} {demo.id:24} {demo.notebook}")
         return 1 if missing else 0
 
+    # Fail closed before anything of Voila is set up (the list check above needs none of it).
+    check_upstreams()
     from civicai.kiosk.app import KioskOptions, run
 
     return run(KioskOptions(catalog=catalog, ip=args.ip, port=args.port,
