@@ -257,8 +257,7 @@ def audit_explorer_demo():
         parts.append(w.HTML(
             "<div class='civicai-missing' id='civicai-missing'><b>Les photos FairFace ne sont pas "
             "installées sur cette borne</b> : vous voyez les résultats enregistrés par l'équipe du kit "
-            "(560 photos de l'échantillon FairFace), sans les visages. Pour les afficher, la personne "
-            "qui gère la borne lance <code>civicai donnees fairface --chemin DOSSIER</code>.</div>"))
+            "(560 photos de l'échantillon FairFace), sans les visages.</div>"))
     options = [(RACE_FR[r], r) for r in RACES if r in set(preds["race"])]
     picker = w.ToggleButtons(options=options, value=options[0][1], description="",
                              style={"button_width": "auto"}, layout=w.Layout(width="auto"))

@@ -32,6 +32,18 @@ def register(sub) -> None:
     p.set_defaults(handler=_kiosk)
 
 
+def check_upstreams() -> None:
+    """Refuse to go on (French :class:`UserError`) if an upstream the kiosk patches has changed.
+
+    Fail closed: a changed Voila, jupyter_server, pyzmq or ipycanvas would otherwise silently
+    stop the cap, the reaper, the render wake-up or the drawing demos.
+    """
+    from civicai.upstream import ipycanvas, jupyter_server, voila, zmq
+
+    for adapter in (voila, jupyter_server, zmq, ipycanvas):
+        adapter.check()
+
+
 def _kiosk(args) -> int:
     from pathlib import Path
 
@@ -51,6 +63,8 @@ def _kiosk(args) -> int:
             print(f"{state:9} {demo.id:24} {demo.notebook}")
         return 1 if missing else 0
 
+    # Fail closed before anything of Voila is set up (the list check above needs none of it).
+    check_upstreams()
     from civicai.kiosk.app import KioskOptions, run
 
     return run(KioskOptions(catalog=catalog, ip=args.ip, port=args.port,

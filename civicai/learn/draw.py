@@ -178,9 +178,9 @@ class DrawingDemo:
                              layout=w.Layout(gap="40px", align_items="flex-start"))
 
     def _clear_canvas(self):
-        from civicai.learn.playground import _target
+        from civicai.upstream.ipycanvas import forget_target
 
-        _target(self.canvas)
+        forget_target(self.canvas)
         self.canvas.fill_style = "white"
         self.canvas.fill_rect(0, 0, self.size, self.size)
         self.canvas.stroke_style = "black"
@@ -202,9 +202,9 @@ class DrawingDemo:
         self.update()
 
     def _down(self, x, y):
-        from civicai.learn.playground import _target
+        from civicai.upstream.ipycanvas import forget_target
 
-        _target(self.canvas)
+        forget_target(self.canvas)
         self._drawing = True
         self.strokes.append([(x, y)])
         self.canvas.fill_style = "black"

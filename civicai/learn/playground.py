@@ -22,16 +22,6 @@ COLOURS = ("#1f77b4", "#ff7f0e")          # class 0 blue, class 1 orange
 _RGB = np.array([[31, 119, 180], [255, 127, 14]], dtype=float)
 
 
-def _target(canvas) -> None:
-    """Make the next drawing command name its canvas again.
-
-    ipycanvas sends « switch canvas » only when the target changes; when that first message was sent
-    before the page connected (Voilà runs the notebook first), the browser never got it and ignores
-    every later drawing. Forgetting the current target costs one tiny message and avoids that.
-    """
-    canvas._canvas_manager._current_canvas = None
-
-
 def make_preset(name: str, *, n: int = 120, noise: float = 0.06, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """``n`` points of a classic shape: ``nuages``, ``xor``, ``cercles`` or ``spirales``."""
     rng = np.random.default_rng(seed)
@@ -253,9 +243,11 @@ class Playground:
     def redraw(self):
         from ipycanvas import hold_canvas
 
+        from civicai.upstream.ipycanvas import forget_target
+
         c, s, r = self.canvas, self.size, self.resolution
         cell = s / r
-        _target(c)
+        forget_target(c)
         with hold_canvas(c):
             c.clear()
             if self.model is not None:

@@ -36,8 +36,10 @@ class KioskServer:
     """`python -m civicai kiosk` in a subprocess, with its own Jupyter folders and log."""
 
     def __init__(self, demos: Path, workdir: Path, *, idle: float = 120, max_visitors: int = 3,
-                 pool: int = 1, orphan: float = 15, warmup: bool = True):
+                 pool: int = 1, orphan: float = 15, warmup: bool = True, launcher: Path | None = None):
         self.demos, self.workdir = Path(demos), Path(workdir)
+        # The command: `python -m civicai kiosk`, or a test script that takes the same arguments.
+        self.command = [str(launcher), "kiosk"] if launcher else ["-m", "civicai", "kiosk"]
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = self.workdir / "kiosk.log"
@@ -54,7 +56,7 @@ class KioskServer:
             env[name] = str(d)
         env["PYTHONWARNINGS"] = "ignore::DeprecationWarning"
         self._log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "civicai", "kiosk", *self.args],
+        self.proc = subprocess.Popen([sys.executable, *self.command, *self.args],
                                      stdout=self._log, stderr=subprocess.STDOUT, cwd=self.workdir,
                                      env=env)
         try:

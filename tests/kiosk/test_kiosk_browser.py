@@ -98,11 +98,13 @@ def test_each_demo_opens_reacts_and_goes_back(page, server, which, demo):
 
 @pytest.mark.parametrize("which", ["modules", "fixtures"])
 def test_every_request_stays_on_the_kiosk(page, server, which):
-    """Gallery plus every demo: Chromium asks no host but the kiosk, and CSP blocks nothing."""
+    """Gallery plus every demo: Chromium asks no host but the kiosk, CSP blocks nothing, and
+    the route allow-list refuses nothing a page needs (no 4xx/5xx answer)."""
     kiosk = server(which)
     catalog = MODULE_CATALOG if which == "modules" else FIXTURE_CATALOG
-    hosts, blocked = [], []
+    hosts, blocked, refused = [], [], []
     page.on("request", lambda r: hosts.append(r.url))
+    page.on("response", lambda r: refused.append((r.status, r.url)) if r.status >= 400 else None)
     page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(kiosk.url)
     for demo in catalog.available():
@@ -114,6 +116,7 @@ def test_every_request_stays_on_the_kiosk(page, server, which):
     assert len(hosts) > 20 * max(1, len(catalog.available())) // 2
     assert foreign == []
     assert blocked == [], f"the page tried something the kiosk's CSP refused: {blocked[:3]}"
+    assert refused == [], f"the kiosk refused what a page asked for: {refused[:5]}"
     missing = catalog.missing()
     assert not missing, f"not checked, missing: {[d.notebook for d in missing]}"
 

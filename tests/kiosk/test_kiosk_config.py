@@ -64,3 +64,22 @@ def test_kernels_keep_no_history_on_disk():
 def test_stray_voila_config_files_are_ignored():
     """A voila.json/voila.py in the working folder or ~/.jupyter must not reopen anything."""
     assert kiosk_app.KioskApp().config_file_paths == []
+
+
+def _texts(widget) -> list[str]:
+    """Every text a widget tree shows (HTML values, labels, children)."""
+    out = [str(getattr(widget, "value", "")), str(getattr(widget, "description", ""))]
+    for child in getattr(widget, "children", ()):
+        out += _texts(child)
+    return out
+
+
+def test_the_fairface_command_goes_to_the_operator_log_not_to_visitors(monkeypatch):
+    from civicai.faces.widgets import audit_explorer_demo
+
+    monkeypatch.setenv("CIVICAI_FAIRFACE_DIR", "")          # FairFace not configured
+    notices = kiosk_app.operator_notices()
+    assert any("civicai donnees fairface --chemin" in line for line in notices)
+    shown = " ".join(_texts(audit_explorer_demo()))
+    assert "ne sont pas installées sur cette borne" in shown
+    assert "civicai donnees" not in shown and "--chemin" not in shown

@@ -12,6 +12,7 @@ import pytest
 import requests
 import websocket
 
+from kiosk_with_new_route import MARKER
 from kiosktools import FIXTURES, interact_once, open_demo
 
 pytestmark = pytest.mark.browser
@@ -96,10 +97,43 @@ def test_comm_messages_from_a_visitor_are_not_logged(kiosk_fixture_demos):
     "voila/files/demo-curseur.ipynb", "voila/files/demos.yaml", "voila/render/autre.ipynb",
     "files/demo-curseur.ipynb", "login", "logout", "edit/demo-curseur.ipynb", "api/status",
     "voila/render/../demos.yaml", "demo/inconnue", "kiosque/image/curseur",
+    "api/kernels/", "api/kernelspecs/python3", "api/config/notebook", "api/nbconvert", "api/me",
+    "lab/tree/demo-curseur.ipynb", "terminals/websocket/1", "files/demos.yaml", "view/demo-curseur.ipynb",
+    "voila/execution/00000000-0000-0000-0000-000000000000", "voila/api/themes/../demos.yaml",
 ])
 def test_nothing_of_jupyter_is_reachable(kiosk_fixture_demos, path):
     r = requests.get(kiosk_fixture_demos.url + path, timeout=10, allow_redirects=False)
     assert r.status_code == 404, f"/{path} answered {r.status_code}"
+
+
+def test_a_route_a_newer_voila_adds_does_not_exist(one_demo_server):
+    """Allow-list: routes Voila registers but the kiosk does not list answer the French 404."""
+    kiosk = one_demo_server(launcher=Path(__file__).with_name("kiosk_with_new_route.py"))
+    assert MARKER in kiosk.log(), "the new routes were not registered: this test shows nothing"
+    for path in ("voila/nouveau/x", "api/kernels", "api/sessions"):
+        r = requests.get(kiosk.url + path, timeout=10, allow_redirects=False)
+        assert r.status_code == 404 and "nouveau Voila" not in r.text, f"/{path} answered {r.status_code}"
+
+
+def test_only_a_visitors_kernel_is_reachable_not_a_pool_kernel(kiosk_fixture_demos):
+    kiosk = kiosk_fixture_demos
+    visitor, session = _take_kernel(kiosk)
+    assert session.get(kiosk.url + f"api/kernels/{visitor}", timeout=10).status_code == 200
+    pool = [k["id"] for k in kiosk.status()["noyaux"] if not k["visiteur"]]
+    assert pool, "no pool kernel to probe"
+    for kid in pool:
+        assert session.get(kiosk.url + f"api/kernels/{kid}", timeout=10).status_code == 404
+        r = session.post(kiosk.url + f"voila/api/shutdown/{kid}", timeout=10,
+                         headers={"X-XSRFToken": session.cookies.get("_xsrf", "")})
+        assert r.status_code == 404
+        with pytest.raises(websocket.WebSocketBadStatusException):
+            websocket.create_connection(
+                kiosk.url.replace("http", "ws") + f"api/kernels/{kid}/channels?session_id=x",
+                cookie="; ".join(f"{k}={v}" for k, v in session.cookies.items()), timeout=10)
+    assert set(pool) <= {k["id"] for k in kiosk.status()["noyaux"]}, "a pool kernel was shut down"
+    r = session.post(kiosk.url + f"voila/api/shutdown/{visitor}", timeout=10,
+                     headers={"X-XSRFToken": session.cookies.get("_xsrf", "")})
+    assert r.status_code == 204, "the visitor's own kernel could not be shut down"
 
 
 def test_a_listed_notebook_url_goes_to_its_demo_page(kiosk_fixture_demos):
