@@ -211,7 +211,9 @@ class ClaimMatcher:
                 break
             if self.differences(fact_id, message):
                 continue
-            if rank == 0 or any(shared(text, message) for text in self._wordings[fact_id]):
+            # Below the best, a shared detail with the neutral wording (in the loud one, capitals such as
+            # « VACCINÉS » read as names).
+            if rank == 0 or shared(self._wordings[fact_id][0], message):
                 return {"resultat": SAME, **self._row(fact_id, score), "differences": []}
         return {"resultat": DETAIL, **self._row(top_id, top_score),
                 "differences": self.differences(top_id, message)}

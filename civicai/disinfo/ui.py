@@ -152,6 +152,30 @@ def matching_demo(matcher) -> w.VBox:
     return ui
 
 
+BET_OPTIONS = ["« Déjà vérifié : FAUX », comme l'affirmation voisine",
+               "« Même sujet, mais un détail diffère »",
+               "« Je ne sais pas »"]
+
+
+def matching_bet(matcher, message: str) -> w.VBox:
+    """Predict, then see (notebook 3): bet on what the tool answers about ``message``, then reveal it."""
+    choice = w.RadioButtons(options=BET_OPTIONS, value=None, layout=w.Layout(width="auto"))
+    choice.add_class("civicai-bet")
+    reveal = _button("Voir la réponse de l'outil", "civicai-reveal", "primary")
+    out = w.HTML()
+
+    def show(_=None):
+        if choice.value is None:
+            out.value = "<p>Choisissez d'abord votre pari.</p>"
+            return
+        out.value = (f"<p>Votre pari : {_esc(choice.value)}</p>"
+                     + matching_results_html(matcher, message, k=1))
+
+    reveal.on_click(show)
+    return w.VBox([w.HTML(f"<p>Le message : <b>« {_esc(message)} »</b></p>"
+                          "<p>Que va répondre l'outil ?</p>"), choice, reveal, out])
+
+
 # --- « Le détecteur trompé » --------------------------------------------------------------
 
 DETECTOR_START = "Le SMIC augmente au moins une fois par an."
