@@ -115,8 +115,8 @@ def matching_results_html(matcher, message: str, k: int = 3) -> str:
 
 def matching_demo(matcher) -> w.VBox:
     """Type or pick a message; see whether it repeats a verified claim, changes a detail, or is unknown."""
-    picker = w.Dropdown(options=["(choisissez un exemple)"] + MATCHING_EXAMPLES,
-                        layout=w.Layout(width="100%", height="3.2rem"))
+    picker = w.Dropdown(options=["(choisissez un exemple)"] + MATCHING_EXAMPLES, description="Exemples :",
+                        style={"description_width": "initial"}, layout=w.Layout(width="100%", height="3.2rem"))
     picker.add_class("civicai-examples")
     box = w.Textarea(placeholder="… ou écrivez ici le message que vous avez reçu",
                      layout=w.Layout(width="100%", height="5rem"))
@@ -159,7 +159,8 @@ BET_OPTIONS = ["« Déjà vérifié : FAUX », comme l'affirmation voisine",
 
 def matching_bet(matcher, message: str) -> w.VBox:
     """Predict, then see (notebook 3): bet on what the tool answers about ``message``, then reveal it."""
-    choice = w.RadioButtons(options=BET_OPTIONS, value=None, layout=w.Layout(width="auto"))
+    choice = w.RadioButtons(options=BET_OPTIONS, value=None, description="Votre pari :",
+                            style={"description_width": "initial"}, layout=w.Layout(width="auto"))
     choice.add_class("civicai-bet")
     reveal = _button("Voir la réponse de l'outil", "civicai-reveal", "primary")
     out = w.HTML()
