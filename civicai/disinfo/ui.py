@@ -12,6 +12,9 @@ import random
 
 import ipywidgets as w
 
+from civicai.disinfo.verdicts import (DETAIL, LABEL_FEMININE, UNKNOWN, differences_sentence,
+                                      not_reviewed_sentence, verified_sentence)
+
 KIOSK_CSS = """<style>
 .civicai-kiosk { font-size: 1.35rem; line-height: 1.45; max-width: 60rem; }
 .civicai-kiosk h2 { font-size: 2rem; margin: 0.3em 0; }
@@ -25,8 +28,6 @@ KIOSK_CSS = """<style>
 .civicai-bar > div { background: #1f5fbf; border-radius: 8px; height: 1.1rem; }
 </style>"""
 
-LABEL_WORDS = {"vrai": "VRAI", "faux": "FAUX", "trompeur": "TROMPEUR"}
-LABEL_FEMININE = {"vrai": "VRAIE", "faux": "FAUSSE", "trompeur": "TROMPEUSE"}  # « une affirmation »
 LABEL_COLOURS = {"vrai": "#1b7a3a", "faux": "#b3261e", "trompeur": "#a15c00"}
 
 
@@ -63,39 +64,59 @@ MATCHING_EXAMPLES = [
     "Partagez vite : WhatsApp va devenir payant !",
     "Il paraît que si tout le monde vote blanc, l'élection est annulée.",
     "Les vaccins à ARN changent notre ADN, c'est prouvé.",
+    "La Croatie est passée à l'euro en 2023.",
     "Un poisson rouge ne se souvient de rien après trois secondes.",
     "Les traînées des avions, ce sont des produits chimiques qu'on nous cache.",
     "Ma grand-mère fait la meilleure tarte aux pommes du quartier.",
 ]
 
 
-def matching_results_html(matcher, message: str, k: int = 3) -> str:
-    """Results of a search as HTML: an honest « je ne sais pas » below the threshold."""
-    results = matcher.search(message, k=k)
-    best = results[0]
-    if best["score"] < matcher.threshold:
-        head = (f'<div class="civicai-verdict civicai-unknown" style="background:#eee">'
-                f"Aucune vérification proche : je ne sais pas.</div>"
-                f"<p>La ressemblance la plus forte n'est que de {_num(best['score'])} "
-                f"(seuil : {_num(matcher.threshold)}). Mieux vaut le dire que deviner.</p>")
-    else:
-        colour = LABEL_COLOURS[best["etiquette"]]
-        head = (f'<div class="civicai-verdict civicai-found" style="background:{colour};color:white">'
-                f"Déjà vérifié : {LABEL_WORDS[best['etiquette']]}</div>")
-    cards = []
-    for row in results:
-        faded = "" if row["au_dessus_du_seuil"] else ' style="opacity:0.55"'
-        cards.append(
-            f'<div class="civicai-card"{faded}><b>Ressemblance : {_num(row["score"])}</b>{_bar(row["score"])}'
-            f"<p>« {_esc(row['texte'])} »<br><b>{LABEL_WORDS[row['etiquette']]}</b> : "
+def _claim_card(row: dict) -> str:
+    """One corpus claim: its verdict only when its fact was reviewed against a source."""
+    faded = "" if row["au_dessus_du_seuil"] else ' style="opacity:0.55"'
+    head = f'<b>Ressemblance : {_num(row["score"])}</b>{_bar(row["score"])}'
+    if not row["relu"]:
+        return (f'<div class="civicai-card"{faded}>{head}<p>« {_esc(row["texte"])} »<br>'
+                "<i>Pas encore relue : pas de verdict.</i></p></div>")
+    return (f'<div class="civicai-card"{faded}>{head}<p>{_esc(verified_sentence(row))}<br>'
             f"{_esc(row['explication'])}<br><small>Source : {_esc(row['reference'])}</small></p></div>")
-    return head + "<p>Les vérifications les plus proches :</p>" + "".join(cards)
+
+
+def matching_results_html(matcher, message: str, k: int = 3) -> str:
+    """Results of a search as HTML: même affirmation, un détail diffère, or an honest « je ne sais pas ».
+
+    A coloured verdict banner appears only for the same claim, reviewed, and it names the verified
+    sentence, never the visitor's message.
+    """
+    result = matcher.verdict(message)
+    kind = result["resultat"]
+    if kind == UNKNOWN:
+        head = (f'<div class="civicai-verdict civicai-unknown" style="background:#eee">'
+                f"Aucune affirmation proche dans notre base : je ne sais pas.</div>"
+                f"<p>La ressemblance la plus forte n'est que de {_num(result['score'])} "
+                f"(seuil : {_num(matcher.threshold)}). Mieux vaut le dire que deviner.</p>")
+    elif kind == DETAIL:
+        head = (f'<div class="civicai-verdict civicai-detail" style="background:#fff3c4;color:#3d2e00">'
+                f"Même sujet, mais {_esc(differences_sentence(result['differences']))}</div>"
+                "<p>Vérifiez ce détail : le verdict de l'affirmation de notre base ne s'applique pas à "
+                "votre message. La voici :</p>" + _claim_card(result))
+    elif not result["relu"]:
+        head = (f'<div class="civicai-verdict civicai-unreviewed" style="background:#e4e8f0;color:#1d2330">'
+                f"{_esc(not_reviewed_sentence(result))}</div>")
+    else:
+        colour = LABEL_COLOURS[result["etiquette"]]
+        head = (f'<div class="civicai-verdict civicai-found" style="background:{colour};color:white">'
+                f"{_esc(verified_sentence(result))}</div>"
+                f"<p>{_esc(result['explication'])}<br><small>Source : {_esc(result['reference'])}</small></p>")
+    cards = "".join(_claim_card(row) for row in matcher.search(message, k=k))
+    return (head + "<p>Les affirmations les plus proches de notre base :</p>" + cards
+            + f"<p><small>Notre base : {_esc(matcher.base_description())}.</small></p>")
 
 
 def matching_demo(matcher) -> w.VBox:
-    """Type or pick a message; see the closest verified claims with their scores."""
-    picker = w.Dropdown(options=["(choisissez un exemple)"] + MATCHING_EXAMPLES,
-                        layout=w.Layout(width="100%", height="3.2rem"))
+    """Type or pick a message; see whether it repeats a verified claim, changes a detail, or is unknown."""
+    picker = w.Dropdown(options=["(choisissez un exemple)"] + MATCHING_EXAMPLES, description="Exemples :",
+                        style={"description_width": "initial"}, layout=w.Layout(width="100%", height="3.2rem"))
     picker.add_class("civicai-examples")
     box = w.Textarea(placeholder="… ou écrivez ici le message que vous avez reçu",
                      layout=w.Layout(width="100%", height="5rem"))
@@ -120,14 +141,40 @@ def matching_demo(matcher) -> w.VBox:
     go.on_click(search)
     ui = w.VBox([
         header("Ce message a-t-il déjà été vérifié ?", [
-            "Des journalistes vérifient les rumeurs qui circulent et publient leurs conclusions.",
-            "Cette IA compare votre message à 220 affirmations déjà vérifiées et donne un score de "
-            "ressemblance, entre 0 (rien à voir) et 1 (même sens).",
+            f"Cette IA compare votre message à {matcher.base_description()}, et donne un score "
+            "de ressemblance, entre 0 (rien à voir) et 1 (même sens).",
+            "Puis elle compare les détails (année, nombre, lieu, personne, organisation, négation) : "
+            "même sujet ne veut pas dire même affirmation.",
             "Si rien n'est assez proche, elle répond honnêtement « je ne sais pas » : "
             "elle ne dit jamais si un message nouveau est vrai ou faux."]),
         picker, box, go, out])
     ui.add_class("civicai-kiosk")
     return ui
+
+
+BET_OPTIONS = ["« Déjà vérifié : FAUX », comme l'affirmation voisine",
+               "« Même sujet, mais un détail diffère »",
+               "« Je ne sais pas »"]
+
+
+def matching_bet(matcher, message: str) -> w.VBox:
+    """Predict, then see (notebook 3): bet on what the tool answers about ``message``, then reveal it."""
+    choice = w.RadioButtons(options=BET_OPTIONS, value=None, description="Votre pari :",
+                            style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+    choice.add_class("civicai-bet")
+    reveal = _button("Voir la réponse de l'outil", "civicai-reveal", "primary")
+    out = w.HTML()
+
+    def show(_=None):
+        if choice.value is None:
+            out.value = "<p>Choisissez d'abord votre pari.</p>"
+            return
+        out.value = (f"<p>Votre pari : {_esc(choice.value)}</p>"
+                     + matching_results_html(matcher, message, k=1))
+
+    reveal.on_click(show)
+    return w.VBox([w.HTML(f"<p>Le message : <b>« {_esc(message)} »</b></p>"
+                          "<p>Que va répondre l'outil ?</p>"), choice, reveal, out])
 
 
 # --- « Le détecteur trompé » --------------------------------------------------------------

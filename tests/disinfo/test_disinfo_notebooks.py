@@ -35,7 +35,9 @@ def test_notebook_02_reports_the_drop_computed_at_run_time(run_notebook):
 def test_notebook_03_threshold_separates_its_examples_and_shows_the_negation_trap(run_notebook):
     v = run_notebook(nb("03-la-recherche-de-verifications.ipynb")).values
     assert v["dev_unrelated_max"] < v["threshold"] < v["dev_related_min"]
-    assert v["negation_score"] > v["threshold"]  # the opposite claim still « matches »
+    assert v["negation_score"] > v["threshold"]  # the opposite claim still « matches » by embeddings...
+    assert v["negation_outcome"] == "detail"      # ... and the detail comparison catches it
+    assert v["croatia_score"] > v["threshold"] and v["croatia_outcome"] == "detail"  # the changed year
 
 
 def test_notebook_04_base_rate_example(run_notebook):
