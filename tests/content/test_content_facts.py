@@ -14,16 +14,11 @@ from testkit import REPO
 
 MODULES = REPO / "modules"
 MODULE_DIRS = sorted(p for p in MODULES.iterdir() if p.is_dir() and p.name[:2].isdigit())
-# Owned by the claim-matching work of issue 13 (part 1): its Sources block lands with that branch.
-PENDING_SOURCES = {"03-desinformation/03-la-recherche-de-verifications.ipynb"}
 
 
 def _lesson_params():
     for nb in facts.lesson_notebooks(MODULES):
-        rel = f"{nb.parent.name}/{nb.name}"
-        marks = [pytest.mark.xfail(strict=True, reason="Sources block owned by another branch")] \
-            if rel in PENDING_SOURCES else []
-        yield pytest.param(nb, id=rel, marks=marks)
+        yield pytest.param(nb, id=f"{nb.parent.name}/{nb.name}")
 
 
 @pytest.mark.parametrize("module", MODULE_DIRS, ids=lambda p: p.name)

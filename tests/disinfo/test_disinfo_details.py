@@ -68,3 +68,16 @@ def test_the_model_is_loaded_once():
     first = details.nlp()
     assert details.nlp() is first
     assert "ner" in first.pipe_names and "lemmatizer" in first.pipe_names
+
+
+@pytest.mark.slow  # a fresh interpreter loads spaCy
+def test_spacy_loads_without_torch_and_torch_stays_importable():
+    """The kiosk kernel pays for spaCy, not for the torch backend it never uses."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom civicai.disinfo.details import nlp\nnlp()\n"
+            "print('torch' in sys.modules)\nimport torch\nprint(torch.tensor([1]).item())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["False", "1"]
