@@ -11,7 +11,8 @@ from civicai.grading.warmstart import KernelTemplate, exercise_imports
 
 # The answers look at the kernel itself: the QCM is right only in a kernel forked by the template
 # (its process, or its PID-namespace parent, runs civicai.grading.warmstart); moyenne() is right
-# only if the kernel holds no socket of the template (the only SEQPACKET sockets in a batch).
+# only if the kernel holds no socket made outside its sandbox (the template's sockets to the batch:
+# a socket the kernel made itself is listed in its network namespace's /proc/net/unix).
 PROBE = '''import os
 
 def _cmdline(pid):
@@ -20,15 +21,14 @@ def _cmdline(pid):
 
 _ppid = int(open("/proc/self/stat").read().rsplit(")", 1)[1].split()[1])
 FORKED = b"civicai.grading.warmstart" in _cmdline("self") + _cmdline(_ppid)
-_seqpacket = {line.split()[6] for line in open("/proc/net/unix").read().splitlines()[1:]
-              if len(line.split()) > 6 and line.split()[4] == "0005"}
+_inside = {line.split()[6] for line in open("/proc/net/unix").read().splitlines()[1:] if len(line.split()) > 6}
 _mine = []
 for _fd in os.listdir("/proc/self/fd"):
     try:
         _mine.append(os.readlink(f"/proc/self/fd/{_fd}"))
     except OSError:
         pass
-LEAKED = [link for link in _mine if link.startswith("socket:[") and link[8:-1] in _seqpacket]
+LEAKED = [link for link in _mine if link.startswith("socket:[") and link[8:-1] not in _inside]
 '''
 
 
@@ -50,10 +50,10 @@ def test_exercise_imports_keeps_fork_safe_libraries_only():
     assert exercise_imports([nb]) == ["numpy", "sklearn.neighbors", "matplotlib.pyplot"]
 
 
-def test_a_template_refuses_to_serve_once_torch_is_loaded():
-    template = KernelTemplate(["torch"])   # torch's thread pools do not survive a fork
+def test_a_template_refuses_to_serve_once_torch_is_loaded(tmp_path):
+    template = KernelTemplate(["torch"], str(tmp_path))   # torch's thread pools do not survive a fork
     try:
-        assert not template.ready
+        assert not template.wait_ready()
     finally:
         template.close()
 
