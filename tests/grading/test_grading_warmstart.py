@@ -11,8 +11,7 @@ from civicai.grading.warmstart import KernelTemplate, exercise_imports
 
 # The answers look at the kernel itself: the QCM is right only in a kernel forked by the template
 # (its process, or its PID-namespace parent, runs civicai.grading.warmstart); moyenne() is right
-# only if the kernel holds no socket made outside its sandbox (the template's sockets to the batch:
-# a socket the kernel made itself is listed in its network namespace's /proc/net/unix).
+# only if the kernel holds no socket of the template (the only SEQPACKET sockets in a batch).
 PROBE = '''import os
 
 def _cmdline(pid):
@@ -21,14 +20,16 @@ def _cmdline(pid):
 
 _ppid = int(open("/proc/self/stat").read().rsplit(")", 1)[1].split()[1])
 FORKED = b"civicai.grading.warmstart" in _cmdline("self") + _cmdline(_ppid)
-_inside = {line.split()[6] for line in open("/proc/net/unix").read().splitlines()[1:] if len(line.split()) > 6}
-_mine = []
+import socket
+LEAKED = []
 for _fd in os.listdir("/proc/self/fd"):
     try:
-        _mine.append(os.readlink(f"/proc/self/fd/{_fd}"))
+        _s = socket.socket(fileno=os.dup(int(_fd)))
     except OSError:
-        pass
-LEAKED = [link for link in _mine if link.startswith("socket:[") and link[8:-1] not in _inside]
+        continue
+    if _s.type == socket.SOCK_SEQPACKET:
+        LEAKED.append(_fd)
+    _s.close()
 '''
 
 
