@@ -7,6 +7,7 @@ import pwd
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,10 +39,9 @@ def _hidden_parent(path: Path, uid: int) -> tuple[Path, Path] | None:
                     reason="needs root to create the ordinary user, useradd and setpriv")
 def test_the_hostile_suite_passes_when_the_grader_is_an_ordinary_user(tmp_path):
     uid = _ordinary_user()
-    home = tmp_path / "maison"
-    home.mkdir()
+    home = Path(tempfile.mkdtemp(prefix="civicai-usager-"))  # pytest's own folders are private to root
     os.chown(home, uid, uid)
-    os.chmod(tmp_path, 0o755)
+    request_cleanup = home
     python = Path(sys.executable)
     inner = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--",
              "env", "-i", f"HOME={home}", f"TMPDIR={home}", "PATH=/usr/bin:/bin", "LANG=C.UTF-8",
@@ -62,7 +62,10 @@ def test_the_hostile_suite_passes_when_the_grader_is_an_ordinary_user(tmp_path):
         cmd = ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", *inner]
     else:
         cmd = inner
-    done = subprocess.run(cmd, cwd=home, capture_output=True, text=True, timeout=1500)
+    try:
+        done = subprocess.run(cmd, cwd=home, capture_output=True, text=True, timeout=1500)
+    finally:
+        shutil.rmtree(request_cleanup, ignore_errors=True)
     print(done.stdout[-4000:], done.stderr[-2000:])
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert " passed" in done.stdout and " failed" not in done.stdout
