@@ -53,12 +53,20 @@ def privileged() -> bool:
 
 
 def readonly_roots() -> list[str]:
-    """Folders the kernel may read: Python, the virtualenv, the civicai package (resolved, no nesting)."""
+    """Folders the kernel may read: Python, the virtualenv, the civicai package and the kit's public
+    ``modules/`` and ``datasets/`` the package reads its data from (resolved, no nesting).
+    Never the rest of the checkout: tests, exercises (hidden tests), state folder."""
     import civicai
+    from civicai.paths import KitNotFoundError, kit_root
 
     wanted = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, sys.exec_prefix)}
     wanted.add(str(Path(os.path.realpath(sys.executable)).parents[1]))
     wanted.add(str(Path(civicai.__file__).resolve().parent))
+    try:
+        wanted |= {os.path.realpath(kit_root() / name) for name in ("modules", "datasets")
+                   if (kit_root() / name).is_dir()}
+    except KitNotFoundError:
+        pass
     roots: list[str] = []
     for p in sorted(wanted, key=len):
         if not any(p == r or p.startswith(r + "/") for r in roots):
