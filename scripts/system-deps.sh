@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages the kit needs beyond Python: Chromium and poppler for the tests, SLURM and munge for
+# Debian packages the kit needs beyond Python: bubblewrap to isolate graded code (grading refuses without it),
+# Chromium and poppler for the tests, SLURM and munge for
 # the cluster tests (a one-node SLURM on loopback), npm for the proxy.
 set -euo pipefail
 case "${1:-test}" in
-  test) pkgs=(chromium fonts-dejavu-core poppler-utils slurm-wlm munge wfrench) ;;  # slurm, munge: tests/cluster; wfrench: the word list rebuild
+  test) pkgs=(bubblewrap chromium fonts-dejavu-core poppler-utils slurm-wlm munge wfrench) ;;  # slurm, munge: tests/cluster; wfrench: the word list rebuild
   node) pkgs=(nodejs npm) ;;
   *) echo "usage: $0 test|node" >&2; exit 2 ;;
 esac

@@ -2,18 +2,21 @@
 
 nbgrader grades one submission at a time, in the course folder, with the student's kernel
 running as the teacher next to the gradebook, the sources and the hidden tests. Here each
-submission is graded by ``nbgrader autograde`` (nbgrader's ``Autograde`` converter, unchanged
-apart from the kernel it starts) in a **throw-away copy of the course**, in a child process:
+submission is graded by ``nbgrader autograde`` (nbgrader's ``Autograde`` converter and preprocessors,
+with the kernel it starts and the way test cells run changed through its settings:
+``civicai.grading.execute``) in a **throw-away copy of the course**, in a child process:
 
+* before anything runs, the submitted folder is checked (``civicai.grading.intake``): odd files get
+  their own flag, symbolic links are never followed, a clean copy is what gets graded;
 * the child gets a private copy of the gradebook and of the submission; the real gradebook is
   written only by this (parent) process, which merges each child's scores afterwards;
-* the student's kernel runs in a sandbox (``civicai.grading.sandbox``): empty working folder,
-  memory, CPU, file-size and process limits, another Unix user and hidden folders when running
-  as root; every cell has a time limit and output is capped as it arrives;
-* up to ``workers`` children run at once (default: one per core); a child that overruns its
-  wall-clock budget is killed with everything it started; the batch goes on;
-* kernels are forked from a warm template that imported ipykernel and the exercise's libraries
-  once per batch (``civicai.grading.warmstart``), instead of importing them again per submission.
+* the student's kernel runs in a bubblewrap sandbox (``civicai.grading.isolation``): it sees its
+  working folder and a read-only Python, nothing else, no network; memory, CPU, file-size and process
+  limits; every cell has a time limit and output is capped as it arrives. Without bubblewrap, grading
+  refuses to start;
+* up to ``workers`` children run at once (default: one per core), each in a worker *slot* whose
+  warm template (``civicai.grading.warmstart``) forks the kernels; a child that overruns its
+  wall-clock budget is killed with everything it started; the batch goes on.
 
 Each problem becomes a French *flag* for the teacher (``Flag``), in the command's output, in the
 report saved next to the gradebook and, for the formgrader, as nbgrader's "flagged" mark.
@@ -29,64 +32,16 @@ import signal
 import sqlite3
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from civicai.grading import isolation
 from civicai.grading.course import Course, ensure_tools_on_path
-from civicai.grading.sandbox import SandboxPolicy, SandboxUids, kill_uid
+from civicai.grading.intake import UNREADABLE, inspect_submission, regular_files_only
+from civicai.grading.results import Flag, SubmissionResult
+from civicai.grading.rigging import protected
+from civicai.grading.sandbox import SandboxUids, kill_uid
 from civicai.grading.warmstart import KernelTemplate, exercise_imports
-
-# Flag codes -> what the teacher reads (French).
-FLAG_TEXT = {
-    "cellule-test-modifiee": "une cellule de test a été modifiée (la version d'origine a été remise pour la correction)",
-    "cellule-test-supprimee": "une cellule de test a été supprimée (elle compte 0 point)",
-    "delai-cellule": "une cellule a dépassé le temps autorisé et a été interrompue",
-    "noyau-bloque": "le programme ne répondait plus (boucle sans fin ?) : correction arrêtée, note à vérifier à la main",
-    "noyau-arrete": "le programme s'est arrêté pendant la correction (sys.exit, os._exit, mémoire...) : note à vérifier à la main",
-    "delai-depasse": "la correction a dépassé le temps total autorisé : copie arrêtée, note à vérifier à la main",
-    "sortie-enorme": "la copie affiche une sortie énorme : elle a été coupée",
-    "acces-interdit": "la copie a essayé de lire ou d'écrire un dossier interdit (tests cachés, sources, carnet de notes)",
-    "echec-correction": "nbgrader n'a pas pu corriger cette copie : note à vérifier à la main",
-    "sys-exit": "la copie appelle sys.exit() (sans effet sur la correction)",
-    "limite-memoire": "la copie a demandé trop de mémoire : elle a été arrêtée à la limite",
-    "limite-processus": "la copie lance trop de processus (boucle de fork ?) : elle a été arrêtée à la limite",
-}
-
-
-@dataclass
-class Flag:
-    code: str
-    detail: str = ""
-
-    @property
-    def text(self) -> str:
-        base = FLAG_TEXT.get(self.code, self.code)
-        return f"{base} ({self.detail})" if self.detail else base
-
-
-@dataclass
-class SubmissionResult:
-    student: str
-    assignment: str
-    ok: bool = False
-    score: float = 0.0
-    max_score: float = 0.0
-    seconds: float = 0.0
-    flags: list[Flag] = field(default_factory=list)
-    grades: list[dict] = field(default_factory=list)  # notebook, grade_id, auto_score, max_score, manual
-    comments: list[dict] = field(default_factory=list)
-    timestamp: str | None = None
-    log_tail: str = ""
-
-    @property
-    def needs_review(self) -> bool:
-        benign = ("sortie-enorme", "sys-exit", "delai-cellule", "limite-memoire", "limite-processus")
-        return not self.ok or any(f.code not in benign for f in self.flags)
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["flags"] = [{"code": f.code, "detail": f.detail, "texte": f.text} for f in self.flags]
-        return d
 
 
 @dataclass
@@ -99,181 +54,6 @@ class Limits:
     file_bytes: int = 64 * 1024**2
 
 
-# --- checks made before running anything -------------------------------------------------------
-
-def compare_test_cells(released: dict, submitted: dict) -> list[Flag]:
-    """Flags for test cells (locked grade cells) the student changed or removed."""
-    def test_cells(nb):
-        out = {}
-        for cell in nb.get("cells", []):
-            meta = cell.get("metadata", {}).get("nbgrader", {})
-            if meta.get("grade") and not meta.get("solution") and meta.get("grade_id"):
-                src = cell.get("source", "")
-                out[meta["grade_id"]] = "".join(src) if isinstance(src, list) else src
-        return out
-
-    ref, got = test_cells(released), test_cells(submitted)
-    flags = []
-    for gid, src in ref.items():
-        if gid not in got:
-            flags.append(Flag("cellule-test-supprimee", gid))
-        elif got[gid].strip() != src.strip():
-            flags.append(Flag("cellule-test-modifiee", gid))
-    return flags
-
-
-# --- the child: one submission in a throw-away course -----------------------------------------
-
-def _safe_execute_class(output_cap: int, flag_file: Path, km_class):
-    from nbclient.exceptions import DeadKernelError
-    from nbgrader.preprocessors import Execute
-
-    def note(code: str, detail: str = "") -> None:
-        with open(flag_file, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"code": code, "detail": detail}) + "\n")
-
-    class SafeExecute(Execute):
-        """nbgrader's Execute with an output cap enforced while the output arrives."""
-
-        _sizes: dict = {}
-
-        def __init__(self, *args, **kwargs):
-            kwargs["kernel_manager_class"] = km_class  # nbgrader's own __init__ would impose its default
-            super().__init__(*args, **kwargs)
-
-        def output(self, outs, msg, display_id, cell_index):
-            content = msg.get("content", {})
-            size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
-            total = self._sizes.get(cell_index, 0) + size
-            self._sizes[cell_index] = total
-            if total > output_cap:
-                if total - size <= output_cap:
-                    note("sortie-enorme", f"cellule {cell_index + 1}")
-                    from nbformat.v4 import new_output
-
-                    outs.append(new_output("stream", name="stderr",
-                                           text="\n[Sortie coupée pendant la correction : trop longue.]\n"))
-                return None
-            return super().output(outs, msg, display_id, cell_index)
-
-        def on_cell_executed(self, **kwargs):
-            reply = kwargs["execute_reply"]["content"]
-            if reply.get("status") == "error":
-                if reply.get("ename") == "CellTimeoutError":
-                    note("delai-cellule", f"cellule {kwargs['cell_index'] + 1}")
-                elif reply.get("ename") == "SystemExit":
-                    note("sys-exit", f"cellule {kwargs['cell_index'] + 1}")
-            return super().on_cell_executed(**kwargs)
-
-        def preprocess(self, nb, resources=None, km=None):
-            try:
-                return super().preprocess(nb, resources, km=km)
-            except DeadKernelError:
-                note("noyau-arrete")
-                raise
-            except Exception as exc:  # CellTimeoutError while waiting for output: kernel stuck
-                if type(exc).__name__ in ("CellTimeoutError", "TimeoutError", "UnresponsiveKernelError"):
-                    note("noyau-bloque")
-                raise
-
-    return SafeExecute
-
-
-def _grade_in_child(job: dict, template=None) -> None:
-    """Run in a forked child: grade one submission in ``job['workdir']``, write result.json there."""
-    os.setsid()
-    work = Path(job["workdir"])
-    started = time.perf_counter()
-    result_path = work / "result.json"
-    flag_file = work / "flags.jsonl"
-    alert_path = work / "alertes.jsonl"
-    student, assignment, course_id = job["student"], job["assignment"], job["course_id"]
-    try:
-        from nbgrader.apps import NbGraderAPI
-        from nbgrader.coursedir import CourseDirectory
-        from nbgrader.preprocessors import Execute
-        from traitlets.config import Config
-
-        from civicai.grading.sandbox import make_kernel_manager_class
-
-        course = work / "course"
-        sandbox = work / "sandbox"
-        alert_fd = os.open(alert_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.set_inheritable(alert_fd, True)
-        policy = SandboxPolicy(workdir=str(sandbox), uid=job["uid"], memory_bytes=job["memory_bytes"],
-                               cpu_seconds=int(job["submission_timeout"]) + 5, file_bytes=job["file_bytes"],
-                               max_processes=job["max_processes"], forbidden=job["forbidden"] + [str(course)],
-                               alert_fd=alert_fd)
-        cfg = Config()
-        cfg.CourseDirectory.root = str(course)
-        cfg.CourseDirectory.course_id = course_id
-        cfg.CourseDirectory.db_url = f"sqlite:///{course / 'gradebook.db'}"
-        cfg.Execute.timeout = job["cell_timeout"]
-        cfg.LimitOutput.max_lines = 1000
-        cfg.LimitOutput.max_traceback = 100
-        km_class = make_kernel_manager_class(policy, template=template, pid_file=work / "noyaux.pid")
-        safe = _safe_execute_class(job["output_cap"], flag_file, km_class)
-        cfg.SafeExecute.timeout = job["cell_timeout"]
-        from nbgrader.converters import Autograde
-
-        cfg.Autograde.autograde_preprocessors = [safe if p is Execute else p
-                                                 for p in Autograde.class_traits()["autograde_preprocessors"].default()]
-        api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
-        # nbgrader runs the kernel from the graded copy's folder; ours runs in the sandbox instead
-        res = api.autograde(assignment, student, force=True, create=True)
-        os.close(alert_fd)
-        out = {"ok": bool(res.get("success")), "log": (res.get("log") or "")[-4000:] + (res.get("error") or "")[-4000:]}
-        out.update(_read_scores(course, course_id, assignment, student))
-        _flag_limit_errors(course / "autograded" / student / assignment, flag_file)
-    except BaseException as exc:  # the child must always leave a result
-        out = {"ok": False, "log": f"{type(exc).__name__}: {exc}"}
-    out["seconds"] = time.perf_counter() - started
-    tmp = result_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(out))
-    tmp.replace(result_path)
-    os._exit(0)
-
-
-def _flag_limit_errors(folder: Path, flag_file: Path) -> None:
-    """Errors in the graded notebooks that show a limit was hit (memory, processes)."""
-    found = set()
-    for nbfile in folder.glob("*.ipynb"):
-        try:
-            cells = json.loads(nbfile.read_text(encoding="utf-8")).get("cells", [])
-        except ValueError:
-            continue
-        for i, cell in enumerate(cells):
-            for out in cell.get("outputs", []):
-                if out.get("output_type") != "error":
-                    continue
-                if out.get("ename") == "MemoryError":
-                    found.add(("limite-memoire", f"cellule {i + 1}"))
-                elif out.get("ename") == "BlockingIOError" or "Resource temporarily unavailable" in out.get("evalue", ""):
-                    found.add(("limite-processus", f"cellule {i + 1}"))
-    with open(flag_file, "a", encoding="utf-8") as fh:
-        for code, detail in sorted(found):
-            fh.write(json.dumps({"code": code, "detail": detail}) + "\n")
-
-
-def _read_scores(course: Path, course_id: str, assignment: str, student: str) -> dict:
-    from nbgrader.api import Gradebook, MissingEntry
-
-    grades, comments, timestamp = [], [], None
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id) as gb:
-        try:
-            sub = gb.find_submission(assignment, student)
-        except MissingEntry:
-            return {"grades": [], "comments": []}
-        timestamp = sub.timestamp.isoformat() if sub.timestamp else None
-        for nb in sub.notebooks:
-            for g in nb.grades:
-                grades.append({"notebook": nb.name, "grade_id": g.name, "auto_score": g.auto_score,
-                               "max_score": g.max_score, "needs_manual_grade": g.needs_manual_grade})
-            for c in nb.comments:
-                comments.append({"notebook": nb.name, "cell": c.name, "auto_comment": c.auto_comment})
-    return {"grades": grades, "comments": comments, "timestamp": timestamp}
-
-
 # --- the parent: plan, run, watch, merge --------------------------------------------------------
 
 def _copy_gradebook(src: Path, dest: Path) -> None:
@@ -283,63 +63,90 @@ def _copy_gradebook(src: Path, dest: Path) -> None:
 
 def _submissions(course: Course, assignment: str, students: list[str] | None) -> list[str]:
     root = course.root / "submitted"
-    found = sorted(p.parent.name for p in root.glob(f"*/{assignment}") if p.is_dir()) if root.is_dir() else []
+    found = sorted(p.parent.name for p in root.glob(f"*/{assignment}") if p.is_dir() and not p.is_symlink()) \
+        if root.is_dir() else []
     if students:
         found = [s for s in found if s in set(students)]
     return found
 
 
 def _prepare_job(course: Course, assignment: str, student: str, batch: Path, template_db: Path,
-                 limits: Limits, forbidden: list[str]) -> dict:
+                 limits: Limits, notebooks: dict[str, dict]) -> dict:
+    """A throw-away course for one submission: its clean notebooks, its files (no links), the gradebook."""
     work = batch / student
     course_copy = work / "course"
-    sandbox = work / "sandbox"
-    (course_copy / "submitted" / student).mkdir(parents=True)
-    os.chmod(work, 0o711)
-    os.chmod(course_copy, 0o700)
-    sandbox.mkdir()
-    shutil.copytree(course.root / "submitted" / student / assignment,
-                    course_copy / "submitted" / student / assignment)
+    files = work / "fichiers"
+    submitted = course_copy / "submitted" / student / assignment
+    submitted.parent.mkdir(parents=True)
+    os.chmod(work, 0o700)
+    src_sub = course.root / "submitted" / student / assignment
+    shutil.copytree(src_sub, submitted, ignore=_no_links_and(("*.ipynb",)))
+    for name, nb in notebooks.items():
+        (submitted / name).write_text(json.dumps(nb), encoding="utf-8")
     _copy_gradebook(template_db, course_copy / "gradebook.db")
     # data files the assignment ships (nbgrader copies them over the student's): never notebooks
     src = course.root / "source" / assignment
-    ignore = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__")
-    shutil.copytree(src, course_copy / "source" / assignment, ignore=ignore)
-    for tree in (course.root / "submitted" / student / assignment, src):
-        shutil.copytree(tree, sandbox, ignore=shutil.ignore_patterns(
-            "*.ipynb", ".ipynb_checkpoints", "__pycache__", "timestamp.txt"), dirs_exist_ok=True)
+    skip = ("*.ipynb", ".ipynb_checkpoints", "__pycache__")
+    shutil.copytree(src, course_copy / "source" / assignment, ignore=_no_links_and(skip))
+    files.mkdir()
+    for tree in (src_sub, src):
+        shutil.copytree(tree, files, ignore=_no_links_and((*skip, "timestamp.txt")), dirs_exist_ok=True)
     return {"workdir": str(work), "student": student, "assignment": assignment, "course_id": course.course_id,
             "cell_timeout": limits.cell_timeout, "submission_timeout": limits.submission_timeout,
             "memory_bytes": limits.memory_bytes, "max_processes": limits.max_processes,
-            "output_cap": limits.output_bytes_per_cell, "file_bytes": limits.file_bytes,
-            "forbidden": forbidden, "uid": None}
+            "output_cap": limits.output_bytes_per_cell, "file_bytes": limits.file_bytes, "uid": None}
 
 
-def _kill_tree(pid: int, uid: int | None, work: Path, template=None) -> None:
-    """Kill a grading child's process group, the kernels forked for it, and its sandbox uid."""
-    groups = [pid]
-    kernels = work / "noyaux.pid"
-    if template is not None and kernels.exists():
-        groups += [int(k) for k in kernels.read_text().split() if k.isdigit() and template.owns(int(k))]
-    for group in groups:
+def _no_links_and(patterns: tuple):
+    by_pattern = shutil.ignore_patterns(*patterns)
+    return lambda folder, names: by_pattern(folder, names) | regular_files_only(folder, names)
+
+
+def _empty(folder: Path) -> None:
+    """Remove everything in ``folder`` (a student may have made files read-only)."""
+    def unlock(func, path, _exc):
         try:
-            os.killpg(group, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
+            os.chmod(os.path.dirname(path), 0o700)
+            os.chmod(path, 0o700)
+            func(path)
+        except OSError:
             pass
+
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, onerror=unlock)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _fill_slot(slot_dir: Path, job: dict) -> None:
+    """Give a slot the submission's files, alone (its working folder inside the sandbox)."""
+    _empty(slot_dir)
+    shutil.copytree(Path(job["workdir"]) / "fichiers", slot_dir, dirs_exist_ok=True, symlinks=True)
+    job["slot_dir"] = str(slot_dir)
+
+
+def _kill_tree(pid: int, uid: int | None, template=None) -> None:
+    """Kill a grading child's process group, every other process of its slot's sandbox, and its uid."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if template is not None:
+        template.sweep()
     kill_uid(uid)
 
 
 def _collect_flags(work: Path) -> list[Flag]:
     flags = []
-    for name in ("flags.jsonl",):
-        p = work / name
-        if p.exists():
-            for line in p.read_text(encoding="utf-8", errors="replace").splitlines():
-                try:
-                    d = json.loads(line)
-                    flags.append(Flag(d["code"], d.get("detail", "")))
-                except (ValueError, KeyError):
-                    pass
+    p = work / "flags.jsonl"
+    if p.exists():
+        for line in p.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                d = json.loads(line)
+                flags.append(Flag(d["code"], d.get("detail", "")))
+            except (ValueError, KeyError):
+                pass
     alerts = work / "alertes.jsonl"
     if alerts.exists():
         paths = set()
@@ -359,12 +166,14 @@ def autograde(course: Course, assignment: str, *, students: list[str] | None = N
     """Autograde every collected submission of ``assignment``; return one result per student.
 
     ``warm_kernels=False`` starts every kernel afresh (slower; the benchmark compares both).
+    Raises a French UserError, before running anything, if kernels cannot be isolated here.
 
     The course's gradebook gets the scores (nbgrader's tables: the formgrader shows them),
     ``autograded/<student>/<assignment>/`` the graded notebooks, and ``rapports/`` a JSON report.
     """
     from nbgrader.api import MissingEntry
 
+    isolation.require()
     ensure_tools_on_path()
     course.require()
     limits = limits or Limits()
@@ -382,7 +191,7 @@ def autograde(course: Course, assignment: str, *, students: list[str] | None = N
                             f"« {course.course_id} ». Ajoutez-le avec « civicai cours ajouter-devoir ».") from None
         for s in names:
             gb.update_or_create_student(s)
-    forbidden = sorted({str(course.state_dir), str(course.root)} | _kit_private_dirs())
+    modules = sorted({m for nb in released.values() for m in protected(nb)[1]})
     batch = Path(tempfile.mkdtemp(prefix=f"civicai-correction-{course.course_id}-"))
     os.chmod(batch, 0o711)
     results: dict[str, SubmissionResult] = {}
@@ -392,18 +201,16 @@ def autograde(course: Course, assignment: str, *, students: list[str] | None = N
         os.chmod(template_db, 0o600)
         pending = []
         for s in names:
-            res = SubmissionResult(s, assignment)
-            for nbfile in (course.root / "submitted" / s / assignment).glob("*.ipynb"):
-                if nbfile.stem in released:
-                    try:
-                        sub_nb = json.loads(nbfile.read_text(encoding="utf-8"))
-                    except ValueError:
-                        sub_nb = {}
-                    res.flags += compare_test_cells(released[nbfile.stem], sub_nb)
-            results[s] = res
-            pending.append(_prepare_job(course, assignment, s, batch, template_db, limits, forbidden))
+            res = results[s] = SubmissionResult(s, assignment)
+            flags, notebooks = inspect_submission(course.root / "submitted" / s / assignment, released)
+            res.flags += [Flag(code, detail) for code, detail in flags]
+            if any(code in UNREADABLE for code, _ in flags):
+                continue  # nothing of it runs: 0, flagged for the teacher
+            job = _prepare_job(course, assignment, s, batch, template_db, limits, notebooks)
+            job["readable"], job["pristine"] = isolation.readonly_roots(), modules
+            pending.append(job)
         preload = exercise_imports(list(released.values())) if warm_kernels and pending else None
-        _run_jobs(pending, workers, limits, results, progress, preload)
+        _run_jobs(pending, workers, limits, results, progress, preload, batch)
         _merge(course, assignment, results, batch)
     finally:
         shutil.rmtree(batch, ignore_errors=True)
@@ -412,28 +219,25 @@ def autograde(course: Course, assignment: str, *, students: list[str] | None = N
     return ordered
 
 
-def _kit_private_dirs() -> set[str]:
-    from civicai.paths import exercises_dir
-
-    try:
-        return {str(exercises_dir() / "source")}
-    except Exception:
-        return set()
-
-
 def _run_jobs(jobs: list[dict], workers: int, limits: Limits, results: dict, progress,
-              preload: list[str] | None) -> None:
-    template = None
-    if preload is not None:
-        template = KernelTemplate(preload)
-        if not template.ready:  # kernels start the usual way
-            template = None
-    try:
-        with SandboxUids(workers) as uids:
-            _run_jobs_with(jobs, workers, limits, results, progress, uids.uids, template)
-    finally:
-        if template is not None:
-            template.close()
+              preload: list[str] | None, batch: Path) -> None:
+    workers = max(1, min(workers, len(jobs)))
+    with SandboxUids(workers) as uids:
+        slots = []
+        for i in range(workers):
+            slot_dir = batch / f"poste-{i}"
+            slot_dir.mkdir(mode=0o700)
+            if uids.uids[i] is not None:
+                os.chown(slot_dir, uids.uids[i], uids.uids[i])
+            slots.append(slot_dir)
+        templates = [KernelTemplate(preload, str(d)) if preload is not None and jobs else None for d in slots]
+        try:
+            templates = [t if t is not None and t.wait_ready() else None for t in templates]
+            _run_jobs_with(jobs, limits, results, progress, uids.uids, slots, templates)
+        finally:
+            for t in templates:
+                if t is not None:
+                    t.close()
 
 
 def _preload_for_children() -> None:
@@ -447,43 +251,56 @@ def _preload_for_children() -> None:
     import nbgrader.coursedir  # noqa: F401
     import nbgrader.preprocessors  # noqa: F401
 
-    import civicai.grading.sandbox  # noqa: F401
+    import civicai.grading.execute  # noqa: F401
+    import civicai.grading.provisioner  # noqa: F401
 
 
-def _run_jobs_with(jobs, workers, limits, results, progress, uids, template) -> None:
+def _run_jobs_with(jobs, limits, results, progress, uids, slots, templates) -> None:
+    from civicai.grading.execute import grade_in_child
+    from civicai.grading.provisioner import TEMPLATES
+
     _preload_for_children()
+    for i, t in enumerate(templates):
+        if t is not None:
+            TEMPLATES[f"poste-{i}"] = t
     ctx = multiprocessing.get_context("fork")
-    free_slots = list(range(workers))
+    free_slots = list(range(len(slots)))
     running: dict[int, tuple] = {}  # slot -> (process, job, start)
     queue = list(jobs)
-    while queue or running:
-        while queue and free_slots:
-            slot = free_slots.pop(0)
-            job = queue.pop(0)
-            job["uid"] = uids[slot]
-            kill_uid(job["uid"])  # nothing left over from a previous run
-            proc = ctx.Process(target=_grade_in_child, args=(job, template), daemon=False)
-            proc.start()
-            running[slot] = (proc, job, time.monotonic())
-        time.sleep(0.05)
-        for slot, (proc, job, start) in list(running.items()):
-            res = results[job["student"]]
-            overdue = time.monotonic() - start > limits.submission_timeout
-            if proc.exitcode is None and not overdue:
-                continue
-            _kill_tree(proc.pid, job["uid"], Path(job["workdir"]), template)
-            if proc.exitcode is None:
-                proc.join(5)
-                res.flags.append(Flag("delai-depasse", f"{limits.submission_timeout:.0f} s"))
-            else:
-                proc.join()
-            res.seconds = time.monotonic() - start
-            _read_child_result(Path(job["workdir"]), res)
-            del running[slot]
-            free_slots.append(slot)
-            free_slots.sort()
-            if progress:
-                progress(res)
+    try:
+        while queue or running:
+            while queue and free_slots:
+                slot = free_slots.pop(0)
+                job = queue.pop(0)
+                job["uid"] = uids[slot]
+                kill_uid(job["uid"])  # nothing left over from a previous run
+                _fill_slot(slots[slot], job)
+                key = f"poste-{slot}" if templates[slot] is not None else ""
+                proc = ctx.Process(target=grade_in_child, args=(job, key), daemon=False)
+                proc.start()
+                running[slot] = (proc, job, time.monotonic())
+            time.sleep(0.05)
+            for slot, (proc, job, start) in list(running.items()):
+                res = results[job["student"]]
+                overdue = time.monotonic() - start > limits.submission_timeout
+                if proc.exitcode is None and not overdue:
+                    continue
+                _kill_tree(proc.pid, job["uid"], templates[slot])
+                if proc.exitcode is None:
+                    proc.join(5)
+                    res.flags.append(Flag("delai-depasse", f"{limits.submission_timeout:.0f} s"))
+                else:
+                    proc.join()
+                res.seconds = time.monotonic() - start
+                _read_child_result(Path(job["workdir"]), res)
+                _empty(slots[slot])
+                del running[slot]
+                free_slots.append(slot)
+                free_slots.sort()
+                if progress:
+                    progress(res)
+    finally:
+        TEMPLATES.clear()
 
 
 def _read_child_result(work: Path, res: SubmissionResult) -> None:
@@ -552,7 +369,7 @@ def _merge(course: Course, assignment: str, results: dict, batch: Path) -> None:
             elif not res.ok:
                 if dest.exists():
                     shutil.rmtree(dest)
-                shutil.copytree(course.root / "submitted" / student / assignment, dest)
+                shutil.copytree(course.root / "submitted" / student / assignment, dest, symlinks=True)
 
 
 def save_report(course: Course, assignment: str, results: list[SubmissionResult]) -> Path:

@@ -1,16 +1,18 @@
-"""Warm kernels for autograding: import once per batch, fork one sandboxed kernel per submission.
+"""Warm kernels for autograding: import once per worker slot, fork one sandboxed kernel per submission.
 
 Every submission used to start a fresh Python that imported ipykernel, then the libraries the
 exercise imports (scikit-learn, matplotlib...): about 2 s of CPU per copy, the same work 40
-times. Here a *template* process (a fresh interpreter, started by the grading batch with
-nothing of the course in its memory) imports those once and then, on request, forks a child
-that applies the sandbox (``civicai.grading.sandbox._launch``: namespaces, limits, other uid,
-audit hook) and becomes the student's kernel. The sandbox's guarantees are the same as with a
-fresh process; the differences are listed in ``grading/README.md`` (the global NumPy random
-state is the same in every kernel; a module an exercise imports is already in ``sys.modules``).
+times. Here each worker slot has a *template* process, started inside the slot's bubblewrap
+sandbox (``civicai.grading.isolation``: it sees the slot's working folder and the read-only Python,
+nothing of the course) that imports those once and then, on request, forks a child that applies the
+limits (``civicai.grading.sandbox._launch``: uid, rlimits, audit hook) and becomes the student's
+kernel. One submission at a time uses a slot; between two, the batch kills every process of the
+slot's PID namespace but the template (:meth:`KernelTemplate.sweep`) and empties its folder.
+Differences with a fresh process are listed in ``grading/README.md`` (the global NumPy random state
+is the same in every kernel; a module an exercise imports is already in ``sys.modules``).
 
 Only libraries known to survive a fork are preloaded (never torch). When the template cannot
-start or dies, kernels start the usual way.
+start or dies, kernels start the usual way (each in its own sandbox).
 
 Protocol (``AF_UNIX`` sequenced packets, one request per packet): JSON ``{"cmd", "env", "policy"}``
 with the descriptors ``[reply socket, alert file?]``; the reply is the kernel's pid, as text.
@@ -26,13 +28,12 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 # Libraries that may be imported before a fork (no threads of their own that a child would need).
 FORK_SAFE = ("numpy", "pandas", "sklearn", "scipy", "matplotlib")
-KERNEL_MODULES = ["ipykernel.kernelapp", "ipykernel.ipkernel", "civicai.grading.sandbox"]
+KERNEL_MODULES = ["ipykernel.kernelapp", "ipykernel.ipkernel", "civicai.grading.sandbox", "civicai.grading.pristine"]
 
 
 def exercise_imports(notebooks: list[dict]) -> list[str]:
@@ -108,33 +109,81 @@ def _alive(pid: int) -> bool:
     return bool(fields) and fields[0] != b"Z"
 
 
-class KernelTemplate:
-    """The batch's side of the template process (create it before forking the grading children)."""
+def _pidns(pid: int) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        return None
 
-    def __init__(self, modules: list[str], ready_timeout: float = 90.0):
-        self.modules = list(modules)
-        self.home = tempfile.mkdtemp(prefix="civicai-modele-noyau-")
+
+def _nspids(pid: int) -> list[int]:
+    """The pid of ``pid`` in each PID namespace it belongs to, outermost first (``NSpid``)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("NSpid:"):
+                    return [int(x) for x in line.split()[1:]]
+    except OSError:
+        pass
+    return []
+
+
+def _pids() -> list[int]:
+    return [int(e) for e in os.listdir("/proc") if e.isdigit()]
+
+
+class KernelTemplate:
+    """The batch's side of one slot's template process, in the slot's sandbox (create before forking children)."""
+
+    def __init__(self, modules: list[str], workdir: str, *, ready_timeout: float = 90.0):
+        from civicai.grading.isolation import bwrap_argv
+
+        self.modules, self.workdir = list(modules), workdir
+        self.inner = self.ns = None
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = dict(os.environ, HOME=self.home, MPLCONFIGDIR=self.home, XDG_CACHE_HOME=self.home,
-                   MPLBACKEND="module://matplotlib_inline.backend_inline")
-        with open(Path(self.home) / "journal.txt", "wb") as journal:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "civicai.grading.warmstart", str(theirs.fileno()), json.dumps(self.modules)],
-                pass_fds=(theirs.fileno(),), cwd=self.home, env=env, stdin=subprocess.DEVNULL,
-                stdout=journal, stderr=journal, start_new_session=True)
+        env = dict(os.environ, HOME=workdir, MPLCONFIGDIR=workdir, XDG_CACHE_HOME=workdir,
+                   MPLBACKEND="module://matplotlib_inline.backend_inline", OPENBLAS_NUM_THREADS="1",
+                   OMP_NUM_THREADS="1")
+        argv = bwrap_argv(workdir) + ["--", sys.executable, "-m", "civicai.grading.warmstart", str(theirs.fileno()),
+                                      json.dumps(self.modules)]
+        self.proc = subprocess.Popen(argv, pass_fds=(theirs.fileno(),), cwd=workdir, env=env,
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
         theirs.close()
         self.sock = ours
-        ours.settimeout(ready_timeout)
-        try:
-            self.ready = ours.recv(64) == b"pret"
-        except OSError:
-            self.ready = False
-        ours.settimeout(None)
-        if not self.ready:
-            self.close()
+        self.ready_timeout = ready_timeout
+        self.ready: bool | None = None
+
+    def wait_ready(self) -> bool:
+        """Wait for the imports; find the template's own pid and PID namespace (seen from here)."""
+        if self.ready is None:
+            self.sock.settimeout(self.ready_timeout)
+            try:
+                self.ready = self.sock.recv(64) == b"pret"
+            except OSError:
+                self.ready = False
+            self.sock.settimeout(None)
+            if self.ready:
+                mine = [p for p in _pids() if self._descends(p) and b"civicai.grading.warmstart" in _cmdline(p)]
+                self.inner = mine[-1] if mine else None
+                self.ns = _pidns(self.inner) if self.inner else None
+                self.ready = bool(self.ns)
+            if not self.ready:
+                self.close()
+        return self.ready
+
+    def _descends(self, pid: int) -> bool:
+        for _ in range(8):
+            fields = _stat(pid)
+            if not fields:
+                return False
+            pid = int(fields[1])
+            if pid == self.proc.pid:
+                return True
+        return False
 
     def launch(self, policy, cmd: list[str], env: dict) -> int:
-        """Fork a kernel applying ``policy`` (a SandboxPolicy); return its pid."""
+        """Fork a kernel applying ``policy`` (a SandboxPolicy); return its pid as seen from here."""
         reply, remote = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         fds = [remote.fileno()] + ([policy.alert_fd] if policy.alert_fd is not None else [])
         try:
@@ -142,27 +191,60 @@ class KernelTemplate:
             socket.send_fds(self.sock, [request], fds)
             remote.close()
             reply.settimeout(30)
-            return int(reply.recv(32))
+            inner = int(reply.recv(32))
         finally:
             remote.close()
             reply.close()
+        for pid in _pids():
+            ids = _nspids(pid)
+            if len(ids) > 1 and ids[-1] == inner and _pidns(pid) == self.ns:
+                return pid
+        raise OSError("kernel not found in the template's PID namespace")
 
-    def owns(self, pid: int) -> bool:
-        fields = _stat(pid)
-        return len(fields) > 1 and int(fields[1]) == self.proc.pid
+    def sweep(self) -> None:
+        """Kill every process of the slot's sandbox but the template and its init; empty its /dev/shm."""
+        if not self.ns:
+            return
+        keep = {self.inner, int((_stat(self.inner) or [0, 0])[1])}
+        for _ in range(3):
+            found = [p for p in _pids() if p not in keep and _pidns(p) == self.ns]
+            if not found:
+                break
+            for pid in found:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            time.sleep(0.02)
+        shm = Path(f"/proc/{self.inner}/root/dev/shm")
+        try:
+            for entry in shm.iterdir():
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+        except OSError:
+            pass
 
     def close(self) -> None:
-        """Stop the template; it kills the kernels it forked that are still running."""
+        """Stop the template and its sandbox (every kernel it forked dies with it)."""
         try:
             self.sock.close()
         except OSError:
             pass
         try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        shutil.rmtree(self.home, ignore_errors=True)
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read()
+    except OSError:
+        return b""
 
 
 # --- the template process ---------------------------------------------------------------------
@@ -178,6 +260,9 @@ def _serve(sock: socket.socket, modules: list[str]) -> None:
     if "torch" in sys.modules:  # pulled in by something: forks would not be safe
         return
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped automatically
+    import ctypes
+
+    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no kernel may ptrace or read the template
     children: list[int] = []
     sock.send(b"pret")
     while True:
@@ -215,6 +300,9 @@ def _become_kernel(sock: socket.socket, reply: socket.socket, alert: int | None,
 
     try:
         os.setsid()
+        import ctypes
+
+        ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE 1: the kernel's own /proc is its own
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         sock.close()
         reply.close()

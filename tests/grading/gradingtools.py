@@ -55,6 +55,15 @@ def graded_course(mini_course_factory, tmp_path_factory):
     course = mini_course_factory(tmp_path_factory.mktemp("hostile") / "var")
     for nb in sorted(SUBMISSIONS.glob("*.ipynb")):
         submit_directly(course, nb.stem, nb)
+    link = course.root / "submitted" / "symlink-to-gradebook" / "mini" / "notes.db"
+    link.symlink_to(course.gradebook_path)
+    huge = json.loads((SUBMISSIONS / "correct.ipynb").read_text())
+    code = next(c for c in huge["cells"] if c["cell_type"] == "code")
+    code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x" * (100 * 1024**2)}]
+    dest = course.root / "submitted" / "huge-file" / "mini"
+    dest.mkdir(parents=True)
+    (dest / "mini.ipynb").write_text(json.dumps(huge))
+    (dest / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
     t0 = time.perf_counter()
     results = autograde(course, "mini", workers=2, limits=Limits(cell_timeout=5, submission_timeout=60,
                                                                            memory_bytes=1024**3))
