@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml package.json
 	@rm -f $(VENV)/.installed-* && touch $@
 
 serve: setup
+	@bash scripts/system-deps.sh serve
 	$(VENV)/bin/civicai serve $(ARGS)
 
 kiosk: setup

@@ -5,8 +5,9 @@
 set -euo pipefail
 case "${1:-test}" in
   test) pkgs=(bubblewrap chromium fonts-dejavu-core poppler-utils slurm-wlm munge wfrench) ;;  # slurm, munge: tests/cluster; wfrench: the word list rebuild
+  serve) pkgs=(bubblewrap) ;;  # the hub's grading (civicai cours corriger) refuses to run without it
   node) pkgs=(nodejs npm) ;;
-  *) echo "usage: $0 test|node" >&2; exit 2 ;;
+  *) echo "usage: $0 test|serve|node" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
