@@ -51,6 +51,7 @@ def listing(home: Path) -> set[str]:
 @pytest.fixture(scope="module")
 def hub(open_tmp):
     from civicai.grading.course import create_course
+    from civicai.grading.roster import import_roster
 
     base = open_tmp("isolation")
     operator_home = base / "operator-home"
@@ -59,6 +60,8 @@ def hub(open_tmp):
     state = base / "var"
     course = create_course(state, "classe-test", assignments=["mini"], generate=False,
                            source_root=REPO / "tests" / "grading" / "fixtures" / "source", teachers=["prof"])
+    (base / "classe.csv").write_text("identifiant,prénom,nom,email\nalice,Alice,Martin,a@example.org\n", encoding="utf-8")
+    import_roster(course, base / "classe.csv")  # makes the course's gradebook
     h = RunningHub(state, extra_env={"HOME": str(operator_home)}).start(timeout=240)
     h.operator_home, h.operator_before, h.course = operator_home, listing(operator_home), course
     try:
