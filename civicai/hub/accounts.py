@@ -38,9 +38,13 @@ class Account:
         return {"name": self.name, "uid": self.uid, "gid": self.gid, "home": self.home}
 
 
+def _useradd() -> str | None:
+    return shutil.which("useradd", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"]))
+
+
 def can_switch_users() -> bool:
     """Can this process make accounts and run servers under them (root, with useradd)?"""
-    return os.geteuid() == 0 and shutil.which("useradd") is not None
+    return os.geteuid() == 0 and _useradd() is not None
 
 
 def _hash(text: str, n: int = 6) -> str:
@@ -81,7 +85,7 @@ def ensure_account(hub_name: str, home: str | os.PathLike) -> Account:
     home = Path(home)
     name, entry = find_account(hub_name)
     if entry is None:
-        subprocess.run(["useradd", "--no-create-home", "--home-dir", str(home), "--shell", "/usr/sbin/nologin",
+        subprocess.run([_useradd(), "--no-create-home", "--home-dir", str(home), "--shell", "/usr/sbin/nologin",
                         "--user-group", "--comment", comment_for(hub_name), name],
                        check=True, capture_output=True, text=True)
         entry = pwd.getpwnam(name)

@@ -98,9 +98,9 @@ def serve(args) -> int:
     from civicai.paths import hub_dir
 
     state_dir = check_state_dir(args.etat)
-    check_privilege(args.mode_demonstration, state_dir)
     check_port_free(args.ip, args.port)
     check_proxy(proxy_command())
+    check_privilege(args.mode_demonstration, state_dir)
     env = dict(os.environ)
     env.update({"CIVICAI_STATE_DIR": str(state_dir), "CIVICAI_IP": args.ip, "CIVICAI_PORT": str(args.port)})
     env.setdefault("CIVICAI_HUB_PORT", str(free_port()))

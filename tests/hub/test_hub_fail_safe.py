@@ -53,7 +53,7 @@ def test_the_demonstration_mode_lets_people_in_and_says_so(ordinary):
                      extra_env={"HOME": str(state.parent)}).start(timeout=180)
     try:
         assert "MODE DÉMONSTRATION" in hub.log()
-        page = requests.get(f"{hub.url}/hub/login", timeout=30).text
+        page = requests.get(f"{hub.url}/hub/login", timeout=30).content.decode("utf-8")
         assert "Mode démonstration : ce hub ne sépare pas les personnes" in page
         hub.create_users("dominique")
         hub.spawn("dominique")
