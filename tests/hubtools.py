@@ -24,9 +24,12 @@ class RunningHub:
     """One `civicai serve` process; ``restart()`` keeps the same state directory and ports."""
 
     def __init__(self, state_dir: Path, *, formateurs: str = "formateur", extra_env: dict | None = None,
-                 args: tuple[str, ...] = (), prefix: tuple[str, ...] = ()):
+                 args: tuple[str, ...] = (), prefix: tuple[str, ...] = (), demonstration: bool | None = None):
         self.state_dir = Path(state_dir)
-        self.args, self.prefix = tuple(args), tuple(prefix)  # more `civicai serve` options; runuser ...
+        self.args, self.prefix = tuple(args), tuple(prefix)  # more `civicai serve` options; setpriv ...
+        # Run as an ordinary user, the hub refuses participants unless in demonstration mode.
+        if (os.geteuid() != 0 if demonstration is None else demonstration) and "--mode-demonstration" not in args:
+            self.args += ("--mode-demonstration",)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.formateurs = formateurs
@@ -82,6 +85,7 @@ class RunningHub:
 
     def spawn(self, name: str, timeout: float = 90) -> float:
         """Start the user's server and wait until the hub says it is ready; return the seconds taken."""
+        open_to_participants(self.state_dir)  # again: any new pytest session run as root closes /tmp/pytest-of-root
         t0 = time.perf_counter()
         r = self.api("POST", f"/users/{name}/server")
         assert r.status_code in (201, 202, 400), r.text
@@ -169,7 +173,7 @@ def open_to_participants(state_dir: Path) -> None:
     """As root, let participants' accounts pass through the folders above the state folder and the
     Python they run (adds only o+x, never read: a folder stays unlistable).
 
-    pytest makes /tmp/pytest-of-root/ mode 0700, and on this project's machines Python lives under
+    pytest makes /tmp/pytest-of-root/ mode 0700 (at the start of every session), and on this project's machines Python lives under
     /root/.pyenv (/root is 0700). An operator picks a state folder like /srv/civicai and Debian's
     Python; `civicai serve` checks both and says which folder to open (civicai.hub.state).
     """

@@ -83,12 +83,20 @@ def _settle_in(request: dict) -> None:
     os.chdir(request["cwd"])  # made by the hub
     if os.environ.get("TMPDIR"):
         os.makedirs(os.environ["TMPDIR"], 0o700, exist_ok=True)
-    if request.get("modules"):
-        from civicai.hub.sync import sync_modules
+    deliver_as_participant(request.get("modules"), request["cwd"])
 
-        r = sync_modules(request["modules"], request["cwd"])
+
+def deliver_as_participant(modules: str | None, home: str) -> None:
+    """The kit's modules, and the kernel's French message for the limits, merged into the home."""
+    from civicai.hub.sync import sync_modules
+    from civicai.paths import hub_dir
+
+    if modules:
+        r = sync_modules(modules, home)
         print(f"civicai: modules: {len(r.added)} added, {len(r.updated)} updated, "
               f"{len(r.kept)} kept (changed by the participant)", file=sys.stderr)
+    startup = os.path.join(os.environ.get("IPYTHONDIR", os.path.join(home, ".ipython")), "profile_default", "startup")
+    sync_modules(hub_dir() / "singleuser" / "ipython-startup", home, os.path.relpath(startup, home))
 
 
 def _run_child(request: dict) -> None:

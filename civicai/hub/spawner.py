@@ -179,10 +179,9 @@ class KitSpawner(SimpleLocalProcessSpawner):
         return ip, port
 
     async def _sync_as_participant(self) -> None:
-        if not self.modules_source:
-            return
+        deliver = "import sys; from civicai.hub.forkserver import deliver_as_participant as d; d(*sys.argv[1:])"
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "civicai.hub.sync", self.modules_source, self.home_dir,
+            sys.executable, "-c", deliver, self.modules_source, self.home_dir,
             env=self.get_env(), cwd="/", preexec_fn=self.make_preexec_fn(self.user.name))
         await proc.wait()
 

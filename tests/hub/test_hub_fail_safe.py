@@ -36,7 +36,7 @@ def ordinary(open_tmp):
 
 def test_an_unprivileged_hub_refuses_participants_in_french(ordinary):
     prefix, state = ordinary
-    hub = RunningHub(state, prefix=prefix, extra_env={"HOME": str(state.parent)})
+    hub = RunningHub(state, prefix=prefix, extra_env={"HOME": str(state.parent)}, demonstration=False)
     r = subprocess.run(hub.command(), capture_output=True, text=True, timeout=120, env=hub.env, cwd="/")
     assert r.returncode == 2, r.stdout + r.stderr
     [line] = r.stderr.strip().splitlines()

@@ -159,6 +159,8 @@ loop = subprocess.Popen([sys.executable, "-c",
     "import os, time\\nwhile True:\\n    try:\\n        os.fork()\\n    except OSError:\\n        time.sleep(0.01)"])
 """)
     time.sleep(5)
+    blocked = run(hub, "alice", "import subprocess\nsubprocess.run(['true'])", timeout=30)
+    assert "Limite atteinte" in blocked["stdout"], blocked  # the kernel says why, in French
     count = sum(1 for p in psutil.process_iter(["uids"]) if p.info["uids"].real == uid)
     t0 = time.perf_counter()
     out = run(hub, "bruno", "print(sum(range(10**6)))", timeout=30)
