@@ -54,6 +54,7 @@ class BaselineHub(RunningHub):
             c.ConfigurableHTTPProxy.command = [{str(Path('node_modules/.bin/configurable-http-proxy').resolve())!r}]
             c.JupyterHub.db_url = "sqlite:///{self.state_dir / 'jupyterhub.sqlite'}"
             c.JupyterHub.cookie_secret_file = {str(self.state_dir / 'cookie_secret')!r}
+            c.ConfigurableHTTPProxy.pid_file = {str(self.state_dir / 'proxy.pid')!r}  # not in the checkout
             c.JupyterHub.services = [{{"name": "bench", "api_token": {BASELINE_TOKEN!r}}}]
             c.JupyterHub.load_roles = [{{"name": "bench", "services": ["bench"],
                                         "scopes": ["admin:users", "admin:servers", "tokens"]}}]
@@ -86,19 +87,21 @@ def _fork_server_pss(hub: RunningHub) -> int:
 def measure(hub: RunningHub, users: int, settle: float) -> dict:
     t0 = time.perf_counter()
     hub.start()
-    start_s = time.perf_counter() - t0
-    names = [f"bench-{i:02d}" for i in range(users)]
-    hub.create_users(*names)
-    time.sleep(settle)  # let the hub (and our fork server's preload) come to rest
-    tree_before, fixed = _pss(hub.proc.pid), _fork_server_pss(hub)
-    available_before = psutil.virtual_memory().available
-    spawns = [hub.spawn(name) for name in names]
-    time.sleep(settle)
-    available_after = psutil.virtual_memory().available
-    tree_after = _pss(hub.proc.pid)
-    for name in names:
-        hub.stop_server(name)
-    hub.stop()
+    try:
+        start_s = time.perf_counter() - t0
+        names = [f"bench-{i:02d}" for i in range(users)]
+        hub.create_users(*names)
+        time.sleep(settle)  # let the hub (and our fork server's preload) come to rest
+        tree_before, fixed = _pss(hub.proc.pid), _fork_server_pss(hub)
+        available_before = psutil.virtual_memory().available
+        spawns = [hub.spawn(name) for name in names]
+        time.sleep(settle)
+        available_after = psutil.virtual_memory().available
+        tree_after = _pss(hub.proc.pid)
+        for name in names:
+            hub.stop_server(name)
+    finally:
+        hub.stop()  # a failed spawn must not leave a hub behind
     return {"start_s": start_s, "spawn_median_s": statistics.median(spawns), "spawn_max_s": max(spawns),
             "pss_per_user_mb": (tree_after - tree_before) / users / 1e6, "fixed_mb": fixed / 1e6,
             "available_drop_per_user_mb": (available_before - available_after) / users / 1e6}
