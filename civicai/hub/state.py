@@ -41,6 +41,6 @@ def check_reachable(*paths: Path) -> None:
             if not stat.S_IMODE(parent.stat().st_mode) & 0o001:
                 raise UserError(
                     f"les comptes des participants ne peuvent pas traverser le dossier {parent} "
-                    f"(il leur est fermé), donc ni atteindre leur espace ni lancer Python. Choisissez un "
-                    f"dossier d'état ailleurs avec --etat (par exemple /srv/civicai), ou ouvrez le passage : "
-                    f"chmod o+x {parent}")
+                    f"(il leur est fermé), donc ni atteindre leur espace ni lancer Python. Ouvrez le passage "
+                    f"(chmod o+x {parent}), ou placez le dossier d'état (--etat) et le kit avec son Python "
+                    f"ailleurs, par exemple sous /srv.")
