@@ -27,8 +27,10 @@ PEOPLE = ("alice", "bruno", "chloe")
 THEMES = "lab/api/settings/@jupyterlab/apputils-extension:themes"
 
 
-def outside_files(roots, uids, state_dir):
-    """Files owned by the participants' accounts outside the state folder."""
+def outside_files(roots, uids, state_dir, since):
+    """Files owned by the participants' accounts, changed since ``since``, outside the state folder.
+
+    (The accounts outlive a test run: other runs' state folders may hold their older files.)"""
     found = []
     for root in roots:
         for path, dirs, files in os.walk(root):
@@ -37,7 +39,8 @@ def outside_files(roots, uids, state_dir):
                 continue
             for entry in dirs + files:
                 try:
-                    if os.lstat(os.path.join(path, entry)).st_uid in uids:
+                    st = os.lstat(os.path.join(path, entry))
+                    if st.st_uid in uids and st.st_ctime >= since:
                         found.append(os.path.join(path, entry))
                 except OSError:
                     pass
@@ -62,7 +65,9 @@ def hub(open_tmp):
                            source_root=REPO / "tests" / "grading" / "fixtures" / "source", teachers=["prof"])
     (base / "classe.csv").write_text("identifiant,prénom,nom,email\nalice,Alice,Martin,a@example.org\n", encoding="utf-8")
     import_roster(course, base / "classe.csv")  # makes the course's gradebook
+    started = time.time()
     h = RunningHub(state, extra_env={"HOME": str(operator_home)}).start(timeout=240)
+    h.started = started
     h.operator_home, h.operator_before, h.course = operator_home, listing(operator_home), course
     try:
         h.create_users(*PEOPLE)
@@ -188,7 +193,7 @@ def test_nothing_is_written_outside_the_state_folder(hub):
     assert listing(hub.operator_home) == hub.operator_before
     uids = {a.pw_uid for a in hub.accounts.values()}
     roots = [r for r in ("/tmp", "/var/tmp", "/dev/shm", "/root", str(REPO)) if os.path.isdir(r)]
-    assert outside_files(roots, uids, hub.state_dir) == []
+    assert outside_files(roots, uids, hub.state_dir, hub.started) == []
 
 
 def test_the_state_folder_modes(hub):
