@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import requests
 
-from testkit import REPO, free_port, wait_http
+from testkit import REPO, free_port, run_async, wait_http
 
 WORKSHOP_CODE = "atelier-test-2026"
 ADMIN_PASSWORD = "mot-de-passe-formateur-de-test-assez-long-0123456789"
@@ -21,8 +23,13 @@ ADMIN_PASSWORD = "mot-de-passe-formateur-de-test-assez-long-0123456789"
 class RunningHub:
     """One `civicai serve` process; ``restart()`` keeps the same state directory and ports."""
 
-    def __init__(self, state_dir: Path, *, formateurs: str = "formateur", extra_env: dict | None = None):
+    def __init__(self, state_dir: Path, *, formateurs: str = "formateur", extra_env: dict | None = None,
+                 args: tuple[str, ...] = (), prefix: tuple[str, ...] = (), demonstration: bool | None = None):
         self.state_dir = Path(state_dir)
+        self.args, self.prefix = tuple(args), tuple(prefix)  # more `civicai serve` options; setpriv ...
+        # Run as an ordinary user, the hub refuses participants unless in demonstration mode.
+        if (os.geteuid() != 0 if demonstration is None else demonstration) and "--mode-demonstration" not in args:
+            self.args += ("--mode-demonstration",)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.formateurs = formateurs
@@ -34,6 +41,7 @@ class RunningHub:
 
     def start(self, timeout: float = 90) -> "RunningHub":
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        open_to_participants(self.state_dir)
         log = open(self.log_path, "a")
         self.proc = subprocess.Popen(self.command(), env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                      cwd=REPO, start_new_session=True)
@@ -43,8 +51,8 @@ class RunningHub:
         return self
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "civicai", "serve", "--etat", str(self.state_dir), "--port", str(self.port),
-                "--formateurs", self.formateurs]
+        return [*self.prefix, sys.executable, "-m", "civicai", "serve", "--etat", str(self.state_dir),
+                "--port", str(self.port), "--formateurs", self.formateurs, *self.args]
 
     def api_token(self) -> str:
         return json.loads((self.state_dir / "secrets.json").read_text())["api_token"]
@@ -77,6 +85,7 @@ class RunningHub:
 
     def spawn(self, name: str, timeout: float = 90) -> float:
         """Start the user's server and wait until the hub says it is ready; return the seconds taken."""
+        open_to_participants(self.state_dir)  # again: any new pytest session run as root closes /tmp/pytest-of-root
         t0 = time.perf_counter()
         r = self.api("POST", f"/users/{name}/server")
         assert r.status_code in (201, 202, 400), r.text
@@ -104,3 +113,74 @@ class RunningHub:
     def user_get(self, name: str, path: str, token: str) -> requests.Response:
         return requests.get(f"{self.url}/user/{name}/{path}", headers={"Authorization": f"token {token}"},
                             timeout=30, allow_redirects=False)
+
+    # Code in a participant's kernel ----------------------------------------------------------
+    def run_code(self, name: str, token: str, code: str, timeout: float = 60, kernel_id: str | None = None) -> dict:
+        """Run ``code`` in ``name``'s kernel (started if ``kernel_id`` is None) through the Jupyter
+        server's websocket, as JupyterLab does; return ``{"kernel_id", "stdout", "error", "died"}``."""
+        headers = {"Authorization": f"token {token}"}
+        if kernel_id is None:
+            r = requests.post(f"{self.url}/user/{name}/api/kernels", headers=headers, json={}, timeout=60)
+            assert r.status_code == 201, r.text
+            kernel_id = r.json()["id"]
+        out = run_async(_execute(f"{self.url.replace('http', 'ws', 1)}/user/{name}/api/kernels/{kernel_id}/channels",
+                                 headers, code, timeout))
+        return {"kernel_id": kernel_id, **out}
+
+
+async def _execute(url: str, headers: dict, code: str, timeout: float) -> dict:
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    msg_id, session = uuid.uuid4().hex, uuid.uuid4().hex
+    ws = await websocket_connect(HTTPRequest(url, headers=headers), subprotocols=[])
+    try:
+        ws.write_message(json.dumps({
+            "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": session, "username": "test",
+                       "version": "5.3", "date": ""},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+            "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                        "allow_stdin": False, "stop_on_error": True}}))
+        stdout, error, died = [], None, False
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no answer from the kernel in {timeout} s; output so far: {''.join(stdout)!r}")
+            raw = await asyncio.wait_for(ws.read_message(), left)
+            if raw is None:
+                died = True
+                break
+            msg = json.loads(raw)
+            kind, content = msg.get("msg_type") or msg["header"]["msg_type"], msg.get("content", {})
+            if kind == "status" and content.get("execution_state") in ("restarting", "dead"):
+                died = True
+                break
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            if kind == "stream":
+                stdout.append(content["text"])
+            elif kind == "error":
+                error = f"{content['ename']}: {content['evalue']}"
+            elif kind == "status" and content.get("execution_state") == "idle":
+                break
+        return {"stdout": "".join(stdout), "error": error, "died": died}
+    finally:
+        ws.close()
+
+
+def open_to_participants(state_dir: Path) -> None:
+    """As root, let participants' accounts pass through the folders above the state folder and the
+    Python they run (adds only o+x, never read: a folder stays unlistable).
+
+    pytest makes /tmp/pytest-of-root/ mode 0700 (at the start of every session), and on this project's machines Python lives under
+    /root/.pyenv (/root is 0700). An operator picks a state folder like /srv/civicai and Debian's
+    Python; `civicai serve` checks both and says which folder to open (civicai.hub.state).
+    """
+    if os.geteuid() != 0:
+        return
+    for target in (Path(state_dir), Path(sys.executable), REPO):
+        for parent in target.resolve().parents:
+            st = parent.stat()
+            if st.st_uid == 0 and not st.st_mode & 0o001:
+                os.chmod(parent, st.st_mode | 0o001)

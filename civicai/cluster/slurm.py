@@ -32,6 +32,7 @@ from batchspawner import SlurmSpawner
 from traitlets import Unicode, default
 
 from civicai.cluster import capacity
+from civicai.hub.userenv import per_user_env
 
 # Resource profiles offered on the spawn page. SLURM's --mem is both what the scheduler reserves
 # and the ceiling: civicai.cluster.capacity.limit_mb, from the kit's measured per-user memory
@@ -145,9 +146,13 @@ class KitSlurmSpawner(SlurmSpawner):
         return sync_command(self.python, self.modules_source, self.req_homedir)
 
     def user_env(self, env):
-        """Like batchspawner's, without requiring a Unix account per participant."""
+        """Like batchspawner's, without requiring a Unix account per participant.
+
+        Every per-user path goes to the participant's home, as on the one-machine hub: with a
+        service account, participants share one Unix account, not their Jupyter settings.
+        """
         env["USER"] = self.req_username
-        env["HOME"] = self.req_homedir
+        env.update(per_user_env(self.req_homedir))
         try:
             env["SHELL"] = pwd.getpwnam(self.req_username).pw_shell or "/bin/bash"
         except KeyError:

@@ -12,7 +12,8 @@ Follows nbgrader's "Using nbgrader with JupyterHub" set-up for several courses o
 * the participants' servers get an nbgrader configuration (a generated folder added to
   ``JUPYTER_CONFIG_PATH``) that points at the exchange, finds the courses a person is enrolled in
   through their JupyterHub groups (``JupyterHubAuthPlugin``), submits under their hub name (all
-  servers share one Unix account on the one-machine hub), and hides the teachers' menus.
+  servers run under system names such as ``civicai-alice`` on the one-machine hub), and hides the
+  teachers' menus.
 
 Call it at the end of the shared hub configuration::
 
@@ -32,6 +33,8 @@ import sqlite3
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from civicai.hub.userenv import per_user_env
 
 COURSE_META = "civicai-cours.json"  # {"formateurs": [...]} written by `civicai cours creer`
 STUDENT_LABCONFIG = {"disabledExtensions": {
@@ -94,7 +97,7 @@ c.Exchange.root = {str(exchange)!r}
 c.Exchange.path_includes_course = True
 # The courses a person sees are those of their JupyterHub groups nbgrader-<course> / formgrade-<course>.
 c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"
-# Every server runs under the same Unix account here: submit under the hub name, not the Unix one.
+# Servers run under system accounts (civicai-<name>) or one shared account: submit under the hub name.
 _user = os.environ.get("JUPYTERHUB_USER")
 if _user and _user not in {sorted(set(graders))!r}:
     c.CourseDirectory.student_id = _user
@@ -126,7 +129,8 @@ def configure(c, *, state_dir: str | os.PathLike, courses: Mapping[str, Iterable
     python = python or sys.executable
     exchange = state_dir / "exchange"
     exchange.mkdir(parents=True, exist_ok=True)
-    os.chmod(exchange, 0o777)  # nbgrader's docs: every student writes to the exchange
+    # nbgrader's multi-user exchange: everyone writes, the sticky bit keeps others' files safe
+    os.chmod(exchange, 0o1777)
     kit_root = Path(__file__).resolve().parents[2]
     singleuser_conf = kit_root / "hub" / "singleuser"
 
@@ -160,6 +164,8 @@ def configure(c, *, state_dir: str | os.PathLike, courses: Mapping[str, Iterable
                 "PATH": str(Path(python).parent) + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin"),
                 "CIVICAI_KIT_ROOT": str(kit_root),
                 "LANG": "fr_FR.UTF-8",
+                # the formgrader's own Jupyter folders stay in the state folder, not in the operator's home
+                **per_user_env(state_dir / "formgrader-home"),
             },
             "oauth_no_confirm": True,
             "display": True,
@@ -186,6 +192,11 @@ def configure(c, *, state_dir: str | os.PathLike, courses: Mapping[str, Iterable
     (conf_dir / "labconfig").mkdir(parents=True, exist_ok=True)
     (conf_dir / "nbgrader_config.py").write_text(student_nbgrader_config(exchange, graders), encoding="utf-8")
     (conf_dir / "labconfig" / "page_config.json").write_text(json.dumps(STUDENT_LABCONFIG, indent=1), encoding="utf-8")
+    # read by every participant's account; the hub writes with umask 077
+    for path in (conf_dir, conf_dir / "labconfig"):
+        os.chmod(path, 0o755)
+    for path in (conf_dir / "nbgrader_config.py", conf_dir / "labconfig" / "page_config.json"):
+        os.chmod(path, 0o644)
     env = _as_dict(c.Spawner.environment)
     paths = [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
     if str(conf_dir) not in paths:

@@ -22,6 +22,10 @@ def register(sub) -> None:
                    "(défaut : formateur)")
     p.add_argument("--code", metavar="CODE", help="code d'atelier à utiliser (défaut : un code tiré "
                    "au hasard et gardé dans le dossier d'état)")
+    p.add_argument("--mode-demonstration", action="store_true",
+                   help="pour une démonstration par une seule personne : pas de compte séparé par "
+                   "participant, tout le monde peut voir les fichiers des autres (le hub l'affiche). "
+                   "Sans cette option, le hub doit être lancé en root pour accueillir des participants")
     p.add_argument("jupyterhub_args", nargs=argparse.REMAINDER,
                    help="options passées telles quelles à JupyterHub (après --)")
     p.set_defaults(handler=_serve)

@@ -112,13 +112,29 @@ def apply_state(c, state_dir: Path) -> None:
     c.ConfigurableHTTPProxy.command = proxy_command()
 
 
+def demonstration_mode() -> bool:
+    """Single-trust mode (``civicai serve --mode-demonstration``): no account per participant."""
+    return os.environ.get("CIVICAI_MODE") == "demonstration"
+
+
 def configure_local(c, *, state_dir: str | os.PathLike) -> None:
     """One machine: SQLite, the local spawner, homes and runtime files in ``state_dir``."""
+    from civicai.cluster.capacity import limit_mb
+    from civicai.hub.state import secure_state_dir
+
     state_dir = Path(state_dir).resolve()
     apply_common(c, state_dir=state_dir)
     apply_state(c, state_dir)
     c.JupyterHub.spawner_class = "civicai.hub.spawner.KitSpawner"
     c.KitSpawner.home_dir_template = str(state_dir / "homes" / "{username}")
+    # One Unix account per participant, unless the operator chose the demonstration mode.
+    c.KitSpawner.isolate = not demonstration_mode()
+    c.JupyterHub.template_vars = {"civicai_demonstration": demonstration_mode()}
+    # Limits per participant (civicai.hub.limits): the "classe" memory figure of hub/README.md, one core.
+    c.KitSpawner.mem_limit = f"{limit_mb(kernels=2)}M"
+    c.KitSpawner.cpu_limit = 1.0
+    if os.geteuid() == 0:
+        secure_state_dir(state_dir)
     c.KitSpawner.modules_source = str(modules_dir())
     # The kit's own Python, whether or not its virtualenv is on PATH.
     c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]

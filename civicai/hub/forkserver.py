@@ -4,9 +4,17 @@ Importing Jupyter Server, JupyterLab, Voilà and nbgrader costs each new server 
 of its memory. The fork server pays that once: every participant's server is a fork of it, answers
 sooner, and shares the imported code's memory pages with its siblings (copy-on-write).
 
-Protocol, one JSON line each way on stdin/stdout: ``{"module", "argv", "env", "cwd"}`` in,
-``{"pid": ...}`` or ``{"error": ...}`` out. The fork server reaps its children, so the spawner
-can watch them by pid like any server it did not start itself.
+Protocol, one JSON line each way on stdin/stdout: ``{"module", "argv", "env", "cwd"}`` in, with
+optionally ``account`` (uid, gid: the participant's Unix account), ``cgroups`` (files to join),
+``limits`` and ``modules`` (folder merged into the home); ``{"pid": ...}`` or ``{"error": ...}``
+out. The fork server reaps its children, so the spawner can watch them by pid like any server it
+did not start itself.
+
+Run as root, the fork server is the only part that switches accounts: the child joins the
+participant's cgroups, sets its limits, drops to the participant's groups, gid and uid, then sets
+the participant's environment (every per-user path, ``civicai.hub.userenv``) and merges the
+modules as the participant, all before any Jupyter code computes a path. Nothing of the hub's
+environment reaches the child.
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ PRELOAD = (
     "nbgrader.server_extensions.course_list",
     "nbgrader.server_extensions.validate_assignment",
     "jupyter_client.ioloop",
+    "civicai.hub.sync",
+    "civicai.hub.limits",
 )
 
 
@@ -52,6 +62,43 @@ def _reap(*_):
             return
 
 
+def become_participant(request: dict) -> None:
+    """Join the cgroups, set the limits, then drop root for good (in the child, before anything else)."""
+    from civicai.hub import limits
+
+    limits.join(request.get("cgroups", []))
+    account = request.get("account")
+    if account:
+        limits.apply_rlimits(limits.Limits(**request.get("limits", {})))
+        os.setgroups([account["gid"]])
+        os.setgid(account["gid"])
+        os.setuid(account["uid"])  # real, effective and saved: no way back to root
+        os.umask(0o077)
+
+
+def _settle_in(request: dict) -> None:
+    """As the participant: their environment, their folder, their modules."""
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.chdir(request["cwd"])  # made by the hub
+    if os.environ.get("TMPDIR"):
+        os.makedirs(os.environ["TMPDIR"], 0o700, exist_ok=True)
+    deliver_as_participant(request.get("modules"), request["cwd"])
+
+
+def deliver_as_participant(modules: str | None, home: str) -> None:
+    """The kit's modules, and the kernel's French message for the limits, merged into the home."""
+    from civicai.hub.sync import sync_modules
+    from civicai.paths import hub_dir
+
+    if modules:
+        r = sync_modules(modules, home)
+        print(f"civicai: modules: {len(r.added)} added, {len(r.updated)} updated, "
+              f"{len(r.kept)} kept (changed by the participant)", file=sys.stderr)
+    startup = os.path.join(os.environ.get("IPYTHONDIR", os.path.join(home, ".ipython")), "profile_default", "startup")
+    sync_modules(hub_dir() / "singleuser" / "ipython-startup", home, os.path.relpath(startup, home))
+
+
 def _run_child(request: dict) -> None:
     """In the forked child: become the requested server, never return."""
     code = 1
@@ -61,10 +108,8 @@ def _run_child(request: dict) -> None:
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.dup2(2, 1)  # the requests pipe is not the child's business; logs go where the hub's go
-        os.makedirs(request["cwd"], 0o755, exist_ok=True)
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
+        become_participant(request)
+        _settle_in(request)
         sys.argv = [request["module"], *request["argv"]]
         runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
         code = 0

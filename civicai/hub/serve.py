@@ -56,10 +56,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def banner(url: str, keys: dict, names: list[str], state_dir: Path) -> str:
+NEEDS_ROOT = ("ce hub ne peut pas accueillir de participants : pour que chaque personne ait son propre "
+              "compte sur la machine, et ne puisse ni lire les fichiers des autres ni les secrets du hub, "
+              "il faut le lancer en tant que root (par exemple : sudo make serve). Pour une simple "
+              "démonstration par une seule personne, ajoutez --mode-demonstration.")
+DEMONSTRATION = ("  MODE DÉMONSTRATION : les personnes ne sont pas séparées (un seul compte pour tout le monde).\n"
+                 "  Chacune peut lire les fichiers des autres. Pas d'atelier ni de classe dans ce mode.")
+
+
+def check_privilege(demonstration: bool, state_dir: Path) -> None:
+    """Fail safe: participants are let in only where each gets an account, or in a chosen demonstration."""
+    from civicai.hub.accounts import can_switch_users
+    from civicai.hub.state import check_reachable, secure_state_dir
+    from civicai.paths import kit_root
+
+    if demonstration:
+        return
+    if not can_switch_users():
+        raise UserError(NEEDS_ROOT)
+    secure_state_dir(state_dir)
+    check_reachable(state_dir / "homes", Path(sys.executable), kit_root())
+
+
+def banner(url: str, keys: dict, names: list[str], state_dir: Path, demonstration: bool = False) -> str:
     return "\n".join([
         "",
         "  Hub civic-ai-kit prêt à démarrer",
+        *([DEMONSTRATION] if demonstration else []),
         f"  Adresse            : {url}",
         f"  Code d'atelier     : {keys['workshop_code']}   (à écrire au tableau)",
         f"  Formateurs         : {', '.join(names)}",
@@ -77,10 +100,15 @@ def serve(args) -> int:
     state_dir = check_state_dir(args.etat)
     check_port_free(args.ip, args.port)
     check_proxy(proxy_command())
+    check_privilege(args.mode_demonstration, state_dir)
     env = dict(os.environ)
     env.update({"CIVICAI_STATE_DIR": str(state_dir), "CIVICAI_IP": args.ip, "CIVICAI_PORT": str(args.port)})
     env.setdefault("CIVICAI_HUB_PORT", str(free_port()))
     env.setdefault("CIVICAI_PROXY_API_PORT", str(free_port()))
+    if args.mode_demonstration:
+        env["CIVICAI_MODE"] = "demonstration"
+    else:
+        env.pop("CIVICAI_MODE", None)
     if args.formateurs:
         env["CIVICAI_FORMATEURS"] = args.formateurs
     if args.code:
@@ -88,9 +116,11 @@ def serve(args) -> int:
             raise UserError("le code d'atelier doit compter au moins 8 caractères.")
         env["CIVICAI_WORKSHOP_CODE"] = args.code
     os.environ.update(env)
+    os.umask(0o077)  # everything the hub writes is its own (civicai.hub.state)
     keys = load_secrets(state_dir)
     host = "127.0.0.1" if args.ip in ("0.0.0.0", "") else args.ip
-    print(banner(f"http://{host}:{args.port}/", keys, facilitators(), state_dir), flush=True)
+    print(banner(f"http://{host}:{args.port}/", keys, facilitators(), state_dir, args.mode_demonstration),
+          flush=True)
     config = hub_dir() / LOCAL_CONFIG
     os.chdir(state_dir)  # whatever JupyterHub writes lands in the state directory
     argv = [sys.executable, "-m", "civicai.hub.launch", "-f", str(config)] + list(args.jupyterhub_args)

@@ -7,6 +7,13 @@ c = get_config()  # noqa: F821
 here = os.path.dirname(os.path.abspath(__file__))
 # JupyterLab in French for everyone (a participant can still pick another language).
 c.LabApp.app_settings_dir = os.path.join(here, "lab-settings")
+# Each participant's JupyterLab settings and workspaces in their own home. JupyterLab computes
+# these defaults when it is imported, which the hub's fork server does once for everyone: read
+# them again here, in the participant's own process (civicai/hub/userenv.py sets the variables).
+if os.environ.get("JUPYTERLAB_SETTINGS_DIR"):
+    c.LabApp.user_settings_dir = os.environ["JUPYTERLAB_SETTINGS_DIR"]
+if os.environ.get("JUPYTERLAB_WORKSPACES_DIR"):
+    c.LabApp.workspaces_dir = os.environ["JUPYTERLAB_WORKSPACES_DIR"]
 # No terminal for participants, and no language server: neither is used by the modules.
 c.ServerApp.terminals_enabled = False
 c.ServerApp.jpserver_extensions = {"jupyter_lsp": False, "jupyter_server_terminals": False}

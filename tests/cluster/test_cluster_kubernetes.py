@@ -154,3 +154,12 @@ def test_the_image_paths_used_by_the_values_are_the_dockerfiles(values):
     assert values["singleuser"]["extraEnv"]["CIVICAI_KIT_ROOT"] == "/opt/civicai"
     hub_dockerfile = (K8S / "Dockerfile.hub").read_text()
     assert values["hub"]["config"]["JupyterHub"]["template_paths"][0] in hub_dockerfile
+
+
+def test_every_per_user_path_is_in_the_home_as_on_one_machine(values):
+    from civicai.hub.userenv import per_user_env
+
+    home = values["singleuser"]["storage"]["homeMountPath"]
+    expected = {k: v for k, v in per_user_env(home).items() if k != "HOME"}  # the image sets HOME
+    extra = values["singleuser"]["extraEnv"]
+    assert {k: extra.get(k) for k in expected} == expected

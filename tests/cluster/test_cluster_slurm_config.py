@@ -76,6 +76,18 @@ def test_service_account_homes_and_no_sudo_when_the_hub_is_that_account(config, 
     assert other.exec_prefix == "sudo -E -u {username}" and other.req_username == "civicai-service-xyz"
 
 
+def test_every_per_user_path_is_in_the_participants_home(config, tmp_path):
+    """With a service account, participants share a Unix account, never their Jupyter settings."""
+    from civicai.hub.userenv import per_user_env
+
+    c = config(CIVICAI_SLURM_RUN_AS=getpass.getuser(), CIVICAI_SLURM_HOMES=str(tmp_path / "homes"))
+    envs = {name: _spawner(c, name).user_env({}) for name in ("alice", "bruno")}
+    for name, env in envs.items():
+        expected = per_user_env(tmp_path / "homes" / name)
+        assert {k: env.get(k) for k in expected} == expected
+    assert envs["alice"]["JUPYTERLAB_SETTINGS_DIR"] != envs["bruno"]["JUPYTERLAB_SETTINGS_DIR"]
+
+
 def test_personal_accounts_use_sudo_and_the_unix_home(config):
     sp = _spawner(config(), "root")  # root exists on every machine
     assert sp.req_username == "root"

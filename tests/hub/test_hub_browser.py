@@ -13,8 +13,8 @@ pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    h = RunningHub(tmp_path_factory.mktemp("hub-browser") / "var").start()
+def hub(open_tmp):
+    h = RunningHub(open_tmp("hub-browser") / "var").start()
     yield h
     h.stop()
 

@@ -6,7 +6,10 @@ import os
 import time
 import zipfile
 
+import pytest
+
 from civicai.hub.spawner import ForkServer
+from hubtools import open_to_participants
 from testkit import run_async as run
 
 
@@ -36,3 +39,35 @@ def test_forked_module_runs_in_its_folder_with_its_arguments_then_is_reaped(tmp_
         assert gone(again)
     finally:
         server.stop()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switching to a participant's account needs root")
+def test_as_root_the_child_drops_to_the_participants_account_before_anything_runs(open_tmp):
+    import pwd
+    import subprocess
+
+    from civicai.hub.accounts import ensure_account, find_account
+
+    tmp_path = open_tmp("fork")
+    open_to_participants(tmp_path)
+    home = tmp_path / "homes" / "test-fork"
+    account = ensure_account("test-fork", home)
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "note.txt").write_text("bonjour")
+    server = ForkServer()
+    try:
+        pid = run(server.fork(module="zipfile", argv=["-c", "archive.zip", "modules/note.txt"],
+                              env={"PATH": os.environ["PATH"], "HOME": str(home)}, cwd=str(home),
+                              account=account.as_request(), modules=str(source), limits={"tasks": 64}))
+        assert gone(pid)
+        archive = home / "archive.zip"
+        # the modules were merged and the archive written by the participant, privately
+        for path in (archive, home / "modules" / "note.txt"):
+            assert path.stat().st_uid == account.uid, path
+        assert archive.stat().st_mode & 0o077 == 0
+        assert zipfile.ZipFile(archive).read("note.txt") == b"bonjour"
+    finally:
+        server.stop()
+        subprocess.run(["userdel", find_account("test-fork")[0]], capture_output=True)
+    assert pwd.getpwuid(os.getuid()).pw_name == "root"

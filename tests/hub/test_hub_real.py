@@ -7,14 +7,15 @@ import json
 import pytest
 
 from hubtools import RunningHub
+from testkit import REPO
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
-MODULES = __import__("conftest").REPO / "modules"
+MODULES = REPO / "modules"
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    h = RunningHub(tmp_path_factory.mktemp("hub") / "var").start()
+def hub(open_tmp):
+    h = RunningHub(open_tmp("hub") / "var").start()
     yield h
     h.stop()
 

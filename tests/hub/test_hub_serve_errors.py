@@ -53,3 +53,17 @@ def test_help_is_in_french():
     r = subprocess.run([sys.executable, "-m", "civicai", "serve", "--help"], capture_output=True, text=True)
     assert r.returncode == 0
     assert "dossier où le hub garde sa base" in r.stdout and "options:" in r.stdout
+
+
+def test_a_folder_closed_to_the_participants_accounts_is_named(open_tmp):
+    import pytest
+
+    from civicai.errors import UserError
+    from civicai.hub.state import check_reachable
+
+    closed = open_tmp("closed") / "ferme"
+    closed.mkdir(mode=0o700)
+    with pytest.raises(UserError, match=f"chmod o\\+x {closed}"):
+        check_reachable(closed / "var")
+    os.chmod(closed, 0o711)
+    check_reachable(closed / "var")
