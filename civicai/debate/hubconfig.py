@@ -15,6 +15,8 @@ import socket
 import sys
 from pathlib import Path
 
+from civicai.paths import kit_root
+
 SERVICE = "debat"
 ACCESS = f"access:services!service={SERVICE}"
 SERVICE_ROLE = "debat-service"
@@ -46,13 +48,12 @@ def configure(c, *, state_dir: str | os.PathLike, python: str | None = None) -> 
     state_dir = Path(state_dir).resolve()
     services = [s for s in _as_list(c.JupyterHub.services) if s.get("name") != SERVICE]
     roles = [r for r in _as_list(c.JupyterHub.load_roles) if r.get("name") != SERVICE_ROLE]
-    kit_root = Path(__file__).resolve().parents[2]
     url = f"http://127.0.0.1:{_free_port()}"
     services.append({
         "name": SERVICE,
         "url": url,
         "command": [python or sys.executable, "-m", "civicai.debate.service"],
-        "environment": {"CIVICAI_DEBAT_DB": str(state_dir / "debat.sqlite"), "CIVICAI_KIT_ROOT": str(kit_root),
+        "environment": {"CIVICAI_DEBAT_DB": str(state_dir / "debat.sqlite"), "CIVICAI_KIT_ROOT": str(kit_root()),
                         "LANG": "fr_FR.UTF-8"},
         "oauth_no_confirm": True,
         "display": True,

@@ -145,3 +145,7 @@ def configure_local(c, *, state_dir: str | os.PathLike) -> None:
         c.JupyterHub.hub_port = int(os.environ["CIVICAI_HUB_PORT"])
     if os.environ.get("CIVICAI_PROXY_API_PORT"):
         c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ['CIVICAI_PROXY_API_PORT']}"
+    # The opinion map of the group's debates (civicai/debate/): a service the hub starts and stops.
+    from civicai.debate.hubconfig import configure as configure_debate
+
+    configure_debate(c, state_dir=state_dir)

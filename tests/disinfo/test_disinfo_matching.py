@@ -143,7 +143,8 @@ def test_held_out_figures_and_the_readme_quotes_them(matcher):
           f"{new['detail_avec_verdict']}/{new['detail_total']} (old {old['detail_avec_verdict']}), "
           f"abstention {new['inconnu_abstention']}/{new['inconnu_total']}")
     assert new["taux_meme_juste"] >= 0.85
-    assert new["detail_avec_verdict"] < old["detail_avec_verdict"] / 4
+    assert new["detail_avec_verdict"] <= 0.10 * new["detail_total"]
+    assert new["inconnu_abstention"] == new["inconnu_total"]  # no verdict about an unrelated claim
     readme = (REPO / "modules" / "03-desinformation" / "README.md").read_text(encoding="utf-8")
     for key in ("meme_juste", "detail_avec_verdict", "inconnu_abstention"):
         total = new[key.split("_")[0] + "_total"]
