@@ -48,11 +48,19 @@ def test_paraphrases_are_at_least_30_and_not_copied_from_the_corpus(paraphrases)
     assert set(paraphrases["id_fait"]) <= {r["id_fait"] for r in read_rows()}
 
 
-def test_paraphrases_mostly_get_the_same_claim(matcher, paraphrases):
+def test_paraphrases_mostly_get_the_same_claim_and_never_another_one(matcher, paraphrases):
+    """Two thirds found as the same claim, none given another fact's verdict.
+
+    The bar was 80 % when the tool answered from a closeness of 0.45; at 0.56 (no verdict about an
+    unrelated claim, see matching.THRESHOLD) 29 of these 42 older paraphrases are found and 8 get « je ne
+    sais pas »: abstaining is the price, a wrong verdict would be the fault.
+    """
     found = [matcher.match(q) for q in paraphrases["requete"]]
     right = sum(v["resultat"] == "meme" and v["id_fait"] == f for v, f in zip(found, paraphrases["id_fait"]))
     print(f"\nparaphrases matched to the right fact as the same claim: {right}/{len(found)}")
-    assert right >= 0.8 * len(found)
+    assert right >= 2 / 3 * len(found)
+    assert not [v["id_fait"] for v, f in zip(found, paraphrases["id_fait"])
+                if v["resultat"] == "meme" and v["id_fait"] != f]
 
 
 def test_unrelated_messages_get_i_do_not_know(matcher):
