@@ -156,6 +156,12 @@ def test_demo_has_no_serious_accessibility_violation(page, server, which, demo):
 
 
 @pytest.mark.parametrize("demo", MODULE_CATALOG.demos, ids=lambda d: d.id)
+# « Déjà vérifié ? » holds the sentence encoder and spaCy's French model (about 390 MB measured on
+# 2026-12-02, without thinc's torch backend): the price of comparing details (issue 13); the operator guide
+# says so. Every other demo stays under 150 MB.
+MEMORY_BUDGET_MB = {"deja-verifie": 420}
+
+
 def test_a_visitor_kernel_stays_under_150_mb(kiosk_modules, demo):
     """Resident memory of the kernel a visitor gets (the demo already ran in it)."""
     import re
@@ -170,7 +176,7 @@ def test_a_visitor_kernel_stays_under_150_mb(kiosk_modules, demo):
     try:
         info = next(k for k in kiosk_modules.status()["noyaux"] if k["id"] == kernel)
         print(f"\n{demo.id}: visitor kernel RSS {info['rss_mo']:.0f} MB")
-        assert info["rss_mo"] <= 150, f"{demo.id}: {info['rss_mo']:.0f} MB"
+        assert info["rss_mo"] <= MEMORY_BUDGET_MB.get(demo.id, 150), f"{demo.id}: {info['rss_mo']:.0f} MB"
     finally:
         s.post(kiosk_modules.url + f"voila/api/shutdown/{kernel}",
                headers={"X-XSRFToken": s.cookies.get("_xsrf")}, timeout=30)
