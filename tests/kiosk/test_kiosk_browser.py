@@ -155,13 +155,13 @@ def test_demo_has_no_serious_accessibility_violation(page, server, which, demo):
     assert _axe(page) == []
 
 
-@pytest.mark.parametrize("demo", MODULE_CATALOG.demos, ids=lambda d: d.id)
 # « Déjà vérifié ? » holds the sentence encoder and spaCy's French model (about 390 MB measured on
 # 2026-12-02, without thinc's torch backend): the price of comparing details (issue 13); the operator guide
 # says so. Every other demo stays under 150 MB.
 MEMORY_BUDGET_MB = {"deja-verifie": 420}
 
 
+@pytest.mark.parametrize("demo", MODULE_CATALOG.demos, ids=lambda d: d.id)
 def test_a_visitor_kernel_stays_under_150_mb(kiosk_modules, demo):
     """Resident memory of the kernel a visitor gets (the demo already ran in it)."""
     import re
