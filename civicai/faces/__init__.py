@@ -12,6 +12,7 @@ Sub-modules (import the one you need; heavy libraries load only there):
 - :mod:`civicai.faces.crowd`: 1:1 versus 1:N identification, false alarms at city scale.
 - :mod:`civicai.faces.literature`: figures from Gender Shades and NIST FRVT Part 3, with their sources.
 - :mod:`civicai.faces.law`: AI Act article 5 and GDPR article 9, the situations of notebook 05.
-- :mod:`civicai.faces.widgets`: the widgets of the notebooks and of the kiosk demos.
+- :mod:`civicai.faces.widgets`: the widgets and charts of the notebooks, and the pieces the demos share.
+- :mod:`civicai.faces.demos`: the kiosk demos (audit explorer, light and camera, the crowd and the list).
 - :mod:`civicai.faces.cli`: ``civicai donnees fairface`` (point the kit at FairFace, or download it).
 """

@@ -75,7 +75,7 @@ def _texts(widget) -> list[str]:
 
 
 def test_the_fairface_command_goes_to_the_operator_log_not_to_visitors(monkeypatch):
-    from civicai.faces.widgets import audit_explorer_demo
+    from civicai.faces.demos import audit_explorer_demo
 
     monkeypatch.setenv("CIVICAI_FAIRFACE_DIR", "")          # FairFace not configured
     notices = kiosk_app.operator_notices()
