@@ -11,7 +11,6 @@ import argparse
 import http.server
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import threading
@@ -21,17 +20,13 @@ from pathlib import Path
 import psutil
 import requests
 
+from civicai.net import free_port
+
 REPO = Path(__file__).resolve().parent.parent
 CANDIDATES = {
     "npm (ours)": REPO / "node_modules" / ".bin" / "configurable-http-proxy",
     "python port": REPO / ".venv-bench" / "bin" / "configurable-http-proxy",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class _Target(http.server.BaseHTTPRequestHandler):
@@ -48,7 +43,7 @@ class _Target(http.server.BaseHTTPRequestHandler):
 
 
 def measure(command: Path, target: int, requests_n: int) -> dict:
-    port, api = _free_port(), _free_port()
+    port, api = free_port(), free_port()
     env = dict(os.environ, CONFIGPROXY_AUTH_TOKEN="bench")
     t0 = time.perf_counter()
     proc = subprocess.Popen([str(command), "--ip", "127.0.0.1", "--port", str(port), "--api-ip", "127.0.0.1",
@@ -89,7 +84,7 @@ def main() -> dict:
     missing = [str(path) for path in CANDIDATES.values() if not path.exists() and not shutil.which(path.name)]
     if missing:
         raise SystemExit(f"missing proxy: {', '.join(missing)} (run `make bench`, which installs both)")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", _free_port()), _Target)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _Target)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     results = {label: measure(path, server.server_port, args.requests) for label, path in CANDIDATES.items()}
     server.shutdown()

@@ -1,15 +1,14 @@
 """Where the kit's shared folders live (modules, data sets, exercises, hub configs).
 
-The package runs from a source checkout (editable install, the default) or from an
-image where the repository was copied elsewhere; ``CIVICAI_KIT_ROOT`` points at it then.
+The kit root is computed once, by :mod:`civicai.settings` (``CIVICAI_KIT_ROOT``, the source
+checkout of an editable install, or the kit folder the command runs in).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+from civicai.settings import settings
 
 
 class KitNotFoundError(RuntimeError):
@@ -17,16 +16,13 @@ class KitNotFoundError(RuntimeError):
 
 
 def kit_root() -> Path:
-    """Return the folder that holds ``modules/``, ``datasets/``, ``hub/``...
-
-    ``CIVICAI_KIT_ROOT`` wins; otherwise the source checkout this package lives in.
-    """
-    env = os.environ.get("CIVICAI_KIT_ROOT")
-    root = Path(env).expanduser().resolve() if env else _SOURCE_ROOT
-    if not (root / "modules").is_dir():
+    """Return the folder that holds ``modules/``, ``datasets/``, ``hub/``..."""
+    root = settings().kit_root
+    if root is None or not (root / "modules").is_dir():
         raise KitNotFoundError(
-            f"Dossier du kit introuvable : {root} ne contient pas de dossier « modules ». "
-            "Indiquez l'emplacement du dépôt civic-ai-kit avec la variable CIVICAI_KIT_ROOT."
+            f"Dossier du kit introuvable{f' : {root} ne contient pas de dossier « modules »' if root else ''}. "
+            "Lancez la commande depuis le dossier du dépôt civic-ai-kit, ou indiquez son emplacement "
+            "avec la variable CIVICAI_KIT_ROOT."
         )
     return root
 
@@ -45,3 +41,8 @@ def exercises_dir() -> Path:
 
 def hub_dir() -> Path:
     return kit_root() / "hub"
+
+
+def state_dir() -> Path:
+    """The hub's state folder (``CIVICAI_STATE_DIR``, default ``./var``)."""
+    return settings().state_dir

@@ -202,10 +202,10 @@ def profiles(*, partition: str = "", account: str = "") -> list[tuple]:
     return out
 
 
-def configure_slurm(c, *, state_dir: str | os.PathLike, env: dict | None = None) -> None:
+def configure_slurm(c, *, state_dir: str | os.PathLike | None = None, env: dict | None = None) -> None:
     """SLURM: the shared settings (:func:`civicai.hub.config.apply_common`) plus batchspawner.
 
-    Settings come from the environment (``env``, default ``os.environ``):
+    Settings come from :mod:`civicai.settings` (or from the environment ``env`` a test gives):
     ``CIVICAI_SLURM_RUN_AS`` (service account; empty: personal accounts), ``CIVICAI_SLURM_HOMES``
     (folder of the participants' homes, service account only), ``CIVICAI_SLURM_PARTITION``,
     ``CIVICAI_SLURM_ACCOUNT`` (``sbatch --account``), ``CIVICAI_HUB_CONNECT_IP`` (the address
@@ -216,23 +216,24 @@ def configure_slurm(c, *, state_dir: str | os.PathLike, env: dict | None = None)
     from civicai.hub.config import apply_common, apply_state
     from civicai.paths import kit_root, modules_dir
 
-    env = os.environ if env is None else env
-    state_dir = Path(state_dir).resolve()
+    from civicai.settings import Settings, settings
+
+    chosen = settings() if env is None else Settings.load(env)
+    state_dir = Path(state_dir if state_dir is not None else chosen.state_dir).resolve()
     apply_common(c, state_dir=state_dir)
 
     apply_state(c, state_dir)  # hub state, as on one machine
-    if env.get("CIVICAI_HUB_PORT"):
-        c.JupyterHub.hub_port = int(env["CIVICAI_HUB_PORT"])
-    if env.get("CIVICAI_PROXY_API_PORT"):
-        c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{env['CIVICAI_PROXY_API_PORT']}"
+    if chosen.hub_port:
+        c.JupyterHub.hub_port = chosen.hub_port
+    if chosen.proxy_api_port:
+        c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{chosen.proxy_api_port}"
     # Jobs run on other machines: they must reach the hub's API.
-    if env.get("CIVICAI_HUB_CONNECT_IP"):
+    if chosen.hub_connect_ip:
         c.JupyterHub.hub_ip = "0.0.0.0"
-        c.JupyterHub.hub_connect_ip = env["CIVICAI_HUB_CONNECT_IP"]
+        c.JupyterHub.hub_connect_ip = chosen.hub_connect_ip
 
     # Spawner: a choice of profiles, each a SLURM job.
-    items = profiles(partition=env.get("CIVICAI_SLURM_PARTITION", ""),
-                     account=env.get("CIVICAI_SLURM_ACCOUNT", ""))
+    items = profiles(partition=chosen.slurm_partition, account=chosen.slurm_account)
     c.JupyterHub.spawner_class = "wrapspawner.ProfilesSpawner"
     c.ProfilesSpawner.profiles = items
     c.ProfilesSpawner.form_template = FORM_TEMPLATE
@@ -240,10 +241,10 @@ def configure_slurm(c, *, state_dir: str | os.PathLike, env: dict | None = None)
     c.ProfilesSpawner.child_class = KitSlurmSpawner
     c.ProfilesSpawner.child_config = dict(items[0][3])
 
-    run_as = env.get("CIVICAI_SLURM_RUN_AS", "")
+    run_as = chosen.slurm_run_as
     c.KitSlurmSpawner.run_as = run_as
     if run_as:
-        homes = env.get("CIVICAI_SLURM_HOMES") or str(state_dir / "homes")
+        homes = chosen.slurm_homes or str(state_dir / "homes")
         c.KitSlurmSpawner.home_dir_template = str(Path(homes) / "{username}")
     c.KitSlurmSpawner.modules_source = str(modules_dir())
     c.KitSlurmSpawner.python = sys.executable
@@ -259,8 +260,9 @@ def configure_slurm(c, *, state_dir: str | os.PathLike, env: dict | None = None)
     # Idle sessions give their cores back: a kernel idle for an hour is shut down, then a server
     # with no kernel and no activity for 30 minutes stops itself, which ends the job. (--time
     # of the profile is the hard limit.) Set on Spawner: the profile wrapper passes its args on.
+    ours = ("--MappingKernelManager.cull_", "--ServerApp.shutdown_no_activity_timeout=")
     previous = c.Spawner.args if "args" in c.Spawner and isinstance(c.Spawner.args, list) else []
-    c.Spawner.args = previous + [
+    c.Spawner.args = [a for a in previous if not a.startswith(ours)] + [
         f"--MappingKernelManager.cull_idle_timeout={KERNEL_IDLE_S}",
         "--MappingKernelManager.cull_interval=300",
         "--MappingKernelManager.cull_connected=True",

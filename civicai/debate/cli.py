@@ -7,8 +7,9 @@ def register(sub) -> None:
     p = sub.add_parser("debat", help="débats « La carte des opinions » : lister, exporter, effacer",
                        description="Les débats du hub (service « debat ») : leur liste, les fichiers pour la "
                        "convention, et l'effacement des données d'une personne qui le demande.")
-    p.add_argument("--etat", default="var", metavar="DOSSIER",
-                   help="dossier d'état du hub, qui contient debat.sqlite (défaut : ./var)")
+    p.add_argument("--etat", metavar="DOSSIER",
+                   help="dossier d'état du hub, qui contient debat.sqlite (défaut : variable CIVICAI_STATE_DIR, "
+                   "sinon ./var)")
     dsub = p.add_subparsers(title="actions", metavar="ACTION", parser_class=type(p))
     p.set_defaults(handler=lambda args: (p.print_help(), 2)[1])
 
@@ -35,8 +36,9 @@ def _store(args):
 
     from civicai.debate.store import DebateStore
     from civicai.errors import UserError
+    from civicai.paths import state_dir
 
-    path = Path(args.etat).expanduser() / "debat.sqlite"
+    path = Path(args.etat or state_dir()).expanduser() / "debat.sqlite"
     if not path.is_file():
         raise UserError(f"Aucun débat trouvé : le fichier {path} n'existe pas. "
                         "Indiquez le dossier d'état du hub avec --etat.")

@@ -11,10 +11,10 @@ It only sets traits (unit-tested on a plain ``Config()``) and can be called twic
 from __future__ import annotations
 
 import os
-import socket
 import sys
 from pathlib import Path
 
+from civicai.net import service_port
 from civicai.paths import kit_root
 
 SERVICE = "debat"
@@ -22,12 +22,6 @@ ACCESS = f"access:services!service={SERVICE}"
 SERVICE_ROLE = "debat-service"
 # JupyterHub's default scopes of these two roles (jupyterhub/roles.py), kept when we add ours
 DEFAULT_SCOPES = {"user": ["self"], "server": ["users:activity!user", "access:servers!server"]}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_list(value) -> list:
@@ -48,7 +42,7 @@ def configure(c, *, state_dir: str | os.PathLike, python: str | None = None) -> 
     state_dir = Path(state_dir).resolve()
     services = [s for s in _as_list(c.JupyterHub.services) if s.get("name") != SERVICE]
     roles = [r for r in _as_list(c.JupyterHub.load_roles) if r.get("name") != SERVICE_ROLE]
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{service_port(SERVICE)}"
     services.append({
         "name": SERVICE,
         "url": url,

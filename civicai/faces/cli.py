@@ -6,10 +6,11 @@ Standard library only at import time (``civicai --help`` stays instant).
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 import zipfile
 from pathlib import Path
+
+from civicai.settings import settings
 
 # FairFace's official release (https://github.com/joojs/fairface, README): Google Drive files.
 # FairFace publishes no checksums. The download therefore checks what can be checked: every
@@ -72,7 +73,7 @@ def _fairface(args) -> int:
     kind = "échantillon du kit" if faces.layout == "echantillon" else "version complète de FairFace"
     print(f"C'est noté : {len(faces)} images ({kind}) dans {faces.root}.")
     print(f"Réglage enregistré dans {path}.")
-    if os.environ.get("CIVICAI_FAIRFACE_DIR"):
+    if settings().fairface_dir:
         print("Attention : la variable CIVICAI_FAIRFACE_DIR est définie et passe avant ce réglage.")
     return 0
 

@@ -8,14 +8,15 @@ Lookup order for the FairFace folder:
    ``$CIVICAI_CONFIG_DIR/fairface.json`` (default ``~/.config/civicai/fairface.json``);
 3. the system-wide file ``/etc/civicai/fairface.json`` (an operator can copy the user file there).
 
-Only the standard library is imported here: the CLI imports this module.
+Only the standard library and civicai.settings are imported here: the CLI imports this module.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+from civicai.settings import settings
 
 ENV_VAR = "CIVICAI_FAIRFACE_DIR"
 SYSTEM_CONFIG = Path("/etc/civicai/fairface.json")
@@ -23,11 +24,7 @@ SYSTEM_CONFIG = Path("/etc/civicai/fairface.json")
 
 def config_dir() -> Path:
     """The per-user configuration folder of the kit."""
-    env = os.environ.get("CIVICAI_CONFIG_DIR")
-    if env:
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "civicai"
+    return settings().config_dir
 
 
 def config_file() -> Path:
@@ -36,11 +33,7 @@ def config_file() -> Path:
 
 def cache_dir() -> Path:
     """The per-user cache of the kit (``$CIVICAI_CACHE_DIR`` or ``~/.cache/civicai``)."""
-    env = os.environ.get("CIVICAI_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "civicai"
+    return settings().cache_dir
 
 
 def configured_fairface_dir() -> tuple[Path | None, str]:
@@ -48,8 +41,8 @@ def configured_fairface_dir() -> tuple[Path | None, str]:
 
     The folder is returned as configured; :func:`civicai.faces.data.load_fairface` checks it.
     """
-    if ENV_VAR in os.environ:
-        value = os.environ[ENV_VAR].strip()
+    if settings().fairface_dir is not None:
+        value = settings().fairface_dir.strip()
         return (Path(value).expanduser() if value else None), f"variable {ENV_VAR}"
     for path in (config_file(), SYSTEM_CONFIG):
         try:

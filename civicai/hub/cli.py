@@ -12,11 +12,11 @@ def register(sub) -> None:
         "dans le dossier d'état, modules copiés dans chaque espace, interface en français. "
         "Le code d'atelier et le mot de passe formateur s'affichent au démarrage.",
         epilog="Exemple : civicai serve --ip 0.0.0.0 --port 8000 --formateurs alice,karim")
-    p.add_argument("--etat", "--state-dir", default="var", metavar="DOSSIER",
+    p.add_argument("--etat", "--state-dir", metavar="DOSSIER",
                    help="dossier où le hub garde sa base, ses secrets et les espaces (défaut : ./var)")
-    p.add_argument("--ip", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1 ; "
+    p.add_argument("--ip", help="adresse d'écoute (défaut : 127.0.0.1 ; "
                    "0.0.0.0 pour toute la salle)")
-    p.add_argument("--port", type=int, default=8000, help="port d'écoute (défaut : 8000)")
+    p.add_argument("--port", type=int, help="port d'écoute (défaut : 8000)")
     p.add_argument("--formateurs", metavar="NOMS",
                    help="identifiants des formateurs et formatrices, séparés par des virgules "
                    "(défaut : formateur)")

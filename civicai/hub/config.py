@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 from civicai.paths import hub_dir, kit_root, modules_dir
+from civicai.settings import settings
 
 FACILITATORS_GROUP = "formateurs"
-DEFAULT_FACILITATORS = ("formateur",)
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud in a room
 
 
@@ -29,7 +29,8 @@ def workshop_code() -> str:
 def load_secrets(state_dir: Path) -> dict:
     """The workshop code, the admin password and the kit's API token, made once, kept in the state dir.
 
-    ``CIVICAI_WORKSHOP_CODE`` and ``CIVICAI_ADMIN_PASSWORD`` override what is stored.
+    The settings' ``workshop_code`` and ``admin_password`` (``CIVICAI_WORKSHOP_CODE``,
+    ``CIVICAI_ADMIN_PASSWORD``, ``civicai servir --code``) override what is stored.
     """
     path = Path(state_dir) / "secrets.json"
     try:
@@ -44,15 +45,14 @@ def load_secrets(state_dir: Path) -> dict:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
             json.dump(stored, fh)
-    return {"workshop_code": os.environ.get("CIVICAI_WORKSHOP_CODE") or stored["workshop_code"],
-            "admin_password": os.environ.get("CIVICAI_ADMIN_PASSWORD") or stored["admin_password"],
+    chosen = settings()
+    return {"workshop_code": chosen.workshop_code or stored["workshop_code"],
+            "admin_password": chosen.admin_password or stored["admin_password"],
             "api_token": stored["api_token"]}
 
 
 def facilitators() -> list[str]:
-    raw = os.environ.get("CIVICAI_FORMATEURS", "")
-    names = [n.strip() for n in raw.split(",") if n.strip()]
-    return names or list(DEFAULT_FACILITATORS)
+    return list(settings().facilitators)
 
 
 def proxy_command() -> list[str]:
@@ -93,9 +93,7 @@ def apply_common(c, *, state_dir: Path) -> None:
         "LANG": "fr_FR.UTF-8",
     }
     # The operator's CIVICAI_* settings (FairFace location, ...) reach every user server.
-    c.Spawner.env_keep = ["PATH", "PYTHONPATH", "LD_LIBRARY_PATH", "VIRTUAL_ENV"] + sorted(
-        k for k in os.environ if k.startswith("CIVICAI_") and k not in {
-            "CIVICAI_WORKSHOP_CODE", "CIVICAI_ADMIN_PASSWORD"})
+    c.Spawner.env_keep = ["PATH", "PYTHONPATH", "LD_LIBRARY_PATH", "VIRTUAL_ENV", *settings().forwarded]
     c.JupyterHub.cleanup_servers = True
 
     # Grading (issue 6): nbgrader's courses on the hub (formgrader per course, groups, exchange).
@@ -112,17 +110,33 @@ def apply_state(c, state_dir: Path) -> None:
     c.ConfigurableHTTPProxy.command = proxy_command()
 
 
+def apply_ports(c) -> None:
+    """Internal ports, when the defaults (8081, 8001) are taken (tests, several hubs on one machine)."""
+    chosen = settings()
+    if chosen.hub_port:
+        c.JupyterHub.hub_port = chosen.hub_port
+    if chosen.proxy_api_port:
+        c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{chosen.proxy_api_port}"
+
+
+def apply_listen(c) -> None:
+    """The public address of the hub (``civicai servir --ip --port``)."""
+    chosen = settings()
+    c.JupyterHub.ip = chosen.ip
+    c.JupyterHub.port = chosen.port
+
+
 def demonstration_mode() -> bool:
     """Single-trust mode (``civicai serve --mode-demonstration``): no account per participant."""
-    return os.environ.get("CIVICAI_MODE") == "demonstration"
+    return settings().demonstration
 
 
-def configure_local(c, *, state_dir: str | os.PathLike) -> None:
-    """One machine: SQLite, the local spawner, homes and runtime files in ``state_dir``."""
+def configure_local(c, *, state_dir: str | os.PathLike | None = None) -> None:
+    """One machine: SQLite, the local spawner, homes and runtime files in ``state_dir`` (default: the settings')."""
     from civicai.cluster.capacity import limit_mb
     from civicai.hub.state import secure_state_dir
 
-    state_dir = Path(state_dir).resolve()
+    state_dir = Path(state_dir if state_dir is not None else settings().state_dir).resolve()
     apply_common(c, state_dir=state_dir)
     apply_state(c, state_dir)
     c.JupyterHub.spawner_class = "civicai.hub.spawner.KitSpawner"
@@ -140,11 +154,7 @@ def configure_local(c, *, state_dir: str | os.PathLike) -> None:
     c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
     c.Spawner.http_timeout = 60
     c.Spawner.start_timeout = 60
-    # Internal ports: pass them when the defaults (8081, 8001) are taken (tests, several hubs).
-    if os.environ.get("CIVICAI_HUB_PORT"):
-        c.JupyterHub.hub_port = int(os.environ["CIVICAI_HUB_PORT"])
-    if os.environ.get("CIVICAI_PROXY_API_PORT"):
-        c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ['CIVICAI_PROXY_API_PORT']}"
+    apply_ports(c)
     # The opinion map of the group's debates (civicai/debate/): a service the hub starts and stops.
     from civicai.debate.hubconfig import configure as configure_debate
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
 import shutil
@@ -10,6 +11,9 @@ import sys
 from pathlib import Path
 
 from civicai.errors import UserError
+from civicai.net import free_port
+from civicai.settings import DEMONSTRATION, SETTINGS_ENV, Settings, settings
+from civicai.settings import write as write_settings
 
 LOCAL_CONFIG = Path("local") / "jupyterhub_config.py"
 
@@ -50,12 +54,6 @@ def check_proxy(command: list[str]) -> None:
                         "Lancez `make setup` (il installe nodejs) ou installez le paquet nodejs.")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 NEEDS_ROOT = ("ce hub ne peut pas accueillir de participants : pour que chaque personne ait son propre "
               "compte sur la machine, et ne puisse ni lire les fichiers des autres ni les secrets du hub, "
               "il faut le lancer en tant que root (par exemple : sudo make serve). Pour une simple "
@@ -93,33 +91,38 @@ def banner(url: str, keys: dict, names: list[str], state_dir: Path, demonstratio
     ])
 
 
+def run_settings(args, state_dir: Path) -> Settings:
+    """The settings of this run: the operator's environment, then the command's options."""
+    chosen = settings()
+    if args.code and len(args.code) < 8:
+        raise UserError("le code d'atelier doit compter au moins 8 caractères.")
+    return dataclasses.replace(
+        chosen, state_dir=state_dir, ip=args.ip, port=args.port,
+        hub_port=chosen.hub_port or free_port(), proxy_api_port=chosen.proxy_api_port or free_port(),
+        mode=DEMONSTRATION if args.mode_demonstration else "",
+        facilitators=tuple(n.strip() for n in (args.formateurs or "").split(",") if n.strip()) or chosen.facilitators,
+        workshop_code=args.code or chosen.workshop_code)
+
+
 def serve(args) -> int:
-    from civicai.hub.config import facilitators, load_secrets, proxy_command
+    from civicai.hub.config import load_secrets, proxy_command
     from civicai.paths import hub_dir
 
+    chosen = settings()  # the operator's environment fills what the command line leaves out
+    args.etat, args.ip = args.etat or chosen.state_dir, args.ip or chosen.ip
+    args.port = args.port if args.port is not None else chosen.port
     state_dir = check_state_dir(args.etat)
     check_port_free(args.ip, args.port)
     check_proxy(proxy_command())
     check_privilege(args.mode_demonstration, state_dir)
-    env = dict(os.environ)
-    env.update({"CIVICAI_STATE_DIR": str(state_dir), "CIVICAI_IP": args.ip, "CIVICAI_PORT": str(args.port)})
-    env.setdefault("CIVICAI_HUB_PORT", str(free_port()))
-    env.setdefault("CIVICAI_PROXY_API_PORT", str(free_port()))
-    if args.mode_demonstration:
-        env["CIVICAI_MODE"] = "demonstration"
-    else:
-        env.pop("CIVICAI_MODE", None)
-    if args.formateurs:
-        env["CIVICAI_FORMATEURS"] = args.formateurs
-    if args.code:
-        if len(args.code) < 8:
-            raise UserError("le code d'atelier doit compter au moins 8 caractères.")
-        env["CIVICAI_WORKSHOP_CODE"] = args.code
-    os.environ.update(env)
     os.umask(0o077)  # everything the hub writes is its own (civicai.hub.state)
+    chosen = run_settings(args, state_dir)
+    # One file says how this hub runs; the hub's configuration reads it through Settings.load().
+    os.environ[SETTINGS_ENV] = str(write_settings(chosen))
+    env = dict(os.environ)
     keys = load_secrets(state_dir)
     host = "127.0.0.1" if args.ip in ("0.0.0.0", "") else args.ip
-    print(banner(f"http://{host}:{args.port}/", keys, facilitators(), state_dir, args.mode_demonstration),
+    print(banner(f"http://{host}:{args.port}/", keys, list(chosen.facilitators), state_dir, chosen.demonstration),
           flush=True)
     config = hub_dir() / LOCAL_CONFIG
     os.chdir(state_dir)  # whatever JupyterHub writes lands in the state directory

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 
 def register(sub) -> None:
@@ -30,7 +29,7 @@ def register(sub) -> None:
     b.add_argument("--config", metavar="FICHIER", default=None,
                    help="configuration du site : titre, adresses du hub et de la borne "
                    "(défaut : site/site.yaml du dépôt)")
-    b.add_argument("--cache", metavar="DOSSIER", default=os.environ.get("CIVICAI_EXECUTED_CACHE"),
+    b.add_argument("--cache", metavar="DOSSIER", default=None,
                    help="dossier où garder les notebooks déjà exécutés, pour ne pas les "
                    "relancer s'ils n'ont pas changé (défaut : variable CIVICAI_EXECUTED_CACHE, "
                    "sinon pas de cache)")
@@ -50,6 +49,7 @@ def register(sub) -> None:
 def _build(args) -> int:
     from pathlib import Path
 
+    from civicai.settings import settings
     from civicai.site.build import build_site, default_paths
 
     paths = default_paths()
@@ -59,7 +59,7 @@ def _build(args) -> int:
         modules=Path(args.modules) if args.modules else paths["modules"],
         datasets=Path(args.donnees) if args.donnees else paths["datasets"],
         config=Path(args.config) if args.config else paths["config"],
-        cache=Path(args.cache) if args.cache else None,
+        cache=Path(cache) if (cache := args.cache or settings().executed_cache) else None,
         jobs=args.paralleles,
         execute=not args.sans_execution,
         pdf=not args.sans_pdf,

@@ -29,7 +29,7 @@ _IGNORED_ENV = {"CIVICAI_EXECUTED_CACHE", "CIVICAI_KIT_ROOT"}
 # (tests/conftest.py does: kernels then produce no image at all).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _digest_memo: dict[tuple, str] = {}
-_ALWAYS = ("__init__.py", "errors.py", "paths.py")  # what every area imports
+_ALWAYS = ("__init__.py", "errors.py", "paths.py", "settings.py")  # what every area imports
 _IMPORT_RE = re.compile(r"\bcivicai\.(\w+)|from\s+civicai\s+import\s+([\w ,()]+)")
 
 

@@ -6,13 +6,12 @@ offline; the system browser does.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 from civicai.errors import UserError
+from civicai.settings import settings
 
-CHROMIUM = os.environ.get("CIVICAI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -26,14 +25,15 @@ def print_to_pdf(jobs: list[tuple[Path, Path]]) -> None:
     """Print each (html file, pdf file) pair, A4, with the page's print stylesheet."""
     if not jobs:
         return
-    if not Path(CHROMIUM).exists():
-        raise UserError(f"Chromium est introuvable ({CHROMIUM}) : il sert à produire les PDF. "
+    chromium = settings().chromium
+    if not Path(chromium).exists():
+        raise UserError(f"Chromium est introuvable ({chromium}) : il sert à produire les PDF. "
                         "Installez le paquet Debian « chromium », ou construisez avec --sans-pdf.")
     from playwright.sync_api import Error, sync_playwright
 
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page()
                 # No network: a page of the site only loads files next to it.

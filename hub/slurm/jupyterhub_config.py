@@ -9,11 +9,10 @@
 # Every setting is described in hub/README.md. The shared settings (login with a workshop code,
 # French interface, modules merged into homes) live in civicai/hub/config.py; the SLURM part
 # in civicai/cluster/slurm.py.
-import os
-
+# Every CIVICAI_* setting is read by civicai/settings.py.
 from civicai.cluster.slurm import configure_slurm
+from civicai.hub.config import apply_listen
 
 c = get_config()  # noqa: F821 (provided by JupyterHub)
-configure_slurm(c, state_dir=os.environ.get("CIVICAI_STATE_DIR", "var"))
-c.JupyterHub.ip = os.environ.get("CIVICAI_IP", "127.0.0.1")
-c.JupyterHub.port = int(os.environ.get("CIVICAI_PORT", "8000"))
+configure_slurm(c)
+apply_listen(c)

@@ -19,17 +19,13 @@ from pathlib import Path
 
 import psutil
 from playwright.sync_api import sync_playwright
+from civicai.net import free_port
 
 MODULE = Path(__file__).resolve().parents[2] / "modules" / "03-desinformation"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SETTLE = 60  # seconds for the pool kernel to run the notebook (busy 2-core machine)
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def measure(name: str, visits: int = 2) -> None:
