@@ -38,7 +38,8 @@ import requests
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from civicai.kiosk.catalog import load_catalog  # noqa: E402
+from civicai.kiosk.catalog import kit_catalog, load_catalog  # noqa: E402
+from civicai.net import free_port  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -47,14 +48,6 @@ CONTROL = (".widget-slider .noUi-handle, .widget-dropdown select, button.widget-
            "button.widget-toggle-button, .widget-radio-box input, .widget-checkbox input, "
            ".widget-text input, .widget-textarea textarea, canvas")
 MODES = ("plain", "preheat", "kiosk")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _env(workdir: Path) -> dict:
@@ -108,9 +101,10 @@ def start_voila(notebook: Path, preheat: bool, tmp: Path) -> Server:
     return Server(cmd, f"http://127.0.0.1:{port}/", Path(tempfile.mkdtemp(dir=tmp)), ready)
 
 
-def start_kiosk(demos_file: Path, n_demos: int, tmp: Path) -> Server:
+def start_kiosk(demos_file: Path | None, n_demos: int, tmp: Path) -> Server:
     port = free_port()
-    cmd = [sys.executable, "-m", "civicai", "kiosk", "--port", str(port), "--demos", str(demos_file),
+    cmd = [sys.executable, "-m", "civicai", "kiosk", "--port", str(port),
+           *(["--demos", str(demos_file)] if demos_file else []),
            "--max-visiteurs", "3", "--delai-abandon", "10"]
     server = Server(cmd, f"http://127.0.0.1:{port}/", Path(tempfile.mkdtemp(dir=tmp)), "Voilà is running")
     deadline = time.monotonic() + 300
@@ -173,17 +167,17 @@ def _stop_on_sigterm() -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--demos", type=Path, default=REPO / "modules" / "demos.yaml")
+    ap.add_argument("--demos", type=Path, help="a demos.yaml file (default: the kit's gallery)")
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--pause", type=float, default=8.0, help="seconds between visits (pool refill)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
-    args.demos = args.demos.resolve()
+    args.demos = args.demos.resolve() if args.demos else None
 
     from playwright.sync_api import sync_playwright
 
     _stop_on_sigterm()
-    catalog = load_catalog(args.demos)
+    catalog = load_catalog(args.demos) if args.demos else kit_catalog()
     demos = catalog.available()
     for d in catalog.missing():
         print(f"MISSING demo (not measured): {d.notebook}")

@@ -34,8 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import yaml
-
+from civicai.catalog import read_quiz
 from civicai.errors import UserError
 
 PHASES = ("avant", "apres")
@@ -80,11 +79,9 @@ class Quiz:
         """Read and check a ``quiz.yaml``; a malformed file says what to fix."""
         path = Path(path)
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = read_quiz(path)
             questions = tuple(_question(q) for q in raw["questions"])
-        except FileNotFoundError:
-            raise UserError(f"Quiz introuvable : {path}.") from None
-        except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise UserError(f"Le quiz {path} est mal formé ({exc}). Chaque question a : id, type, "
                             "question, choix (identifiant: texte), reponse (un identifiant), "
                             "explication.") from None
@@ -128,7 +125,9 @@ def participant() -> str:
 
 
 def results_dir() -> Path:
-    return Path(os.environ.get("CIVICAI_QUIZ_DIR", Path.home() / ".civicai" / "quiz"))
+    from civicai.settings import settings
+
+    return settings().quiz_dir or Path.home() / ".civicai" / "quiz"
 
 
 def read_record(data: dict, phase: str, quiz: Quiz) -> dict[str, str] | None:

@@ -6,7 +6,6 @@ Standard library only at import time (``civicai --help`` stays instant).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 
@@ -42,10 +41,13 @@ def register(sub) -> None:
 
 
 def _quizzes(module: str | None) -> list[Path]:
+    from civicai.catalog import load_modules
     from civicai.errors import UserError
     from civicai.paths import modules_dir
 
-    quizzes = sorted(modules_dir().glob("*/quiz.yaml"))
+    quizzes = [m.quiz for m in load_modules(modules_dir()) if m.quiz]
+    catalogued = {p.parent for p in quizzes}  # until every module has its module.yaml
+    quizzes += [p for p in sorted(modules_dir().glob("*/quiz.yaml")) if p.parent not in catalogued]
     if module:
         quizzes = [p for p in quizzes if p.parent.name == module]
         if not quizzes:
@@ -58,7 +60,9 @@ def _report(args) -> int:
     from civicai.quiz import Quiz
     from civicai.quiz_report import report
 
-    homes = Path(args.etat or os.environ.get("CIVICAI_STATE_DIR", "var")) / "homes"
+    from civicai.paths import state_dir
+
+    homes = Path(args.etat or state_dir()) / "homes"
     if not homes.is_dir():
         raise UserError(f"Aucun dossier {homes} : indiquez le dossier d'état du hub avec --etat.")
     print("\n\n".join(report(Quiz.load(p), homes) for p in _quizzes(args.module)))

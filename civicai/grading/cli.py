@@ -166,11 +166,12 @@ def _ajouter(args) -> int:
 
 
 def _liste(args) -> int:
+    from civicai.catalog import course_ids
     from civicai.grading.course import Course
 
     _quiet_warnings()
     root = _state(args) / "courses"
-    names = sorted(p.name for p in root.iterdir() if (p / "nbgrader_config.py").is_file()) if root.is_dir() else []
+    names = course_ids(root)
     if not names:
         print(f"Aucun cours dans {_state(args)}. Créez-en un avec « civicai cours creer NOM ».")
         return 0

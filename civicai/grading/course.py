@@ -16,6 +16,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from civicai.catalog import COURSE_MARKER
 from civicai.errors import UserError
 from civicai.paths import exercises_dir, kit_root
 
@@ -34,7 +35,9 @@ def ensure_tools_on_path() -> None:
 
 
 def default_state_dir() -> Path:
-    return Path(os.environ.get("CIVICAI_STATE_DIR", "var")).expanduser().resolve()
+    from civicai.paths import state_dir
+
+    return state_dir()
 
 
 def check_course_id(course_id: str) -> str:
@@ -67,7 +70,7 @@ class Course:
 
     @property
     def config_file(self) -> Path:
-        return self.root / "nbgrader_config.py"
+        return self.root / COURSE_MARKER
 
     @property
     def gradebook_path(self) -> Path:
@@ -166,8 +169,9 @@ def create_course(state_dir: Path, course_id: str, *, assignments: list[str] | N
 
 def default_teachers() -> list[str]:
     """The hub's facilitators (CIVICAI_FORMATEURS, as `civicai serve` reads it), by default."""
-    names = [n.strip() for n in os.environ.get("CIVICAI_FORMATEURS", "").split(",") if n.strip()]
-    return names or ["formateur"]
+    from civicai.settings import settings
+
+    return list(settings().facilitators)
 
 
 def set_teachers(course: Course, teachers: list[str]) -> None:

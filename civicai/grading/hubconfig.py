@@ -28,13 +28,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from civicai.catalog import course_ids
 from civicai.hub.userenv import per_user_env
+from civicai.net import service_port
+from civicai.paths import hub_dir, kit_root
 
 COURSE_META = "civicai-cours.json"  # {"formateurs": [...]} written by `civicai cours creer`
 STUDENT_LABCONFIG = {"disabledExtensions": {
@@ -48,21 +50,10 @@ def service_name(course_id: str) -> str:
     return f"formgrader-{course_id}"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def discover_courses(state_dir: Path) -> dict[str, list[str]]:
     """Courses in ``<state>/courses`` and their teachers (from ``civicai-cours.json``)."""
     root = Path(state_dir) / "courses"
-    found = {}
-    if root.is_dir():
-        for d in sorted(root.iterdir()):
-            if (d / "nbgrader_config.py").is_file():
-                found[d.name] = course_teachers(d)
-    return found
+    return {name: course_teachers(root / name) for name in course_ids(root)}
 
 
 def course_teachers(course_root: Path) -> list[str]:
@@ -131,8 +122,7 @@ def configure(c, *, state_dir: str | os.PathLike, courses: Mapping[str, Iterable
     exchange.mkdir(parents=True, exist_ok=True)
     # nbgrader's multi-user exchange: everyone writes, the sticky bit keeps others' files safe
     os.chmod(exchange, 0o1777)
-    kit_root = Path(__file__).resolve().parents[2]
-    singleuser_conf = kit_root / "hub" / "singleuser"
+    singleuser_conf = hub_dir() / "singleuser"
 
     groups = _as_dict(c.JupyterHub.load_groups)
     roles = _as_list(c.JupyterHub.load_roles)
@@ -146,7 +136,7 @@ def configure(c, *, state_dir: str | os.PathLike, courses: Mapping[str, Iterable
         groups[f"formgrade-{cid}"] = {"users": sorted(teachers)}
         groups[f"nbgrader-{cid}"] = {"users": students}
         name = service_name(cid)
-        port = _free_port()
+        port = service_port(name)
         cmd = [python, "-m", "jupyterhub.singleuser", f"--ServerApp.root_dir={root}",
                "--SingleUserNotebookApp.default_url=/formgrader", "--ServerApp.terminals_enabled=False",
                # only what the formgrader needs: a faster start (the hub waits for each service)
@@ -162,7 +152,7 @@ def configure(c, *, state_dir: str | os.PathLike, courses: Mapping[str, Iterable
             "environment": {
                 "JUPYTER_CONFIG_PATH": str(singleuser_conf),
                 "PATH": str(Path(python).parent) + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin"),
-                "CIVICAI_KIT_ROOT": str(kit_root),
+                "CIVICAI_KIT_ROOT": str(kit_root()),
                 "LANG": "fr_FR.UTF-8",
                 # the formgrader's own Jupyter folders stay in the state folder, not in the operator's home
                 **per_user_env(state_dir / "formgrader-home"),

@@ -39,7 +39,9 @@ HELP = ("Installez-le avec « sudo apt-get install bubblewrap » (ou « bash scr
 
 def bwrap_path() -> str:
     """The bubblewrap binary (``CIVICAI_BWRAP`` or ``bwrap`` on PATH); a French error if there is none."""
-    configured = os.environ.get(BWRAP_ENV)
+    from civicai.settings import settings
+
+    configured = settings().bwrap
     path = configured if configured else shutil.which("bwrap")
     if not path or not os.path.isfile(path) or not os.access(path, os.X_OK):
         where = f"« {configured} » (variable {BWRAP_ENV})" if configured else "dans le PATH"

@@ -22,8 +22,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from civicai.settings import Settings, settings
+
 # uids used for sandboxed kernels when grading runs as root (no /etc/passwd entry needed)
-DEFAULT_UID_BASE = 61000
+DEFAULT_UID_BASE = Settings.sandbox_uid_base  # one home: civicai/settings.py
 
 
 @dataclass
@@ -58,8 +60,8 @@ class SandboxUids:
             return
         import fcntl
 
-        base = int(os.environ.get("CIVICAI_SANDBOX_UID_BASE", DEFAULT_UID_BASE)) if base is None else base
-        lockdir = Path(os.environ.get("CIVICAI_SANDBOX_LOCKS", "/tmp/civicai-sandbox-uids"))
+        base = settings().sandbox_uid_base if base is None else base
+        lockdir = settings().sandbox_locks
         lockdir.mkdir(mode=0o700, exist_ok=True)
         got = []
         for uid in range(base, base + span):
@@ -97,7 +99,7 @@ def uid_for_slot(slot: int) -> int | None:
     """A fixed sandbox uid for a slot (tests and tools; batches use SandboxUids)."""
     if os.geteuid() != 0:
         return None
-    return int(os.environ.get("CIVICAI_SANDBOX_UID_BASE", DEFAULT_UID_BASE)) + slot
+    return settings().sandbox_uid_base + slot
 
 
 def kill_uid(uid: int) -> None:

@@ -14,7 +14,7 @@ def register(sub) -> None:
                    help="adresse d'écoute (défaut : 127.0.0.1, l'écran de la borne seulement)")
     p.add_argument("--port", type=int, default=8866, help="port d'écoute (défaut : 8866)")
     p.add_argument("--demos", metavar="FICHIER",
-                   help="liste des démos (défaut : modules/demos.yaml du kit)")
+                   help="liste des démos (défaut : les démos des modules du kit, fichiers module.yaml)")
     p.add_argument("--inactivite", type=float, default=180, metavar="SECONDES",
                    help="retour à la galerie après ce temps sans geste (défaut : 180)")
     p.add_argument("--max-visiteurs", type=int, default=3, metavar="N",
@@ -48,14 +48,13 @@ def _kiosk(args) -> int:
     from pathlib import Path
 
     from civicai.errors import UserError
-    from civicai.kiosk.catalog import load_catalog
-    from civicai.paths import modules_dir
+    from civicai.kiosk.catalog import kit_catalog, load_catalog
 
     if args.inactivite < 5:
         raise UserError("--inactivite doit valoir au moins 5 secondes.")
     if args.max_visiteurs < 1 or args.reserve < 0:
         raise UserError("--max-visiteurs doit valoir au moins 1, et --reserve au moins 0.")
-    catalog = load_catalog(Path(args.demos) if args.demos else modules_dir() / "demos.yaml")
+    catalog = load_catalog(Path(args.demos)) if args.demos else kit_catalog()
     if args.verifier:
         missing = catalog.missing()
         for demo in catalog.demos:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import yaml
 
+from civicai.catalog import Demo, all_demos, load_modules, read_quiz
 from civicai.errors import UserError
 
 MODULE_RE = re.compile(r"^(\d\d)-[a-z0-9-]+$")
@@ -136,14 +136,6 @@ class Notebook:
 
 
 @dataclass
-class Demo:
-    id: str
-    notebook: str
-    title: str
-    pitch: str
-
-
-@dataclass
 class Module:
     path: Path
     number: str
@@ -197,21 +189,9 @@ def short_objective(text: str, limit: int = 130) -> str:
 
 def _quiz_title(path: Path) -> str:
     try:
-        return str((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("titre", ""))
-    except (OSError, yaml.YAMLError, AttributeError):
+        return str(read_quiz(path).get("titre", ""))
+    except UserError:
         return ""
-
-
-def load_demos(modules_dir: Path) -> list[Demo]:
-    f = modules_dir / "demos.yaml"
-    if not f.is_file():
-        return []
-    try:
-        raw = yaml.safe_load(f.read_text(encoding="utf-8")) or []
-        return [Demo(str(d["id"]), str(d["notebook"]), str(d["title"]), str(d.get("pitch", "")))
-                for d in raw]
-    except (yaml.YAMLError, KeyError, TypeError) as exc:
-        raise UserError(f"Le fichier {f} est mal formé ({exc}).") from None
 
 
 def discover_modules(modules_dir: Path) -> list[Module]:
@@ -220,21 +200,23 @@ def discover_modules(modules_dir: Path) -> list[Module]:
     if not modules_dir.is_dir():
         raise UserError(f"Dossier des modules introuvable : {modules_dir}. "
                         "Indiquez-le avec --modules.")
-    demos = load_demos(modules_dir)
+    demos = all_demos(modules_dir)
+    catalogued = {m.folder.name: m for m in load_modules(modules_dir)}
     found = []
     for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir()):
         m = MODULE_RE.match(folder.name)
         has_readme = (folder / "README.md").is_file()
         in_gallery = any(d.notebook.split("/")[0] == folder.name for d in demos)
-        if not m or not (has_readme or (folder / "quiz.yaml").is_file() or in_gallery):
-            continue  # a module has a README.md (while being written: a quiz or a listed demo)
+        entry = catalogued.get(folder.name)
+        if not m or not (entry or has_readme or (folder / "quiz.yaml").is_file() or in_gallery):
+            continue  # a module has a module.yaml (or, until all have one: a README, a quiz, a listed demo)
         readme = (folder / "README.md").read_text(encoding="utf-8") if has_readme else ""
-        title = clean_title(first_heading(readme, "") or _quiz_title(folder / "quiz.yaml")
-                            or folder.name[3:].replace("-", " "))
+        title = clean_title((entry.title if entry else "") or first_heading(readme, "")
+                            or _quiz_title(folder / "quiz.yaml") or folder.name[3:].replace("-", " "))
         module = Module(folder, m.group(1), folder.name, title, readme, duration(readme))
-        for nb in sorted(folder.glob("*.ipynb")):
-            if LESSON_RE.match(nb.name):
-                module.notebooks.append(Notebook(nb, notebook_title(nb), nb.stem))
+        lessons = [n.path for n in entry.notebooks] if entry else [
+            nb for nb in sorted(folder.glob("*.ipynb")) if LESSON_RE.match(nb.name)]
+        module.notebooks = [Notebook(nb, notebook_title(nb), nb.stem) for nb in lessons]
         module.demos = [d for d in demos if d.notebook.split("/")[0] == folder.name]
         listed = {d.notebook.split("/", 1)[1] for d in module.demos}
         for nb in sorted(folder.glob("demo-*.ipynb")):  # a demo missing from demos.yaml

@@ -27,10 +27,10 @@ def kiosk_fixture_demos(request, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def kiosk_modules(request, tmp_path_factory):
-    """The kiosk on the kit's real catalogue, modules/demos.yaml (demos that exist)."""
-    from civicai.kiosk.catalog import load_catalog
+    """The kiosk on the kit's real catalogue, the modules' module.yaml files (demos that exist)."""
+    from civicai.kiosk.catalog import kit_catalog
 
-    n = len(load_catalog(MODULE_DEMOS).available())
+    n = len(kit_catalog().available())
     yield from _server_fixture(request, tmp_path_factory, MODULE_DEMOS, n_pools=n, max_visitors=4)
 
 

@@ -17,7 +17,7 @@ from testkit import REPO, free_port, wait_http
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_DEMOS = FIXTURES / "demos" / "demos.yaml"
 ONE_DEMO = FIXTURES / "demos" / "un-seul.yaml"
-MODULE_DEMOS = REPO / "modules" / "demos.yaml"
+MODULE_DEMOS = None  # no --demos: the kit's own gallery, from the modules' module.yaml files
 
 # Selectors of the first control a generic interaction tries, in this order.
 CONTROLS = [
@@ -35,15 +35,15 @@ ANY_CONTROL = ", ".join(sel for _, sel in CONTROLS)
 class KioskServer:
     """`python -m civicai kiosk` in a subprocess, with its own Jupyter folders and log."""
 
-    def __init__(self, demos: Path, workdir: Path, *, idle: float = 120, max_visitors: int = 3,
+    def __init__(self, demos: Path | None, workdir: Path, *, idle: float = 120, max_visitors: int = 3,
                  pool: int = 1, orphan: float = 15, warmup: bool = True, launcher: Path | None = None):
-        self.demos, self.workdir = Path(demos), Path(workdir)
+        self.demos, self.workdir = demos, Path(workdir)
         # The command: `python -m civicai kiosk`, or a test script that takes the same arguments.
         self.command = [str(launcher), "kiosk"] if launcher else ["-m", "civicai", "kiosk"]
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = self.workdir / "kiosk.log"
-        self.args = ["--port", str(self.port), "--demos", str(self.demos), "--inactivite", str(idle),
+        self.args = ["--port", str(self.port), *(["--demos", str(demos)] if demos else []), "--inactivite", str(idle),
                      "--max-visiteurs", str(max_visitors), "--reserve", str(pool),
                      "--delai-abandon", str(orphan)] + ([] if warmup else ["--sans-prechauffage"])
         self.proc: subprocess.Popen | None = None

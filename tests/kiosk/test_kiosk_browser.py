@@ -10,12 +10,12 @@ from urllib.parse import urlparse
 
 import pytest
 
-from civicai.kiosk.catalog import load_catalog
-from kiosktools import FIXTURE_DEMOS, MODULE_DEMOS, interact_once, open_demo
+from civicai.kiosk.catalog import kit_catalog, load_catalog
+from kiosktools import FIXTURE_DEMOS, interact_once, open_demo
 
 pytestmark = pytest.mark.browser
 
-MODULE_CATALOG = load_catalog(MODULE_DEMOS)
+MODULE_CATALOG = kit_catalog()
 FIXTURE_CATALOG = load_catalog(FIXTURE_DEMOS)
 CASES = ([pytest.param("modules", d, id=f"modules-{d.id}") for d in MODULE_CATALOG.demos]
          + [pytest.param("fixtures", d, id=f"fixtures-{d.id}") for d in FIXTURE_CATALOG.demos])
@@ -34,7 +34,7 @@ def server(request):
 def _require(which, demo):
     if which == "modules":
         path = demo.notebook_path(MODULE_CATALOG.root)
-        assert path.is_file(), f"demo listed in modules/demos.yaml but missing: {path}"
+        assert path.is_file(), f"demo listed in the catalogue but missing: {path}"
 
 
 @pytest.mark.parametrize("which", ["modules", "fixtures"])

@@ -1,4 +1,4 @@
-"""The catalogue: is modules/demos.yaml complete, and are bad entries refused in French?"""
+"""The catalogue: is the kit's gallery complete, and are bad entries refused in French?"""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from civicai.errors import UserError
-from civicai.kiosk.catalog import load_catalog
-from kiosktools import FIXTURE_DEMOS, MODULE_DEMOS
+from civicai.kiosk.catalog import kit_catalog, load_catalog
+from kiosktools import FIXTURE_DEMOS
 
-MODULE_CATALOG = load_catalog(MODULE_DEMOS)
+MODULE_CATALOG = kit_catalog()
 
 
 def test_the_fixture_catalogue_loads_with_its_root():
@@ -18,7 +18,6 @@ def test_the_fixture_catalogue_loads_with_its_root():
     assert [d.id for d in cat.demos] == ["curseur", "reseau"]
     assert cat.root == FIXTURE_DEMOS.parent.resolve()
     assert cat.missing() == []
-    assert cat.by_id("reseau").imports_torch is True
     assert cat.by_notebook("demo-curseur.ipynb").id == "curseur"
 
 
