@@ -32,6 +32,7 @@ from batchspawner import SlurmSpawner
 from traitlets import Unicode, default
 
 from civicai.cluster import capacity
+from civicai.french import number
 from civicai.hub.userenv import per_user_env
 
 # Resource profiles offered on the spawn page. SLURM's --mem is both what the scheduler reserves
@@ -42,7 +43,7 @@ CALCUL_MB = 4096  # not derived: room for participants who train bigger models t
 
 def _profiles() -> dict:
     atelier, classe = capacity.limit_mb(kernels=1), capacity.limit_mb(kernels=2)
-    gb = lambda mb: f"{mb / 1024:.1f}".replace(".0", "").replace(".", ",")  # noqa: E731 (French decimals)
+    gb = lambda mb: number(mb / 1024, 1, trim=True)  # noqa: E731
     return {
         "atelier": {"label": f"Atelier (1 cœur, {gb(atelier)} Go, 3 h) : un module à la fois, pour une séance",
                     "req_nprocs": "1", "req_memory": f"{atelier}M", "req_runtime": "03:00:00"},

@@ -14,6 +14,7 @@ import ipywidgets as w
 
 from civicai.disinfo.verdicts import (DETAIL, LABEL_FEMININE, UNKNOWN, differences_sentence,
                                       not_reviewed_sentence, verified_sentence)
+from civicai.french import number
 
 KIOSK_CSS = """<style>
 .civicai-kiosk { font-size: 1.35rem; line-height: 1.45; max-width: 60rem; }
@@ -50,7 +51,7 @@ def _button(description: str, css: str, style: str = "") -> w.Button:
 
 def _num(value: float) -> str:
     """A score written the French way: 0,84."""
-    return f"{value:.2f}".replace(".", ",")
+    return number(value, 2)
 
 
 def _bar(value: float) -> str:

@@ -297,7 +297,9 @@ def _exporter(args) -> int:
 
 
 def _num(x) -> str:
-    return (f"{x:.1f}".rstrip("0").rstrip(".")).replace(".", ",")
+    from civicai.french import number
+
+    return number(x, 1, trim=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

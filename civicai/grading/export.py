@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from civicai.french import number
+
 
 @dataclass
 class GradeTable:
@@ -54,7 +56,7 @@ def grade_table(course, assignments: list[str] | None = None) -> GradeTable:
 def _fr(x: float | None) -> str:
     if x is None:
         return "non rendu"
-    return (f"{x:.2f}".rstrip("0").rstrip(".")).replace(".", ",")
+    return number(x, 2, trim=True)
 
 
 def write_french_csv(table: GradeTable, path: Path) -> Path:
