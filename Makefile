@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml package.json 2>/dev/null | sha1sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: setup serve test test-fast bench strip kiosk clean
+.PHONY: setup serve servir test test-fast bench strip kiosk kiosque clean
 
 setup: $(STAMP)
 
@@ -15,10 +15,14 @@ $(STAMP): pyproject.toml package.json
 
 serve: setup
 	@bash scripts/system-deps.sh serve
-	$(VENV)/bin/civicai serve $(ARGS)
+	$(VENV)/bin/civicai servir $(ARGS)
+
+# French names for what people type (the English ones stay for developers' habits).
+servir: serve
+kiosque: kiosk
 
 kiosk: setup
-	$(VENV)/bin/civicai kiosk $(ARGS)
+	$(VENV)/bin/civicai kiosque $(ARGS)
 
 test: setup
 	@bash scripts/system-deps.sh test

@@ -1,6 +1,6 @@
 """Capacity benchmark: memory and CPU per participant with a module open, for hub/README.md.
 
-A real `civicai serve` hub on loopback; N participants each get a server (spawn time measured),
+A real `civicai servir` hub on loopback; N participants each get a server (spawn time measured),
 open a module notebook and run it top to bottom in their own kernel, as in a workshop. Then:
 
 - memory per participant = growth of the summed PSS (proportional set size: shared pages split
@@ -116,7 +116,7 @@ def run_notebook_remotely(hub: RunningHub, name: str, token: str, rel: str, time
 
 
 class StandaloneHub(RunningHub):
-    """`civicai serve` without its fork server: each server a process of its own, as in a SLURM job or a pod."""
+    """`civicai servir` without its fork server: each server a process of its own, as in a SLURM job or a pod."""
 
     def command(self) -> list[str]:
         return super().command() + ["--", "--KitSpawner.use_fork_server=False"]

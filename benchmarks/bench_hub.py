@@ -1,4 +1,4 @@
-"""Hub benchmark: our `civicai serve` against a default JupyterHub config, measured in the same run.
+"""Hub benchmark: our `civicai servir` against a default JupyterHub config, measured in the same run.
 
 Three hubs: the default JupyterHub; ours as the README runs it (as root: one Unix account,
 cgroup and limits per participant); ours in the single-trust demonstration mode (every server
@@ -117,8 +117,8 @@ def main(argv: list[str] | None = None) -> dict:
         os.chmod(tmp, 0o711)  # participants' accounts pass through to their homes
         # without root our hub refuses participants unless in demonstration mode: then both columns are that mode
         ours_args = () if os.geteuid() == 0 else ("--mode-demonstration",)
-        hubs = (("default JupyterHub", BaselineHub, ()), ("civicai serve", RunningHub, ours_args),
-                ("civicai serve, demonstration", RunningHub, ("--mode-demonstration",)))
+        hubs = (("default JupyterHub", BaselineHub, ()), ("civicai servir", RunningHub, ours_args),
+                ("civicai servir, demonstration", RunningHub, ("--mode-demonstration",)))
         for label, cls, extra in hubs:
             folder = Path(tmp) / label.replace(" ", "-").replace(",", "")
             try:

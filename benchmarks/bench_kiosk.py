@@ -5,7 +5,7 @@ machine's load (on a shared 2-core machine absolute times drift; the ratios hold
 
 * ``plain``   : ``voila demo.ipynb`` (a kernel starts and runs the notebook per visit);
 * ``preheat`` : ``voila demo.ipynb --preheat_kernel=True`` (Voila's defaults: pool of 1);
-* ``kiosk``   : ``civicai kiosk`` (preheated pool, trimmed front-end, cached static files).
+* ``kiosk``   : ``civicai kiosque`` (preheated pool, trimmed front-end, cached static files).
 
 For each visit: navigation, then the time until the first control of the demo (slider,
 dropdown, button...) is visible. ``cold`` is the first visit in a fresh browser profile;
@@ -103,7 +103,7 @@ def start_voila(notebook: Path, preheat: bool, tmp: Path) -> Server:
 
 def start_kiosk(demos_file: Path | None, n_demos: int, tmp: Path) -> Server:
     port = free_port()
-    cmd = [sys.executable, "-m", "civicai", "kiosk", "--port", str(port),
+    cmd = [sys.executable, "-m", "civicai", "kiosque", "--port", str(port),
            *(["--demos", str(demos_file)] if demos_file else []),
            "--max-visiteurs", "3", "--delai-abandon", "10"]
     server = Server(cmd, f"http://127.0.0.1:{port}/", Path(tempfile.mkdtemp(dir=tmp)), "Voilà is running")

@@ -27,6 +27,21 @@ AREAS = [
 ]
 
 
+# Old English command names, kept for one release: they still work and print a French notice.
+RENAMED = {("serve",): ("servir",), ("kiosk",): ("kiosque",), ("site", "build"): ("site", "construire")}
+
+
+def renamed(argv: list[str]) -> list[str]:
+    """``argv`` with an old command name replaced by the new one (and a notice on stderr)."""
+    for old, new in RENAMED.items():
+        if tuple(argv[:len(old)]) == old:
+            print(f"Attention : « civicai {' '.join(old)} » s'appelle désormais « civicai {' '.join(new)} ». "
+                  "L'ancien nom marche encore dans cette version, mais il disparaîtra à la suivante.",
+                  file=sys.stderr)
+            return list(new) + list(argv[len(old):])
+    return list(argv)
+
+
 class _FrenchParser(argparse.ArgumentParser):
     """argparse speaks English by default; these are the words people see."""
 
@@ -72,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(renamed(sys.argv[1:] if argv is None else argv))
     if not hasattr(args, "handler"):
         parser.print_help()
         return 2

@@ -1,4 +1,4 @@
-"""A real JupyterHub for tests: started with `civicai serve`, driven through its REST API."""
+"""A real JupyterHub for tests: started with `civicai servir`, driven through its REST API."""
 
 from __future__ import annotations
 
@@ -21,12 +21,12 @@ ADMIN_PASSWORD = "mot-de-passe-formateur-de-test-assez-long-0123456789"
 
 
 class RunningHub:
-    """One `civicai serve` process; ``restart()`` keeps the same state directory and ports."""
+    """One `civicai servir` process; ``restart()`` keeps the same state directory and ports."""
 
     def __init__(self, state_dir: Path, *, formateurs: str = "formateur", extra_env: dict | None = None,
                  args: tuple[str, ...] = (), prefix: tuple[str, ...] = (), demonstration: bool | None = None):
         self.state_dir = Path(state_dir)
-        self.args, self.prefix = tuple(args), tuple(prefix)  # more `civicai serve` options; setpriv ...
+        self.args, self.prefix = tuple(args), tuple(prefix)  # more `civicai servir` options; setpriv ...
         # Run as an ordinary user, the hub refuses participants unless in demonstration mode.
         if (os.geteuid() != 0 if demonstration is None else demonstration) and "--mode-demonstration" not in args:
             self.args += ("--mode-demonstration",)
@@ -51,7 +51,7 @@ class RunningHub:
         return self
 
     def command(self) -> list[str]:
-        return [*self.prefix, sys.executable, "-m", "civicai", "serve", "--etat", str(self.state_dir),
+        return [*self.prefix, sys.executable, "-m", "civicai", "servir", "--etat", str(self.state_dir),
                 "--port", str(self.port), "--formateurs", self.formateurs, *self.args]
 
     def api_token(self) -> str:
@@ -175,7 +175,7 @@ def open_to_participants(state_dir: Path) -> None:
 
     pytest makes /tmp/pytest-of-root/ mode 0700 (at the start of every session), and on this project's machines Python lives under
     /root/.pyenv (/root is 0700). An operator picks a state folder like /srv/civicai and Debian's
-    Python; `civicai serve` checks both and says which folder to open (civicai.hub.state).
+    Python; `civicai servir` checks both and says which folder to open (civicai.hub.state).
     """
     if os.geteuid() != 0:
         return

@@ -108,7 +108,7 @@ def test_an_added_module_reaches_the_kiosk_gallery(kit_copy, monkeypatch):
                                                      prefetch=[])
     assert "Une démo d&#39;essai." in html or "Une démo d'essai." in html
     # The operator's check command sees it too, from the kit the environment names.
-    out = subprocess.run([sys.executable, "-m", "civicai", "kiosk", "--verifier"], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-m", "civicai", "kiosque", "--verifier"], capture_output=True, text=True,
                          env=dict(os.environ, CIVICAI_KIT_ROOT=str(kit_copy)), cwd=kit_copy, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert re.search(r"^ok\s+essai-factice\s+99-module-factice/demo-essai.ipynb", out.stdout, re.M)

@@ -8,7 +8,7 @@ Two memory figures per process, because the deployments differ:
 
 - **PSS** (proportional set size: pages shared between processes are split between them) is what
   a participant really adds on one machine, where servers share libraries (and, with
-  ``civicai serve``, a fork server);
+  ``civicai servir``, a fork server);
 - **RSS** (resident set size: every page the process touches, shared or not) is what a SLURM job's
   or a Kubernetes pod's memory accounting may charge to it, so requests and limits use it.
 
@@ -40,11 +40,11 @@ class Measured(NamedTuple):
     server_rss_mb: float
     kernel_rss_mb: float
     kernel_cpu_s: float   # CPU seconds to run that notebook once
-    spawn_s: float        # spawn-to-ready, median (civicai serve)
+    spawn_s: float        # spawn-to-ready, median (civicai servir)
 
 
 # benchmarks/bench_capacity.py: 3 participants running module 1's neural-network notebook (torch,
-# scikit-learn) at the same time with `civicai serve` (server RSS: a server started alone, as on a
+# scikit-learn) at the same time with `civicai servir` (server RSS: a server started alone, as on a
 # cluster), on a 2-core 24 GiB machine shared with other work, 2026-11-22; see hub/README.md. Rerun the benchmark and paste its `Measured(...)` line here.
 MEASURED = Measured(server_pss_mb=44.2, kernel_pss_mb=315.8, server_rss_mb=145.1, kernel_rss_mb=405.5,
                     kernel_cpu_s=13.1, spawn_s=3.8)

@@ -168,7 +168,7 @@ def create_course(state_dir: Path, course_id: str, *, assignments: list[str] | N
 
 
 def default_teachers() -> list[str]:
-    """The hub's facilitators (CIVICAI_FORMATEURS, as `civicai serve` reads it), by default."""
+    """The hub's facilitators (CIVICAI_FORMATEURS, as `civicai servir` reads it), by default."""
     from civicai.settings import settings
 
     return list(settings().facilitators)

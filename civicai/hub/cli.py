@@ -1,4 +1,4 @@
-"""Sub-commands of the hub: ``civicai serve`` and ``civicai modules``."""
+"""Sub-commands of the hub: ``civicai servir`` and ``civicai modules``."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import argparse
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "serve", help="lancer le hub JupyterHub sur cette machine",
+        "servir", help="lancer le hub JupyterHub sur cette machine",
         description="Lance le hub sur cette machine : base SQLite, un espace par personne "
         "dans le dossier d'état, modules copiés dans chaque espace, interface en français. "
         "Le code d'atelier et le mot de passe formateur s'affichent au démarrage.",
-        epilog="Exemple : civicai serve --ip 0.0.0.0 --port 8000 --formateurs alice,karim")
+        epilog="Exemple : civicai servir --ip 0.0.0.0 --port 8000 --formateurs alice,karim")
     p.add_argument("--etat", "--state-dir", metavar="DOSSIER",
                    help="dossier où le hub garde sa base, ses secrets et les espaces (défaut : ./var)")
     p.add_argument("--ip", help="adresse d'écoute (défaut : 127.0.0.1 ; "

@@ -127,7 +127,7 @@ def apply_listen(c) -> None:
 
 
 def demonstration_mode() -> bool:
-    """Single-trust mode (``civicai serve --mode-demonstration``): no account per participant."""
+    """Single-trust mode (``civicai servir --mode-demonstration``): no account per participant."""
     return settings().demonstration
 
 

@@ -1,4 +1,4 @@
-"""``civicai serve``: check what can be checked, print how to log in, then become JupyterHub."""
+"""``civicai servir``: check what can be checked, print how to log in, then become JupyterHub."""
 
 from __future__ import annotations
 

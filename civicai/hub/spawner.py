@@ -10,7 +10,7 @@ returns only once the server answers, polling every 50 ms. JupyterHub's own wait
 exponential backoff (0.2, 0.4, 0.8, 1.6, 3.2 s), so a server ready after 3.6 s was seen at about 6 s.
 
 ``isolate = False`` is the single-trust demonstration mode: every server runs as the hub's own
-account (``civicai serve --mode-demonstration``, which says so on the banner and the login page).
+account (``civicai servir --mode-demonstration``, which says so on the banner and the login page).
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ LAB_EXTENSIONS = ("@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyte
 
 @dataclass
 class KioskOptions:
-    """Everything an operator can set (``civicai kiosk --help`` shows the French names)."""
+    """Everything an operator can set (``civicai kiosque --help`` shows the French names)."""
 
     catalog: Catalog
     ip: str = "127.0.0.1"
@@ -124,7 +124,7 @@ class KioskApp(Voila):
     """
 
     # Ignore voila.json / voila.py from the machine's Jupyter config: the kiosk is
-    # configured by `civicai kiosk` only (a stray config must not reopen anything).
+    # configured by `civicai kiosque` only (a stray config must not reopen anything).
     config_file_paths = ListTrait([])
 
     def initialize(self, argv=None):
@@ -248,7 +248,7 @@ class KioskApp(Voila):
         return super().listen()
 
 
-KERNEL_CONFIG = """# Written by civicai kiosk: kiosk kernels keep no history on disk.
+KERNEL_CONFIG = """# Written by civicai kiosque: kiosk kernels keep no history on disk.
 c.HistoryManager.enabled = False
 """
 

@@ -1,15 +1,15 @@
-"""``civicai kiosk``: the library kiosk (standard library only at import time)."""
+"""``civicai kiosque``: the library kiosk (standard library only at import time)."""
 
 from __future__ import annotations
 
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "kiosk", help="lancer la borne de médiathèque (galerie des démos, sans compte)",
+        "kiosque", help="lancer la borne de médiathèque (galerie des démos, sans compte)",
         description="Lance la borne : une galerie en français des démos du kit, chacune "
         "servie par Voilà. Aucun compte, aucun code exécutable depuis le navigateur, rien "
         "d'enregistré. Après un temps sans geste, l'écran revient à la galerie.",
-        epilog="Exemple : civicai kiosk --port 8866 --inactivite 180 --max-visiteurs 3")
+        epilog="Exemple : civicai kiosque --port 8866 --inactivite 180 --max-visiteurs 3")
     p.add_argument("--ip", default="127.0.0.1",
                    help="adresse d'écoute (défaut : 127.0.0.1, l'écran de la borne seulement)")
     p.add_argument("--port", type=int, default=8866, help="port d'écoute (défaut : 8866)")

@@ -1,4 +1,4 @@
-"""The public site and printable handouts of the kit (``civicai site build``).
+"""The public site and printable handouts of the kit (``civicai site construire``).
 
 The site is static (no server, no CDN, no external font or script): a French home page, one
 page per module, each notebook rendered with its outputs (executed at build time, with a

@@ -249,7 +249,7 @@ def build_site(out: Path, *, modules: Path, datasets: Path, config: Path | None 
         _write_pages(site, executed)
         if pdf:
             _print_pdfs(site)
-        (tmp / MARKER).write_text("Site construit par « civicai site build ».\n", encoding="utf-8")
+        (tmp / MARKER).write_text("Site construit par « civicai site construire ».\n", encoding="utf-8")
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

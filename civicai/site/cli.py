@@ -1,4 +1,4 @@
-"""Sub-command of the public site: ``civicai site build``."""
+"""Sub-command of the public site: ``civicai site construire``."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ def register(sub) -> None:
         "et les fiches PDF à imprimer.")
     ssub = p.add_subparsers(title="commandes", metavar="COMMANDE", parser_class=type(p))
     b = ssub.add_parser(
-        "build", help="construire le site (sans réseau)",
+        "construire", help="construire le site (sans réseau)",
         description="Construit le site statique à partir des modules du dépôt. Les notebooks "
         "sont exécutés pendant la construction pour montrer leurs résultats (graphiques "
         "compris). Aucun accès au réseau n'est nécessaire. Le site précédent n'est remplacé "
         "qu'à la fin, si tout a réussi.",
-        epilog="Exemple :\n  civicai site build --sortie site/_build --cache var/notebooks-executes",
+        epilog="Exemple :\n  civicai site construire --sortie site/_build --cache var/notebooks-executes",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     b.add_argument("--sortie", metavar="DOSSIER", default=None,
                    help="dossier où écrire le site (défaut : site/_build dans le dépôt)")

@@ -1,4 +1,4 @@
-"""A real hub as `civicai serve` runs it: its local configuration starts the debate service."""
+"""A real hub as `civicai servir` runs it: its local configuration starts the debate service."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Does `civicai serve` stop with one clear French line on bad input?"""
+"""Does `civicai servir` stop with one clear French line on bad input?"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from testkit import REPO
 
 
 def serve(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "civicai", "serve", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "civicai", "servir", *args], capture_output=True, text=True,
                           env=dict(os.environ, **(env or {})), cwd=REPO, timeout=60)
 
 
@@ -50,7 +50,7 @@ def test_a_missing_proxy_says_how_to_install_it(tmp_path):
 
 
 def test_help_is_in_french():
-    r = subprocess.run([sys.executable, "-m", "civicai", "serve", "--help"], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "civicai", "servir", "--help"], capture_output=True, text=True)
     assert r.returncode == 0
     assert "dossier où le hub garde sa base" in r.stdout and "options:" in r.stdout
 

@@ -1,4 +1,4 @@
-"""Kiosk fixtures: a real `civicai kiosk` subprocess per scenario, its log dumped on failure."""
+"""Kiosk fixtures: a real `civicai kiosque` subprocess per scenario, its log dumped on failure."""
 
 from __future__ import annotations
 

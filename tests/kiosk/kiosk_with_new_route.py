@@ -1,4 +1,4 @@
-"""``civicai kiosk`` with routes added the way a newer Voila would add them (test launcher).
+"""``civicai kiosque`` with routes added the way a newer Voila would add them (test launcher).
 
 The routes answer 200 if served; the kiosk's allow-list must make them 404. The marker line in
 the log proves that Voila's handler list really had them.

@@ -1,4 +1,4 @@
-"""Kiosk test helpers: a real `civicai kiosk` subprocess, a generic demo interaction."""
+"""Kiosk test helpers: a real `civicai kiosque` subprocess, a generic demo interaction."""
 
 from __future__ import annotations
 
@@ -33,13 +33,13 @@ ANY_CONTROL = ", ".join(sel for _, sel in CONTROLS)
 
 
 class KioskServer:
-    """`python -m civicai kiosk` in a subprocess, with its own Jupyter folders and log."""
+    """`python -m civicai kiosque` in a subprocess, with its own Jupyter folders and log."""
 
     def __init__(self, demos: Path | None, workdir: Path, *, idle: float = 120, max_visitors: int = 3,
                  pool: int = 1, orphan: float = 15, warmup: bool = True, launcher: Path | None = None):
         self.demos, self.workdir = demos, Path(workdir)
-        # The command: `python -m civicai kiosk`, or a test script that takes the same arguments.
-        self.command = [str(launcher), "kiosk"] if launcher else ["-m", "civicai", "kiosk"]
+        # The command: `python -m civicai kiosque`, or a test script that takes the same arguments.
+        self.command = [str(launcher), "kiosque"] if launcher else ["-m", "civicai", "kiosque"]
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = self.workdir / "kiosk.log"

@@ -44,7 +44,7 @@ def test_the_gallery_warms_a_fresh_browser_once_and_gives_the_kernel_back(one_de
     time.sleep(2)
     assert kiosk.log().count("Using pre-heated kernel") == 1
 
-    cold = one_demo_server(warmup=False)   # civicai kiosk --sans-prechauffage
+    cold = one_demo_server(warmup=False)   # civicai kiosque --sans-prechauffage
     page.goto(cold.url)
     page.wait_for_selector("body[data-prechauffage='inutile']", timeout=10_000)
     time.sleep(2)
@@ -110,7 +110,7 @@ def test_over_the_cap_a_visitor_waits_then_gets_in(one_demo_server, browser):
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "civicai", "kiosk", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "civicai", "kiosque", *args], capture_output=True,
                           text=True, cwd=REPO, timeout=60)
 
 

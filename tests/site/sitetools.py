@@ -13,8 +13,8 @@ SITE_CONFIG = REPO / "site" / "site.yaml"
 
 def build(out: Path, *args: str, modules: Path | None = None, datasets: Path | None = None,
           timeout: int = 1200) -> subprocess.CompletedProcess:
-    """Run ``civicai site build`` as a person would, offline, into ``out``."""
-    cmd = [sys.executable, "-m", "civicai", "site", "build", "--sortie", str(out), *args]
+    """Run ``civicai site construire`` as a person would, offline, into ``out``."""
+    cmd = [sys.executable, "-m", "civicai", "site", "construire", "--sortie", str(out), *args]
     if modules is not None:
         cmd += ["--modules", str(modules)]
     if datasets is not None:

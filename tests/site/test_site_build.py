@@ -1,4 +1,4 @@
-"""Does `civicai site build` make a complete, linked, accessible site from a small fixture module?"""
+"""Does `civicai site construire` make a complete, linked, accessible site from a small fixture module?"""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from linkcheck import check_site
 from sitetools import SITE_CONFIG, build, check_page, pdf_pages, render_first_page
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# Builds run `civicai site build` in a subprocess, execute notebooks and print PDFs.
+# Builds run `civicai site construire` in a subprocess, execute notebooks and print PDFs.
 pytestmark = pytest.mark.slow
 MODULE = "modules/01-module-essai"
 

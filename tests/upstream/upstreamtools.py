@@ -10,8 +10,8 @@ FIXTURE_DEMOS = Path(__file__).resolve().parents[1] / "kiosk" / "fixtures" / "de
 
 
 def kiosk_refuses(capsys, tested: str) -> str:
-    """Run ``civicai kiosk`` in-process (the checks come first: no server starts); return stderr."""
-    code = main(["kiosk", "--demos", str(FIXTURE_DEMOS), "--port", "1"])
+    """Run ``civicai kiosque`` in-process (the checks come first: no server starts); return stderr."""
+    code = main(["kiosque", "--demos", str(FIXTURE_DEMOS), "--port", "1"])
     err = capsys.readouterr().err
     assert code == 2, err
     assert "la borne refuse de démarrer" in err and tested in err, err
