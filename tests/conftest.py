@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from testkit import CHROMIUM, FAIRFACE_SAMPLE, REPO, execute_notebook, free_port, wait_http
+from testkit import CHROMIUM, FAIRFACE_SAMPLE, execute_notebook, voila_server
 
 # Keep Jupyter's per-user state out of the real home for the whole test session.
 _JUPYTER_TMP = Path(os.environ.get("PYTEST_JUPYTER_TMP", "/tmp/civicai-test-jupyter"))
@@ -63,19 +61,5 @@ def page(browser):
 @pytest.fixture(scope="session")
 def voila_url(tmp_path_factory):
     """Plain Voila serving ``modules/`` (the demos as the modules' authors test them)."""
-
-    port = free_port()
-    log = tmp_path_factory.mktemp("voila") / "voila.log"
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-             "--show_tracebacks=True", str(REPO / "modules")],
-            stdout=fh, stderr=subprocess.STDOUT, cwd=REPO / "modules")
-    try:
-        wait_http(f"http://127.0.0.1:{port}/", proc=proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        if proc.returncode not in (0, -15):
-            print(log.read_text())
+    with voila_server(tmp_path_factory.mktemp("voila")) as url:
+        yield url

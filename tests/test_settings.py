@@ -38,6 +38,27 @@ def test_bad_values_get_a_french_error(tmp_path):
         Settings.load({SETTINGS_ENV: str(broken)})
 
 
+def test_servir_turns_its_options_into_the_settings_of_the_run(tmp_path, monkeypatch):
+    import argparse
+
+    from civicai.hub.serve import run_settings
+
+    monkeypatch.setenv("CIVICAI_FORMATEURS", "alice")
+    args = argparse.Namespace(ip="0.0.0.0", port=8100, mode_demonstration=True, formateurs=None, code="abcd-efgh")
+    chosen = run_settings(args, tmp_path)
+    assert chosen.demonstration and chosen.mode == "demonstration"
+    assert (chosen.ip, chosen.port, chosen.state_dir, chosen.facilitators) == ("0.0.0.0", 8100, tmp_path, ("alice",))
+    assert chosen.workshop_code == "abcd-efgh" and chosen.hub_port and chosen.proxy_api_port
+    reread = Settings.load({SETTINGS_ENV: str(write(chosen))})
+    assert dataclasses.replace(reread, forwarded=()) == dataclasses.replace(chosen, forwarded=())
+    args.code, args.mode_demonstration, args.formateurs = "court", False, "karim, lea"
+    with pytest.raises(UserError, match="au moins 8 caractères"):
+        run_settings(args, tmp_path)
+    args.code = None
+    assert run_settings(args, tmp_path).facilitators == ("karim", "lea")
+    assert not run_settings(args, tmp_path).demonstration
+
+
 def test_secrets_are_not_forwarded_to_user_servers():
     chosen = Settings.load({"CIVICAI_FAIRFACE_DIR": "/d", "CIVICAI_ADMIN_PASSWORD": "x", SETTINGS_ENV: ""})
     assert chosen.forwarded == ("CIVICAI_FAIRFACE_DIR",)

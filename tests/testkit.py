@@ -4,8 +4,11 @@ folders have a conftest.py, and that name resolves to whichever one pytest loade
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -128,3 +131,27 @@ def wait_http(url: str, timeout: float = 60, proc=None, ok=lambda status: status
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+
+
+@contextlib.contextmanager
+def voila_server(log_dir: Path, env: dict | None = None, timeout: float = 180):
+    """Plain Voila serving ``modules/`` on a free loopback port; yields its URL, stops it after."""
+    port = free_port()
+    log = Path(log_dir) / "voila.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+             "--show_tracebacks=True", str(REPO / "modules")],
+            stdout=fh, stderr=subprocess.STDOUT, cwd=REPO / "modules", env=env)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", proc=proc, timeout=timeout)  # the machine is shared
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:  # a loaded machine: do not leave the server behind
+            proc.kill()
+            proc.wait(10)
+        if proc.returncode not in (0, -15, -9):
+            print(log.read_text())

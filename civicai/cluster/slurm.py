@@ -214,7 +214,7 @@ def configure_slurm(c, *, state_dir: str | os.PathLike | None = None, env: dict 
     """
     import batchspawner  # noqa: F401  (registers the hub's /api/batchspawner handler)
 
-    from civicai.hub.config import apply_common, apply_state
+    from civicai.hub.config import apply_common, apply_ports, apply_state
     from civicai.paths import kit_root, modules_dir
 
     from civicai.settings import Settings, settings
@@ -224,10 +224,7 @@ def configure_slurm(c, *, state_dir: str | os.PathLike | None = None, env: dict 
     apply_common(c, state_dir=state_dir)
 
     apply_state(c, state_dir)  # hub state, as on one machine
-    if chosen.hub_port:
-        c.JupyterHub.hub_port = chosen.hub_port
-    if chosen.proxy_api_port:
-        c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{chosen.proxy_api_port}"
+    apply_ports(c, chosen)
     # Jobs run on other machines: they must reach the hub's API.
     if chosen.hub_connect_ip:
         c.JupyterHub.hub_ip = "0.0.0.0"

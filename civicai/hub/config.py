@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from civicai.paths import hub_dir, kit_root, modules_dir
-from civicai.settings import settings
+from civicai.settings import Settings, settings
 
 FACILITATORS_GROUP = "formateurs"
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud in a room
@@ -110,9 +110,9 @@ def apply_state(c, state_dir: Path) -> None:
     c.ConfigurableHTTPProxy.command = proxy_command()
 
 
-def apply_ports(c) -> None:
+def apply_ports(c, chosen: Settings | None = None) -> None:
     """Internal ports, when the defaults (8081, 8001) are taken (tests, several hubs on one machine)."""
-    chosen = settings()
+    chosen = chosen or settings()
     if chosen.hub_port:
         c.JupyterHub.hub_port = chosen.hub_port
     if chosen.proxy_api_port:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from civicai.errors import UserError
 from civicai.net import free_port
-from civicai.settings import DEMONSTRATION, SETTINGS_ENV, Settings, settings
+from civicai.settings import DEMONSTRATION as DEMONSTRATION_MODE
+from civicai.settings import SETTINGS_ENV, Settings, settings
 from civicai.settings import write as write_settings
 
 LOCAL_CONFIG = Path("local") / "jupyterhub_config.py"
@@ -99,7 +100,7 @@ def run_settings(args, state_dir: Path) -> Settings:
     return dataclasses.replace(
         chosen, state_dir=state_dir, ip=args.ip, port=args.port,
         hub_port=chosen.hub_port or free_port(), proxy_api_port=chosen.proxy_api_port or free_port(),
-        mode=DEMONSTRATION if args.mode_demonstration else "",
+        mode=DEMONSTRATION_MODE if args.mode_demonstration else "",
         facilitators=tuple(n.strip() for n in (args.formateurs or "").split(",") if n.strip()) or chosen.facilitators,
         workshop_code=args.code or chosen.workshop_code)
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import csv
 import os
-import subprocess
-import sys
 
 import pytest
 
 from civicai.disinfo.corpus import corpus_dir
 from civicai.disinfo.review import REVIEW_COLUMNS
-from testkit import REPO, free_port, wait_http
+from testkit import REPO, voila_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 START = 300_000  # ms: a kernel start (encoder + spaCy) on a busy 2-core machine
@@ -40,24 +38,9 @@ def reviewed_kit(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def reviewed_voila(reviewed_kit, tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("voila-revues") / "voila.log"
     env = dict(os.environ, CIVICAI_KIT_ROOT=str(reviewed_kit))
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-             "--show_tracebacks=True", str(REPO / "modules")],
-            stdout=fh, stderr=subprocess.STDOUT, cwd=REPO / "modules", env=env)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/", proc=proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:  # a loaded machine: do not leave the server behind
-            proc.kill()
-            proc.wait(10)
+    with voila_server(tmp_path_factory.mktemp("voila-revues"), env) as url:
+        yield url
 
 
 def search(page, message):

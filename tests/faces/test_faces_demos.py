@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 
-from testkit import FAIRFACE_SAMPLE, REPO, free_port, wait_http
+from testkit import FAIRFACE_SAMPLE, voila_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,33 +24,15 @@ if (navigator.getUserMedia) navigator.getUserMedia = () => window.__civicaiMedia
 """
 
 
-def _voila(env_value, tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("voila-m2") / "voila.log"
-    env = dict(os.environ, CIVICAI_FAIRFACE_DIR=env_value)
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-             "--show_tracebacks=True", str(REPO / "modules")],
-            stdout=fh, stderr=subprocess.STDOUT, cwd=REPO / "modules", env=env)
-    wait_http(f"http://127.0.0.1:{port}/", proc=proc, timeout=180)  # the machine is shared
-    return proc, f"http://127.0.0.1:{port}", log
-
-
 @pytest.fixture(scope="module", params=["avec-fairface", "sans-fairface"])
 def voila_m2(request, tmp_path_factory):
     """Voila with the FairFace sample configured, then without (kernels inherit the env)."""
     if request.param == "avec-fairface" and not FAIRFACE_SAMPLE.is_dir():
         pytest.skip("FairFace sample missing")
     value = str(FAIRFACE_SAMPLE) if request.param == "avec-fairface" else ""
-    proc, url, log = _voila(value, tmp_path_factory)
-    yield request.param, url
-    proc.terminate()
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:  # a loaded machine: do not leave it behind
-        proc.kill()
-        proc.wait(10)
+    env = dict(os.environ, CIVICAI_FAIRFACE_DIR=value)
+    with voila_server(tmp_path_factory.mktemp("voila-m2"), env) as url:
+        yield request.param, url
 
 
 def _open(page, url, name):
