@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -129,32 +131,37 @@ def test_the_slurm_configuration_can_run_twice(tmp_path):
 
 @pytest.mark.slow
 def test_a_non_editable_install_finds_the_kit_and_runs_a_notebook(tmp_path):
-    """pip install (not -e) into a fresh venv: ``civicai --help`` works, and so does a notebook run from
+    """A wheel installed (not -e) into a fresh venv: ``civicai --help`` works, and so does a notebook run from
     the kit's folder, although the package now lives in site-packages, away from modules/."""
+    source = tmp_path / "source"  # a copy: building in the checkout would leave build/ behind
+    shutil.copytree(REPO / "civicai", source / "civicai", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICAI_") and k != "PYTHONPATH"}
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                    "-w", str(tmp_path / "wheel"), str(source)], check=True, env=env, timeout=600)
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python = venv / "bin" / "python"
     # The dependencies come from the project's venv: its site-packages as a plain path (a path line in a
     # .pth file does not run that folder's own .pth files, so the editable civicai stays out).
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    import sysconfig
-
     Path(site, "project-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    # The project's own venv has civicai as an editable install: hide it from the new venv.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICAI_") and k != "PYTHONPATH"}
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-                    "--no-index", str(REPO)], check=True, env=env, cwd=tmp_path, timeout=600)
-    where = subprocess.run([str(python), "-c", "import civicai, sys; print(civicai.__file__)"],
+    wheel = next((tmp_path / "wheel").glob("*.whl"))
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+                   check=True, env=env, timeout=600)
+    where = subprocess.run([str(python), "-c", "import civicai; print(civicai.__file__)"],
                            capture_output=True, text=True, env=env, cwd=tmp_path, check=True).stdout
-    assert str(venv) in where, where  # the copy in the new venv, not the checkout
+    assert where.startswith(str(venv)), where  # the installed copy, not the checkout
     out = subprocess.run([str(venv / "bin" / "civicai"), "--help"], capture_output=True, text=True,
                          env=env, cwd=tmp_path, check=True).stdout
     assert "servir" in out
     notebook = REPO / "modules" / "01-comment-une-ia-apprend" / "demo-terrain-de-jeu.ipynb"
-    code = ("import nbformat, sys; from nbclient import NotebookClient; from civicai.paths import kit_root;"
+    code = ("import nbformat; from nbclient import NotebookClient; from civicai.paths import kit_root;"
             f"nb = nbformat.read({str(notebook)!r}, as_version=4);"
-            f"NotebookClient(nb, timeout=300, kernel_name='python3', resources={{'metadata': {{'path': {str(notebook.parent)!r}}}}}).execute();"
+            "NotebookClient(nb, timeout=300, kernel_name='python3',"
+            f" resources={{'metadata': {{'path': {str(notebook.parent)!r}}}}}).execute();"
             "print('KIT', kit_root())")
     run = subprocess.run([str(python), "-c", code], capture_output=True, text=True, env=dict(env, MPLBACKEND="Agg"),
                          cwd=notebook.parent, timeout=600)
