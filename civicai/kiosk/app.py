@@ -4,7 +4,7 @@ What this module adds to a standalone Voila, by configuration, by an allow-list 
 (:mod:`civicai.kiosk.routes`) and by the named hooks of :mod:`civicai.upstream.voila` (the one
 place that touches Voila's internals, checked at start):
 
-* a French gallery at ``/`` (tiles from ``demos.yaml``) and ``/demo/<id>`` for each demo;
+* a French gallery at ``/`` (tiles from the catalogue, :mod:`civicai.catalog`) and ``/demo/<id>`` for each demo;
   every other path (directory tree, contents API, login page, any notebook not listed,
   any route a new Voila adds) does not exist and answers a French 404 page;
 * a preheated kernel pool per listed demo (Voila's ``preheat_kernel``; notebooks not

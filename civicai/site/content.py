@@ -219,7 +219,7 @@ def discover_modules(modules_dir: Path) -> list[Module]:
         module.notebooks = [Notebook(nb, notebook_title(nb), nb.stem) for nb in lessons]
         module.demos = [d for d in demos if d.notebook.split("/")[0] == folder.name]
         listed = {d.notebook.split("/", 1)[1] for d in module.demos}
-        for nb in sorted(folder.glob("demo-*.ipynb")):  # a demo missing from demos.yaml
+        for nb in sorted(folder.glob("demo-*.ipynb")):  # a demo missing from the catalogue
             if nb.name not in listed:
                 module.demos.append(Demo(nb.stem, f"{folder.name}/{nb.name}",
                                          notebook_title(nb), ""))
