@@ -134,3 +134,29 @@ def test_readme_and_guide_give_the_ranges_the_notebooks_have(folder):
     for doc in ("README.md", "guide-animation.md"):
         text = (folder / doc).read_text()
         assert f"M{m}-Q1 à M{m}-Q{last_q}" in text and f"M{m}-P1 à M{m}-P{last_p}" in text, doc
+
+
+def _names(source: str, ctx) -> set[str]:
+    import ast
+
+    return {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name) and isinstance(n.ctx, ctx)}
+
+
+@pytest.mark.parametrize("path", LEARNER, ids=IDS)
+def test_skipping_the_optional_cells_breaks_no_essential_cell(path):
+    """An optional cell may be skipped: no essential cell after it may read a name only it defines."""
+    import ast
+
+    essential_defs, optional_only = set(), set()
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        optional = "optional" in cell.metadata.get("tags", [])
+        defined = _names(cell.source, ast.Store)
+        if optional:
+            optional_only |= defined - essential_defs
+        else:
+            used = _names(cell.source, ast.Load) - defined
+            assert not used & optional_only, f"essential cell reads {used & optional_only} from an optional cell"
+            essential_defs |= defined
+            optional_only -= defined
