@@ -365,3 +365,31 @@ def plot_accuracy_drop(experiment):
     ax.set_title("Le même détecteur, deux jeux de test")
     fig.tight_layout()
     return fig
+
+
+def detector_calculator(tpr: float, fpr: float) -> w.VBox:
+    """Notebook 04's sliders: a class of homework through a detector; how many accusations are wrong?"""
+    from civicai import french
+    from civicai.disinfo.generated import detector_outcomes
+
+    style, layout = {"description_width": "22rem"}, w.Layout(width="42rem")
+    n = w.IntSlider(30, min=10, max=500, step=10, description="Nombre de devoirs", style=style, layout=layout)
+    share = w.FloatSlider(0.1, min=0, max=1, step=0.05, description="Part écrite par une IA", style=style,
+                          layout=layout)
+    tp = w.FloatSlider(tpr, min=0, max=1, step=0.01, description="Devoirs d'IA repérés (taux)", style=style,
+                       layout=layout)
+    fp = w.FloatSlider(fpr, min=0, max=0.5, step=0.01, description="Devoirs humains accusés (taux)",
+                       style=style, layout=layout)
+    out = w.HTML()
+
+    def update(_=None):
+        o = detector_outcomes(n.value, share.value, tp.value, fp.value)
+        out.value = (f"<p style='font-size:1.2rem'>Devoirs d'IA repérés : <b>{french.number(o.generated_flagged, 1)}</b> · "
+                     f"devoirs d'IA non repérés : <b>{french.number(o.generated_missed, 1)}</b><br>"
+                     f"Devoirs d'élèves signalés à tort : <b>{french.number(o.human_flagged, 1)}</b> · part des accusations "
+                     f"qui sont fausses : <b>{round(o.share_of_flags_wrong * 100)} %</b></p>")
+
+    for slider in (n, share, tp, fp):
+        slider.observe(update, names="value")
+    update()
+    return w.VBox([n, share, tp, fp, out])
