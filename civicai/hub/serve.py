@@ -115,12 +115,20 @@ def serve(args) -> int:
         if len(args.code) < 8:
             raise UserError("le code d'atelier doit compter au moins 8 caractères.")
         env["CIVICAI_WORKSHOP_CODE"] = args.code
+    if getattr(args, "inscription", False):  # self-sign-up with approval (civicai.signup)
+        env["CIVICAI_INSCRIPTION"] = "1"
+    else:
+        env.pop("CIVICAI_INSCRIPTION", None)
     os.environ.update(env)
     os.umask(0o077)  # everything the hub writes is its own (civicai.hub.state)
     keys = load_secrets(state_dir)
     host = "127.0.0.1" if args.ip in ("0.0.0.0", "") else args.ip
     print(banner(f"http://{host}:{args.port}/", keys, facilitators(), state_dir, args.mode_demonstration),
           flush=True)
+    if env.get("CIVICAI_INSCRIPTION"):
+        print("  Inscription : chaque personne crée son compte sur /hub/signup (le code d'atelier ne sert pas) ;\n"
+              "  les formateurs et formatrices créent aussi le leur, puis valident les autres sur /hub/authorize.\n",
+              flush=True)
     config = hub_dir() / LOCAL_CONFIG
     os.chdir(state_dir)  # whatever JupyterHub writes lands in the state directory
     argv = [sys.executable, "-m", "civicai.hub.launch", "-f", str(config)] + list(args.jupyterhub_args)
