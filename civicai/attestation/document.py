@@ -63,7 +63,7 @@ def render(record: dict, *, logo: Path | None = None, credential_id: str = "") -
     heading("Formation")
     line(f"Date : {_day(record['day'])}   Lieu : {record['place']}")
     line(f"Animée par : {record['facilitator']}")
-    line(f"Temps passé sur le hub : {text.duration(record['minutes'])}")
+    line(f"Temps passé sur le hub : {text.duration(record['seconds'])}")
     heading("Modules travaillés")
     if record["modules"]:
         for m in record["modules"]:

@@ -139,12 +139,11 @@ def participant_record(state_dir, user: str, *, facilitator: str, organisation: 
     state_dir = Path(state_dir)
     home = state_dir / "homes" / user
     profile = profiles.get(state_dir, user)
-    minutes = round(sessions.seconds(state_dir, user) / 60)
     record = {
         "user": user,
         "name": profile.get("name") or user,
         "modules": modules_worked(home) if home.is_dir() and not home.is_symlink() else [],
-        "minutes": minutes,
+        "seconds": round(sessions.seconds(state_dir, user)),
         "scores": grades(state_dir, user, courses),
         "quiz_consent": bool(profile.get("quiz")),
         "quiz": [],

@@ -32,10 +32,12 @@ def law_note() -> str:
             f"2 février 2025 (article 113). État du droit au {LAW_AS_OF}.")
 
 
-def duration(minutes: int) -> str:
-    if minutes <= 0:
+def duration(seconds: int) -> str:
+    if seconds <= 0:
         return "non mesuré"
-    hours, rest = divmod(minutes, 60)
+    if seconds < 60:
+        return "moins d'une minute"
+    hours, rest = divmod(round(seconds / 60), 60)
     if not hours:
         return f"{rest} min"
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
@@ -46,5 +48,5 @@ def summary(record: dict) -> str:
     modules = len(record["modules"])
     return (f"{record['name']} a suivi une formation à l'intelligence artificielle ({modules} module"
             f"{'s' if modules > 1 else ''} travaillé{'s' if modules > 1 else ''}, temps passé : "
-            f"{duration(record['minutes'])}) avec {record['facilitator']}, pour {record['organisation']}, "
+            f"{duration(record['seconds'])}) avec {record['facilitator']}, pour {record['organisation']}, "
             f"à {record['place']}.")
