@@ -25,7 +25,11 @@ def enabled() -> bool:
 def configure(c, state_dir: str | os.PathLike, *, force: bool | None = None) -> None:
     if not (enabled() if force is None else force):
         return
-    c.JupyterHub.authenticator_class = "native"
+    from civicai.upstream import nativeauthenticator
+
+    nativeauthenticator.check()
+    # NativeAuthenticator itself, with its login handler fixed for JupyterHub 6 (see the adapter)
+    c.JupyterHub.authenticator_class = "civicai.upstream.nativeauthenticator.KitNativeAuthenticator"
     c.NativeAuthenticator.enable_signup = True
     c.NativeAuthenticator.open_signup = False  # every account waits for a facilitator's approval
     c.NativeAuthenticator.ask_email_on_signup = False  # a pseudonym and a password, nothing more
