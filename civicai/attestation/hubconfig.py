@@ -12,9 +12,10 @@ It only sets traits and can be called twice (unit-tested on a plain ``Config()``
 from __future__ import annotations
 
 import os
-import socket
 import sys
 from pathlib import Path
+
+from jupyterhub.utils import random_port
 
 from civicai.attestation import organisation
 from civicai.attestation.sessions import Hooks
@@ -25,14 +26,8 @@ ACCESS = f"access:services!service={SERVICE}"
 DEFAULT_USER_SCOPES = ["self"]  # JupyterHub's default ``user`` role (jupyterhub/roles.py), kept when we add ours
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _as_list(value) -> list:
-    return list(value) if isinstance(value, (list, tuple)) else []
+    return list(value) if isinstance(value, (list, tuple)) else []  # unset traits are LazyConfigValue
 
 
 def organisation_vars(state_dir: Path, base_url: str = "/") -> dict:
@@ -51,7 +46,7 @@ def configure(c, state_dir: str | os.PathLike, *, python: str | None = None) -> 
     services = [s for s in _as_list(c.JupyterHub.services) if s.get("name") != SERVICE]
     services.append({
         "name": SERVICE,
-        "url": f"http://127.0.0.1:{_free_port()}",
+        "url": f"http://127.0.0.1:{random_port()}",
         "command": [python or sys.executable, "-m", "civicai.attestation.service"],
         "environment": {"CIVICAI_STATE_DIR": str(state_dir), "LANG": "fr_FR.UTF-8"},
         "oauth_no_confirm": True,
