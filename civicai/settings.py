@@ -59,6 +59,7 @@ class Settings:
     slurm_homes: str = _setting("CIVICAI_SLURM_HOMES", "", "participants' homes with a service account")
     slurm_partition: str = _setting("CIVICAI_SLURM_PARTITION", "", "sbatch --partition")
     slurm_account: str = _setting("CIVICAI_SLURM_ACCOUNT", "", "sbatch --account")
+    signup: bool = _setting("CIVICAI_INSCRIPTION", False, "self-sign-up with approval (NativeAuthenticator)")
     forwarded: tuple[str, ...] = ()  # CIVICAI_* names of the operator's environment given to user servers
 
     @property
@@ -146,6 +147,8 @@ def _convert(cls, name: str, value):
         except (TypeError, ValueError):
             env = next(f.metadata["env"] for f in fields(cls) if f.name == name)
             raise UserError(f"le réglage {env} doit être un nombre entier (reçu : {value!r}).") from None
+    if name == "signup":
+        return value is True or str(value).strip().lower() in ("1", "oui", "true")
     if name in ("kit_root", "state_dir", "config_dir", "cache_dir", "quiz_dir", "sandbox_locks"):
         return Path(value).expanduser()
     return value

@@ -26,6 +26,9 @@ def register(sub) -> None:
                    help="pour une démonstration par une seule personne : pas de compte séparé par "
                    "participant, tout le monde peut voir les fichiers des autres (le hub l'affiche). "
                    "Sans cette option, le hub doit être lancé en root pour accueillir des participants")
+    p.add_argument("--inscription", action="store_true",
+                   help="chaque personne crée son compte (un pseudonyme suffit) et une personne qui anime le "
+                   "valide, au lieu du code d'atelier commun")
     p.add_argument("jupyterhub_args", nargs=argparse.REMAINDER,
                    help="options passées telles quelles à JupyterHub (après --)")
     p.set_defaults(handler=_serve)

@@ -159,3 +159,6 @@ def configure_local(c, *, state_dir: str | os.PathLike | None = None) -> None:
     from civicai.debate.hubconfig import configure as configure_debate
 
     configure_debate(c, state_dir=state_dir)
+    # Attestations and organisation settings, optional self-sign-up (civicai/attestation/, civicai/signup/).
+    from civicai.attestation.hubconfig import configure as configure_attestation
+    configure_attestation(c, state_dir)

@@ -102,7 +102,8 @@ def run_settings(args, state_dir: Path) -> Settings:
         hub_port=chosen.hub_port or free_port(), proxy_api_port=chosen.proxy_api_port or free_port(),
         mode=DEMONSTRATION_MODE if args.mode_demonstration else "",
         facilitators=tuple(n.strip() for n in (args.formateurs or "").split(",") if n.strip()) or chosen.facilitators,
-        workshop_code=args.code or chosen.workshop_code)
+        workshop_code=args.code or chosen.workshop_code,
+        signup=bool(getattr(args, "inscription", False)) or chosen.signup)
 
 
 def serve(args) -> int:
@@ -125,6 +126,10 @@ def serve(args) -> int:
     host = "127.0.0.1" if args.ip in ("0.0.0.0", "") else args.ip
     print(banner(f"http://{host}:{args.port}/", keys, list(chosen.facilitators), state_dir, chosen.demonstration),
           flush=True)
+    if chosen.signup:
+        print("  Inscription : chaque personne crée son compte sur /hub/signup (le code d'atelier ne sert pas) ;\n"
+              "  les formateurs et formatrices créent aussi le leur, puis valident les autres sur /hub/authorize.\n",
+              flush=True)
     config = hub_dir() / LOCAL_CONFIG
     os.chdir(state_dir)  # whatever JupyterHub writes lands in the state directory
     argv = [sys.executable, "-m", "civicai.hub.launch", "-f", str(config)] + list(args.jupyterhub_args)

@@ -1,0 +1,1 @@
+"""Self-sign-up with a facilitator's approval (issue 20): JupyterHub's NativeAuthenticator, French pages."""

@@ -1,0 +1,43 @@
+"""The optional self-sign-up mode: ``configure(c, state_dir)`` switches the hub to NativeAuthenticator.
+
+Off by default (the workshop code stays the default): on only when ``CIVICAI_INSCRIPTION=1``, which
+``civicai serve --inscription`` sets. Then people create their own account (a pseudonym is fine), a
+facilitator approves it on /hub/authorize, passwords are stored hashed with bcrypt by NativeAuthenticator,
+and after a few wrong passwords an account must wait before the next try. Facilitators (admins) sign up like
+everyone and are approved at once. The French pages are ours (``hub/templates/``, found first);
+NativeAuthenticator adds its own template folder after the hub's, as the fallback.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+ALLOWED_FAILED_LOGINS = 3
+SECONDS_BEFORE_NEXT_TRY = 60
+MIN_PASSWORD_LENGTH = 10
+
+
+def enabled() -> bool:
+    """The one place that reads this setting."""
+    from civicai.settings import settings
+
+    return settings().signup
+
+
+def configure(c, state_dir: str | os.PathLike, *, force: bool | None = None) -> None:
+    if not (enabled() if force is None else force):
+        return
+    from civicai.upstream import nativeauthenticator
+
+    nativeauthenticator.check()
+    # NativeAuthenticator itself, with its login handler fixed for JupyterHub 6 (see the adapter)
+    c.JupyterHub.authenticator_class = "civicai.upstream.nativeauthenticator.KitNativeAuthenticator"
+    c.NativeAuthenticator.enable_signup = True
+    c.NativeAuthenticator.open_signup = False  # every account waits for a facilitator's approval
+    c.NativeAuthenticator.ask_email_on_signup = False  # a pseudonym and a password, nothing more
+    c.NativeAuthenticator.check_common_password = True
+    c.NativeAuthenticator.minimum_password_length = MIN_PASSWORD_LENGTH
+    c.NativeAuthenticator.allowed_failed_logins = ALLOWED_FAILED_LOGINS
+    c.NativeAuthenticator.seconds_before_next_try = SECONDS_BEFORE_NEXT_TRY
+    c.NativeAuthenticator.allow_2fa = False
