@@ -149,3 +149,5 @@ def configure_local(c, *, state_dir: str | os.PathLike) -> None:
     from civicai.debate.hubconfig import configure as configure_debate
 
     configure_debate(c, state_dir=state_dir)
+    from civicai.generative.hubconfig import configure as configure_generative  # module 4's shared model
+    configure_generative(c, state_dir=state_dir)
