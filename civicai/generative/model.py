@@ -30,11 +30,11 @@ class Shape:
 @dataclass(frozen=True)
 class Recipe:
     seed: int = 20261202
-    steps: int = 200
-    batch: int = 16
+    steps: int = 150
+    batch: int = 8
     seq: int = 64
     lr: float = 5e-3
-    threads: int = 2
+    threads: int = 1
 
 
 class RMSNorm(nn.Module):

@@ -64,6 +64,7 @@ class Tokenizer:
             if best is None or best[1] < min_count:
                 break
             (a, b), new = best[0], best[0][0] + best[0][1]
+            known.add(new)  # before recounting, so that pairs with the new piece count
             for w in where.pop((a, b)):
                 count(w, -1)
                 seq, i, out = seqs[w], 0, []
@@ -79,7 +80,6 @@ class Tokenizer:
             del pairs[(a, b)]
             pieces.append(new)
             scores.append(-float(len(pieces)))
-            known.add(new)
         return cls(pieces, scores)
 
     def encode(self, text: str, bos: bool = True) -> list[int]:
