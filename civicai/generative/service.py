@@ -24,7 +24,7 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import urlparse
 
-from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
+from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated, UserNotAllowed
 from jupyterhub.utils import url_path_join
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
@@ -140,7 +140,10 @@ class Api(HubOAuthenticated, web.RequestHandler):
 
     async def prepare(self):
         model = await self.hub_auth.get_user(self, sync=False)
-        self._hub_auth_user_cache = self.check_hub_user(model) if model else None
+        try:
+            self._hub_auth_user_cache = self.check_hub_user(model) if model else None
+        except UserNotAllowed:
+            raise web.HTTPError(403) from None
 
     def get_login_url(self):
         raise web.HTTPError(403)
@@ -230,10 +233,10 @@ def _usage(body: bytes) -> dict:
 
 def make_app(upstream: Upstream, ready: asyncio.Future, *, prefix: str, slots: int) -> web.Application:
     deps = {"line": Line(slots), "upstream": upstream, "journal": deque(maxlen=200), "ready": ready}
-    return web.Application([
+    return web.Application([  # in this order: the last route takes every other path
+        (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
         (url_path_join(prefix, "api/journal") + "$", Journal, deps),
         (url_path_join(prefix, "(.*)") + "$", Forward, deps),
-        (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
     ], cookie_secret=os.urandom(32))
 
 
