@@ -116,7 +116,9 @@ def connect():
 
 def pieces(model, text: str) -> list[str]:
     """The text cut as the model cuts it: one string per token (a leading space shows as « ▁ »)."""
-    ids = [i for i in model.tokenize(text) if i != 1]  # no <s>
+    ids = model.tokenize(text)
+    if ids and model.detokenize(ids[:1]) == "":
+        ids = ids[1:]  # the start-of-text token <s>, whatever its number in this model
     out, before = [], ""
     for n in range(1, len(ids) + 1):  # decode growing prefixes: robust to pieces that are parts of a letter
         now = model.detokenize(ids[:n])
