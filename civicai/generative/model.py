@@ -30,8 +30,8 @@ class Shape:
 @dataclass(frozen=True)
 class Recipe:
     seed: int = 20261202
-    steps: int = 150
-    batch: int = 8
+    steps: int = 500
+    batch: int = 16
     seq: int = 64
     lr: float = 5e-3
     threads: int = 1
