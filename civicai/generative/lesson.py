@@ -108,9 +108,14 @@ def predict_then_see(question: str, notebook: str, prompt: str, choices: list[st
 def retrieve(question: str, k: int = 1) -> list[dict]:
     """The closest facts of the kit's claims corpus that were checked against a source (« relu »)."""
     from civicai.disinfo.matching import ClaimMatcher
+    from civicai.disinfo.review import load_reviews
 
-    found = ClaimMatcher.from_corpus(warm=False).search(question, k=20)
-    return [f for f in found if f["relu"]][:k]
+    found = [f for f in ClaimMatcher.from_corpus(warm=False).search(question, k=20) if f["relu"]][:k]
+    reviews = load_reviews()
+    for f in found:  # the source the reviewer actually read, which may differ from the corpus's reference
+        r = reviews[f["id_fait"]]
+        f["source_relue"] = f"{r.source_title}, {r.source_publisher}, {r.source_date} ; relu le {r.reviewed_on}"
+    return found
 
 
 def grounded_prompt(question: str, passage: dict) -> str:
