@@ -95,3 +95,20 @@ def test_a_person_who_leaves_the_line_gives_their_place_back():
 
     line = asyncio.run(scenario())
     assert line.running == 0 and not line.waiting
+
+
+def test_the_law_shown_is_module_3s_verified_article_50_with_source_and_date():
+    from civicai.generative.lesson import law
+
+    html = law().data
+    assert html.count("<li>") == 3 and "article 50, paragraphe 1" in html and "paragraphe 4" in html
+    assert "eur-lex.europa.eu/eli/reg/2024/1689/oj" in html and "Vérifié le 1er décembre 2026" in html
+
+
+def test_temperature_sharpens_or_flattens_the_shown_candidates():
+    from civicai.generative.lesson import reweight
+
+    table = [("▁de", 0.5), (",", 0.3), (".", 0.2)]
+    cold, hot = reweight(table, 0.2), reweight(table, 2.0)
+    assert cold[0][1] > 0.9 > 0.5 > hot[0][1]
+    assert abs(sum(p for _, p in hot) - 1) < 1e-9 and [t for t, _ in hot] == ["▁de", ",", "."]
