@@ -25,6 +25,7 @@ AREAS = [
     "civicai.content.cli",
     "civicai.debate.cli",
     "civicai.attestation.cli",
+    "civicai.generative.cli",
 ]
 
 

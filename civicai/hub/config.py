@@ -162,3 +162,5 @@ def configure_local(c, *, state_dir: str | os.PathLike | None = None) -> None:
     # Attestations and organisation settings, optional self-sign-up (civicai/attestation/, civicai/signup/).
     from civicai.attestation.hubconfig import configure as configure_attestation
     configure_attestation(c, state_dir)
+    from civicai.generative.hubconfig import configure as configure_generative  # module 4's shared model
+    configure_generative(c, state_dir=state_dir)

@@ -1,0 +1,136 @@
+"""Module 4: 20 participants ask at once. One shared llama.cpp server vs each kernel loading the model itself.
+
+Same run, same model (the kit's GGUF unless --modele), same prompt and answer length. Reports total memory
+(PSS, so shared library pages count once), time to first token (median, max) and tokens per second overall.
+The shared server is llama-cpp-python's, started as the ia-generative service starts it (loopback, api key).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import requests
+
+from civicai.generative.settings import default_model
+
+PROMPT = "Question : Comment une IA apprend-elle ?\nRéponse :"
+CHILD = r"""
+import json, sys, time
+from llama_cpp import Llama
+llm = Llama(model_path=sys.argv[1], n_ctx=512, n_threads=1, verbose=False)
+print("pret", flush=True)
+sys.stdin.readline()
+t0 = time.perf_counter(); first = None; n = 0
+for chunk in llm.create_completion(prompt=sys.argv[2], max_tokens=int(sys.argv[3]), temperature=0, stream=True):
+    first = first or time.perf_counter() - t0; n += 1
+print(json.dumps({"ttft": first, "n": n, "s": time.perf_counter() - t0}), flush=True)
+"""
+
+
+def pss_mb(procs) -> float:
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_full_info().pss
+        except psutil.Error:
+            pass
+    return total / 2**20
+
+
+def shared(model: Path, n: int, tokens: int) -> dict:
+    port, key = 18000 + secrets.randbelow(2000), secrets.token_urlsafe(16)
+    conf = Path(tempfile.mkdtemp()) / "llama.json"
+    conf.write_text(json.dumps({"host": "127.0.0.1", "port": port, "api_key": key, "interrupt_requests": False,
+                                "models": [{"model": str(model), "n_ctx": 512, "n_threads": 2, "verbose": False}]}))
+    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server"], env={"CONFIG_FILE": str(conf),
+                            "PATH": "/usr/bin:/bin"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url, headers = f"http://127.0.0.1:{port}/v1/completions", {"Authorization": f"Bearer {key}"}
+    try:
+        for _ in range(600):
+            try:
+                requests.get(url.replace("completions", "models"), headers=headers, timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        idle = pss_mb([psutil.Process(proc.pid)])
+        results, peak, start = [], [idle], threading.Event()
+
+        def ask():
+            start.wait()
+            t0, first, count = time.perf_counter(), None, 0
+            with requests.post(url, headers=headers, stream=True, timeout=600, json={
+                    "prompt": PROMPT, "max_tokens": tokens, "temperature": 0, "stream": True}) as r:
+                for line in r.iter_lines():
+                    if line.startswith(b"data: {"):
+                        first, count = first or time.perf_counter() - t0, count + 1
+            results.append({"ttft": first, "n": count})
+
+        threads = [threading.Thread(target=ask) for _ in range(n)]
+        for t in threads:
+            t.start()
+        t0 = time.perf_counter()
+        start.set()
+        while any(t.is_alive() for t in threads):
+            peak.append(pss_mb([psutil.Process(proc.pid)]))
+            time.sleep(0.1)
+        wall = time.perf_counter() - t0
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    return _summary(results, wall, idle, max(peak), n)
+
+
+def per_kernel(model: Path, n: int, tokens: int) -> dict:
+    procs = [subprocess.Popen([sys.executable, "-c", CHILD, str(model), PROMPT, str(tokens)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True) for _ in range(n)]
+    try:
+        for p in procs:
+            assert p.stdout.readline().strip() == "pret"
+        idle = pss_mb([psutil.Process(p.pid) for p in procs])
+        t0 = time.perf_counter()
+        for p in procs:
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        results = [json.loads(p.stdout.readline()) for p in procs]
+        wall = time.perf_counter() - t0
+    finally:
+        for p in procs:
+            p.kill()
+    return _summary(results, wall, idle, idle, n)
+
+
+def _summary(results, wall, idle, peak, n) -> dict:
+    ttft = [r["ttft"] for r in results if r["ttft"] is not None]
+    return {"participants": n, "memoire_repos_mo": round(idle, 1), "memoire_pic_mo": round(peak, 1),
+            "premier_jeton_median_s": round(statistics.median(ttft), 2), "premier_jeton_max_s": round(max(ttft), 2),
+            "jetons_par_s": round(sum(r["n"] for r in results) / wall, 1), "duree_s": round(wall, 2)}
+
+
+def main() -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=20)
+    parser.add_argument("--jetons", type=int, default=32)
+    parser.add_argument("--modele", type=Path, default=default_model())
+    args = parser.parse_args(sys.argv[1:])
+    out = {"partage": shared(args.modele, args.participants, args.jetons),
+           "un_par_noyau": per_kernel(args.modele, args.participants, args.jetons)}
+    s, k = out["partage"], out["un_par_noyau"]
+    out["rapport_memoire"] = round(k["memoire_pic_mo"] / s["memoire_pic_mo"], 1)
+    print(json.dumps(out, indent=1, ensure_ascii=False))
+    print(f"Mémoire : {s['memoire_pic_mo']} Mo partagé contre {k['memoire_pic_mo']} Mo (×{out['rapport_memoire']}) ; "
+          f"dernier premier jeton : {s['premier_jeton_max_s']} s contre {k['premier_jeton_max_s']} s.")
+    return out
+
+
+if __name__ == "__main__":
+    main()

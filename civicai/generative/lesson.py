@@ -1,0 +1,172 @@
+"""Notebook helpers of module 4: tokens, next-token tables, temperature, grounded answers, cost, law, request log.
+
+Thin notebooks call these; every function works with the class's shared server or a model loaded in the kernel
+(:func:`civicai.generative.client.connect`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import time
+import urllib.request
+
+import numpy as np
+
+from civicai.generative import client
+
+MODULE = "04-ia-generative-chez-nous"
+# Energy estimate: CPU seconds x an assumed power per busy core. An assumption, not a measurement: this machine
+# has no power counter (no RAPL under /sys/class/powercap); 15 W per busy core is in the range of desktop and
+# server processors' rated power divided by their core count. Say so wherever the figure is shown.
+WATTS_PER_CORE = 15.0
+
+
+def _html(markup: str):
+    from IPython.display import HTML
+
+    return HTML(markup)
+
+
+def token_boxes(text: str, model=None):
+    """The sentence as the model cuts it, one coloured box per token, and the count."""
+    parts = client.pieces(model or client.connect(), text)
+    colours = ("#dbeafe", "#fde68a", "#bbf7d0", "#fecaca", "#e9d5ff")
+    boxes = "".join(f'<span style="background:{colours[i % 5]};color:#111;padding:2px 4px;margin:1px;'
+                    f'border-radius:4px;font-family:monospace">{html.escape(p)}</span>' for i, p in enumerate(parts))
+    return _html(f"<p>{boxes}</p><p><b>{len(parts)} jetons</b> pour {len(text)} caractères.</p>")
+
+
+def probability_bars(table: list[tuple[str, float]], title: str = ""):
+    """A table of candidates as horizontal bars (text and percentages, readable without colours)."""
+    rows = "".join(
+        f"<tr><td style='font-family:monospace'>{html.escape(t.replace(' ', '▁'))}</td>"
+        f"<td><div style='background:#2563eb;height:14px;width:{max(1, round(300 * p))}px'></div></td>"
+        f"<td>{p:.0%}</td></tr>" for t, p in table)
+    return _html(f"<table><caption>{html.escape(title)}</caption><tr><th>jeton</th><th></th>"
+                 f"<th>probabilité</th></tr>{rows}</table>")
+
+
+def reweight(table: list[tuple[str, float]], temperature: float) -> list[tuple[str, float]]:
+    """The same candidates after temperature (among the shown candidates only)."""
+    from civicai.learn.charlm import apply_temperature
+
+    p = apply_temperature(np.array([q for _, q in table]), temperature)
+    return [(t, float(q)) for (t, _), q in zip(table, p)]
+
+
+def samples(prompt: str, temperature: float, n: int = 3, max_tokens: int = 12, model=None) -> list[str]:
+    """n continuations at this temperature (seeds 1..n, so that a re-run gives the same ones)."""
+    model = model or client.connect()
+    return [client.answer(model, prompt, max_tokens, temperature, seed=s) for s in range(1, n + 1)]
+
+
+def record(question: str, kind: str, value, notebook: str) -> bool:
+    """Send an answer to the facilitator's room (``CIVICAI_SALLE_URL``) if there is one; never fails."""
+    base = os.environ.get("CIVICAI_SALLE_URL")
+    if not base:
+        return False
+    body = json.dumps({"module": MODULE, "notebook": notebook, "question": question, "kind": kind,
+                       "value": value}).encode()
+    req = urllib.request.Request(base + "api/reponses", data=body, headers={
+        "Content-Type": "application/json", "Authorization": f"token {os.environ.get('JUPYTERHUB_API_TOKEN', '')}"})
+    try:
+        urllib.request.urlopen(req, timeout=5).close()
+        return True
+    except OSError:
+        return False
+
+
+def predict_then_see(question: str, notebook: str, prompt: str, choices: list[str], k: int = 8):
+    """Choose the likeliest next word first, then see the model's table (predict-then-see)."""
+    import ipywidgets as w
+
+    pick = w.RadioButtons(options=choices, value=None, description="Votre choix :")
+    button = w.Button(description="Voir le tableau de l'IA", button_style="primary")
+    out = w.Output()
+
+    def show(_):
+        if pick.value is None:
+            with out:
+                out.clear_output()
+                print("Choisissez d'abord une réponse.")
+            return
+        record(question, "choice", pick.value, notebook)
+        table = client.next_token_table(client.connect(), prompt, k)
+        with out:
+            out.clear_output()
+            from IPython.display import display
+
+            display(probability_bars(table, f"Après « {prompt} », le modèle propose :"))
+
+    button.on_click(show)
+    return w.VBox([w.HTML(f"<p><b>{question}.</b> Après « {html.escape(prompt)} », quel mot viendra le plus "
+                          "probablement ?</p>"), pick, button, out])
+
+
+def retrieve(question: str, k: int = 1) -> list[dict]:
+    """The closest facts of the kit's claims corpus that were checked against a source (« relu »)."""
+    from civicai.disinfo.matching import ClaimMatcher
+    from civicai.disinfo.review import load_reviews
+
+    found = [f for f in ClaimMatcher.from_corpus(warm=False).search(question, k=20) if f["relu"]][:k]
+    reviews = load_reviews()
+    for f in found:  # the source the reviewer actually read, which may differ from the corpus's reference
+        r = reviews[f["id_fait"]]
+        f["source_relue"] = f"{r.source_title}, {r.source_publisher}, {r.source_date} ; relu le {r.reviewed_on}"
+    return found
+
+
+def grounded_prompt(question: str, passage: dict) -> str:
+    return f"{passage['explication']}\nQuestion : {question}\nRéponse :"
+
+
+def cost_of_answer(prompt: str, max_tokens: int = 30, model=None) -> dict:
+    """Time, tokens and an energy estimate for one answer; CPU time is this process's when the model is here."""
+    model = model or client.connect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    r = model.completion(prompt=prompt, max_tokens=max_tokens, temperature=0)
+    seconds, cpu_s = time.perf_counter() - wall, time.process_time() - cpu
+    tokens = r["usage"]["completion_tokens"]
+    local = isinstance(model, client.LocalModel)
+    busy = cpu_s if local else seconds * float(os.environ.get("CIVICAI_IA_THREADS", "2"))
+    return {"secondes": round(seconds, 3), "jetons": tokens, "jetons_par_seconde": round(tokens / seconds, 1),
+            "secondes_processeur": round(busy, 3), "mesure_processeur": "mesurée" if local else
+            "estimée : durée × cœurs du serveur", "energie_wh": round(busy * WATTS_PER_CORE / 3600, 5)}
+
+
+def law(ids=("ai-act-50-1", "ai-act-50-2", "ai-act-50-4")):
+    """Article 50 of the AI Act as dated in module 3's « état du droit » (the one home of these statements)."""
+    from civicai.content.facts import french_date, load
+    from civicai.paths import modules_dir
+
+    _, entries = load(modules_dir() / "03-desinformation")
+    rows = []
+    for e in (e for e in entries if e.id in ids and e.status == "vérifié"):
+        rows.append(f"<li><b>{html.escape(e.subject)}</b>. {html.escape(e.text)}<br><i>{html.escape(e.article or '')}"
+                    f"</i>. Source : {html.escape(e.source.title)}, {html.escape(e.source.publisher)}, "
+                    f"{html.escape(str(e.source.date))}, {html.escape(e.source.link or '')}. Vérifié le "
+                    f"{french_date(e.checked)}.</li>")
+    return _html("<ul>" + "".join(rows) + "</ul>")
+
+
+def where_it_runs() -> str:
+    from civicai.generative.settings import model_setting
+
+    model, setting = client.connect(), model_setting()
+    what = setting.get("url") or os.path.basename(str(setting["chemin"]))
+    return f"Modèle : {what}. Il tourne dans {model.where}."
+
+
+def request_log():
+    """The shared server's request log (time, tokens, durations; never a question), as a table."""
+    import pandas as pd
+
+    url = os.environ.get("CIVICAI_IA_URL")
+    if not url:
+        return "Pas de serveur partagé ici : le modèle tourne dans votre noyau, et aucune demande ne sort de ce noyau."
+    req = urllib.request.Request(url + "api/journal",
+                                 headers={"Authorization": f"token {os.environ.get('JUPYTERHUB_API_TOKEN', '')}"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return pd.DataFrame(json.loads(r.read())["journal"])
