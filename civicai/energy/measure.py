@@ -136,6 +136,13 @@ class Energy:
         return replace(self, joules=self.joules * k, low_j=self.low_j * k, high_j=self.high_j * k,
                        cpu_seconds=self.cpu_seconds * k, wall_seconds=self.wall_seconds * k)
 
+    def __add__(self, other: "Energy") -> "Energy":
+        """Two pieces of work together; « mesuré » only if both were measured."""
+        both = self.measured and other.measured
+        return Energy(self.joules + other.joules, self.low_j + other.low_j, self.high_j + other.high_j, both,
+                      self.method if both or not self.measured else other.method,
+                      self.cpu_seconds + other.cpu_seconds, self.wall_seconds + other.wall_seconds)
+
     def __str__(self) -> str:
         low, high = self.range_wh
         if self.measured:

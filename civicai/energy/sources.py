@@ -32,7 +32,7 @@ SOURCES = {s.key: s for s in [
     Source("rte-2024", "Bilan électrique 2024 – Émissions", "RTE", "2025",
            "https://analysesetdonnees.rte-france.com/index.php/bilan-electrique-2024/emissions"),
     Source("iea-energy-ai", "Energy and AI", "Agence internationale de l'énergie (AIE)", "avril 2025",
-           "https://www.iea.org/reports/energy-and-ai"),
+           "https://www.iea.org/reports/energy-and-ai/energy-demand-from-ai"),
     Source("google-gemini", "Measuring the environmental impact of delivering AI at Google Scale "
            "(Elsworth et al.)", "Google, arXiv 2508.15734", "août 2025", "https://arxiv.org/abs/2508.15734"),
     Source("epri-2024", "Power grab: energy needed to power AI set to double worldwide by 2028 (chiffre du "
@@ -50,6 +50,10 @@ SOURCES = {s.key: s for s in [
            "https://www.iea.org/commentaries/the-carbon-footprint-of-streaming-video-fact-checking-the-headlines",
            checked_on="la page de l'AIE (36 g de CO2 par heure) et FEED magazine, hiver 2021 (0,077 kWh "
                       "par heure, chiffre de l'AIE)"),
+    Source("ademe-arcep-2022", "Évaluation de l'impact environnemental du numérique en France et analyse "
+           "prospective", "ADEME et Arcep", "19 janvier 2022", "https://citepa.org/fr/2022_02_b07",
+           checked_on="la synthèse du Citepa (février 2022), le lien ci-dessus, et Siècle Digital, 20 janvier "
+                      "2022 (la fabrication, principale source d'impact) ; l'étude elle-même n'a pas été consultée"),
     Source("amd-epyc-7003", "AMD EPYC Milan launch (liste des processeurs EPYC 7003 publiée par AMD)",
            "Techgage", "mars 2021", "https://techgage.com/article/amd-epyc-milan-launch-performance/"),
 ]}
@@ -92,3 +96,16 @@ STREAMING_HOUR_KWH = Figure(0.077, "kWh", "une heure de vidéo en streaming en 2
                             "réseaux et écran)", "iea-streaming")
 STREAMING_HOUR_G = Figure(36, "g CO2", "une heure de vidéo en streaming en 2019, avec l'électricité moyenne "
                           "du monde", "iea-streaming")
+# The digital sector in France, life cycle included (ADEME and Arcep, 2022).
+DIGITAL_FR_SHARE = Figure(2.5, "%", "part du numérique dans l'empreinte carbone de la France (16,9 millions de "
+                          "tonnes de CO2e par an), fabrication des appareils comprise", "ademe-arcep-2022")
+DEVICES_SHARE = Figure(65, "%", "part minimale des appareils (écrans, téléviseurs, ordinateurs, téléphones) dans "
+                       "l'impact environnemental du numérique en France : de 65 à 90 % selon l'indicateur ; "
+                       "leur fabrication est la principale source d'impact", "ademe-arcep-2022")
+
+
+def show(keys) -> None:
+    """The « Sources » block of a notebook: one cited line per source key, rendered as Markdown."""
+    from IPython.display import Markdown, display
+
+    display(Markdown("\n".join(f"- {SOURCES[k].cite()}" for k in keys)))

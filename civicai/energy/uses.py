@@ -129,3 +129,49 @@ def demo():
     pick.observe(show, names="value")
     display(w.VBox([pick, out]))
     return pick, out
+
+
+def table():
+    """The everyday uses side by side: energy range, equivalents, where the figures come from."""
+    import pandas as pd
+
+    rows = [{"usage": u.label, "énergie": range_text(u.low_wh, u.high_wh),
+             "autant que": " ; ".join(equivalents(u.low_wh)) if u.low_wh == u.high_wh
+             else f"{equivalents(u.low_wh)[0]} (chiffre bas)", "statut": u.status,
+             "sources": ", ".join(S.SOURCES[k].publisher for k in u.sources)} for u in USES]
+    return pd.DataFrame(rows).set_index("usage")
+
+
+def yearly_bill(wh_per_answer: float, answers_per_day: float, grid_g_per_kwh: float) -> tuple[float, float]:
+    """kWh and kg of CO2e in a year for a use repeated every day, with the learner's own hypotheses.
+
+    >>> yearly_bill(0.24, 10, 21.7)
+    (0.876, 0.0190092)
+    """
+    kwh = round(wh_per_answer * answers_per_day * 365 / 1000, 6)
+    return kwh, round(kwh * grid_g_per_kwh / 1000, 7)
+
+
+def bill_explorer():
+    """Sliders for the choices that change the bill: size of the model, how often, the grid's carbon."""
+    import ipywidgets as w
+    from IPython.display import display
+
+    style = {"description_width": "18em"}
+    lay = w.Layout(width="44em")
+    size = w.FloatLogSlider(value=0.24, base=10, min=-4, max=1.5, step=0.1, readout_format=".3g",
+                            description="énergie d'une réponse (Wh) :", style=style, layout=lay)
+    per_day = w.IntSlider(value=10, min=1, max=200, description="réponses par jour :", style=style, layout=lay)
+    grid = w.IntSlider(value=round(S.GRID_FR_2024.value), min=0, max=1000, step=5,
+                       description="carbone de l'électricité (g/kWh) :", style=style, layout=lay)
+    out = w.HTML()
+
+    def draw(_=None):
+        kwh, kg = yearly_bill(size.value, per_day.value, grid.value)
+        out.value = (f"<p style='font-size:1.2em'>En un an : <b>{number(kwh, 2, trim=True)} kWh</b> et "
+                     f"<b>{number(kg, 3, trim=True)} kg de CO2</b>, avec vos hypothèses.</p>")
+    for s in (size, per_day, grid):
+        s.observe(draw, names="value")
+    draw()
+    display(w.VBox([size, per_day, grid, out]))
+    return size, per_day, grid, out
