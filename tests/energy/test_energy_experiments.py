@@ -35,7 +35,7 @@ def test_one_answer_of_any_generator_callable_is_measured():
         return "".join(sorted("bonjour" * 500))[:7]
 
     text, energy = experiments.answer_energy(answer, repeats=50)
-    assert text == "bbjnooo" and len(calls) == 50 and energy.joules > 0
+    assert text == "bbbbbbb" and len(calls) == 50 and energy.joules > 0
     word, e = experiments.answer_energy(repeats=100)
     assert word.isalpha() and e.status in ("mesuré", "estimé") and e.wh < 0.01
     assert experiments.how_many_for(e, 0.24) > 1000
