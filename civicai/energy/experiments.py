@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from civicai.energy.measure import Energy, format_wh, measure
+from civicai.energy.measure import Energy, format_range_wh, format_wh, measure
 from civicai.french import integer, number
 
 MODULE1_HIDDEN, MODULE1_EPOCHS = 128, 15        # the network of module 1, notebook 2
@@ -117,6 +117,6 @@ def workshop(per_participant: Energy, *, participants: int = 15) -> str:
     """One French sentence: the computing energy of a workshop, from one participant's measured work."""
     total = per_participant.times(participants)
     low, high = total.range_wh
-    return (f"{integer(participants)} personnes : {format_wh(total.wh)} (entre {format_wh(low)} et "
-            f"{format_wh(high)}), {total.status} ; soit {number(total.wh / 10 * 60, 1)} minutes d'une ampoule "
+    return (f"{integer(participants)} personnes : {format_wh(total.wh, like=high)} ({format_range_wh(low, high)}), "
+            f"{total.status} ; soit {number(total.wh / 10 * 60, 1)} minutes d'une ampoule "
             f"LED de 10 W.")

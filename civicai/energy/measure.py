@@ -147,18 +147,27 @@ class Energy:
         low, high = self.range_wh
         if self.measured:
             return f"{format_wh(self.wh)}, {self.status}"
-        return f"{format_wh(self.wh)} (entre {format_wh(low)} et {format_wh(high)}), {self.status}"
+        return f"{format_wh(self.wh, like=high)} ({format_range_wh(low, high)}), {self.status}"
 
 
-def format_wh(wh: float) -> str:
-    """An energy in the unit a reader grasps: kWh, Wh, mWh (millièmes de Wh) or joules for tiny amounts."""
-    if wh >= 1000:
+def format_wh(wh: float, *, like: float | None = None) -> str:
+    """An energy in the unit a reader grasps: kWh, Wh, mWh (millièmes de Wh) or joules for tiny amounts.
+
+    ``like`` picks the unit from another value, so that both ends of a range share one unit.
+    """
+    ref = wh if like is None else like
+    if ref >= 1000:
         return f"{number(wh / 1000, 2, trim=True)} kWh"
-    if wh >= 1:
+    if ref >= 1:
         return f"{number(wh, 2, trim=True)} Wh"
-    if wh >= 0.001:
-        return f"{number(wh * 1000, 2, trim=True)} mWh"
+    if ref >= 0.001:
+        return f"{number(wh * 1000, 3 if wh < 0.001 else 2, trim=True)} mWh"
     return f"{number(wh * 3600, 3, trim=True)} J"
+
+
+def format_range_wh(low: float, high: float) -> str:
+    """« entre 0,6 et 1,5 mWh »: both ends in the unit of the higher one."""
+    return f"entre {format_wh(low, like=high).rsplit(' ', 1)[0]} et {format_wh(high)}"
 
 
 def _cpu_seconds() -> float:

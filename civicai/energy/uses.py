@@ -64,7 +64,9 @@ def equivalents(wh: float) -> list[str]:
 
 
 def range_text(low_wh: float, high_wh: float) -> str:
-    return format_wh(low_wh) if low_wh == high_wh else f"de {format_wh(low_wh)} à {format_wh(high_wh)}"
+    if low_wh == high_wh:
+        return format_wh(low_wh)
+    return f"de {format_wh(low_wh, like=high_wh).rsplit(' ', 1)[0]} à {format_wh(high_wh)}"
 
 
 def carbon_text(low_wh: float, high_wh: float) -> str:

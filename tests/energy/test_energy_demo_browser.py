@@ -1,18 +1,43 @@
-"""In real Chromium, does « Combien coûte une réponse ? » show energy, carbon, equivalents and sources for each
-everyday use, measure the kit's own word model, request nothing outside the machine, and pass axe?"""
+"""In real Chromium, on the real kiosk, does « Combien coûte une réponse ? » show energy, carbon, equivalents
+and sources for each everyday use, measure the kit's own word model, request nothing outside the machine,
+and pass axe?"""
 
 from __future__ import annotations
 
 import re
+import shutil
+import sys
 from urllib.parse import urlparse
 
 import pytest
+import yaml
+
+from testkit import REPO
+
+sys.path.insert(0, str(REPO / "tests" / "kiosk"))
+from kiosktools import KioskServer  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-DEMO = "/voila/render/05-ce-que-coute-l-ia/demo-combien-coute-une-reponse.ipynb"
+DEMO_ID = "combien-coute-une-reponse"
 LOCAL = {"127.0.0.1", "localhost", "::1"}
 START = 180_000  # ms: a kernel start on a busy shared 2-core machine
+
+
+@pytest.fixture(scope="module")
+def kiosk(tmp_path_factory):
+    """`civicai kiosk` serving a catalogue of this one demo (its entry and folder copied from modules/)."""
+    root = tmp_path_factory.mktemp("catalogue")
+    shutil.copytree(REPO / "modules" / "05-ce-que-coute-l-ia", root / "05-ce-que-coute-l-ia")
+    entry = [d for d in yaml.safe_load((REPO / "modules" / "demos.yaml").read_text(encoding="utf-8"))
+             if d["id"] == DEMO_ID]
+    (root / "demos.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
+    server = KioskServer(root / "demos.yaml", tmp_path_factory.mktemp("kiosk"))
+    server.start(n_pools=1)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def _axe(page):
@@ -23,10 +48,10 @@ def _axe(page):
             if v.get("impact") in ("serious", "critical")]
 
 
-def test_each_use_shows_its_range_carbon_equivalents_and_sources(page, voila_url):
+def test_each_use_shows_its_range_carbon_equivalents_and_sources(page, kiosk):
     requested = []
     page.on("request", lambda r: requested.append(r.url))
-    page.goto(voila_url + DEMO, timeout=START)
+    page.goto(kiosk.url + f"demo/{DEMO_ID}", timeout=START)
     page.get_by_role("button", name="Une question à un chatbot").wait_for(timeout=START)
     assert "Choisissez un usage" in page.inner_text("body")
 
