@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 from civicai.energy.experiments import workshop  # noqa: E402
-from civicai.energy.measure import format_wh, measure  # noqa: E402
+from civicai.energy.measure import core_power, format_wh, measure  # noqa: E402
 from civicai.energy.sources import GEMINI_PROMPT_WH  # noqa: E402
 from testkit import execute_notebook  # noqa: E402
 
@@ -60,7 +60,9 @@ def main() -> None:
     n = total.times(args.participants).wh / GEMINI_PROMPT_WH.value
     print(f"= the energy of about {n:.0f} median Gemini text prompts ({format_wh(GEMINI_PROMPT_WH.value)} each, "
           f"Google 2025)")
-    print(f"method: {total.method}")
+    power = core_power()
+    print(f"method: {'RAPL counters' if total.measured else 'CPU time x per-core power'}; {power.watts} W per busy "
+          f"core ({power.low}-{power.high} W): {power.basis}")
 
 
 if __name__ == "__main__":
