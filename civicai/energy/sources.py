@@ -104,8 +104,14 @@ DEVICES_SHARE = Figure(65, "%", "part minimale des appareils (écrans, télévis
                        "leur fabrication est la principale source d'impact", "ademe-arcep-2022")
 
 
-def show(keys) -> None:
-    """The « Sources » block of a notebook: one cited line per source key, rendered as Markdown."""
-    from IPython.display import Markdown, display
 
-    display(Markdown("\n".join(f"- {SOURCES[k].cite()}" for k in keys)))
+def sources_block(keys, intro: str = "") -> str:
+    """The « Sources » Markdown block that ends a lesson notebook, written from the entries above.
+
+    Notebooks carry it as text (a reader sees it without running anything, and the kit's fact checks read
+    its date); tests/energy checks that each notebook's block is exactly this one.
+    """
+    lines = ["## Sources", ""] + ([intro, ""] if intro else [])
+    lines += [f"- {SOURCES[k].cite()}" for k in keys]
+    day = int(CHECKED[8:])
+    return "\n".join(lines + ["", f"*Faits vérifiés le {'1er' if day == 1 else day} décembre {CHECKED[:4]}.*"])

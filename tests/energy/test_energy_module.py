@@ -41,12 +41,21 @@ def test_parts_predict_then_see_with_kit_unique_ids_and_end_with_sources():
         code, md = _text(p, "code"), _text(p, "markdown")
         assert 'ask.prediction(' in code, p.name
         seen += re.findall(r'"(M5-[PQ]\d+)"', code)
-        assert "## À retenir" in md and "## Pour aller plus loin" in md and "## Sources" in md, p.name
-        assert "sources.show(" in code, p.name
+        assert "## À retenir" in md and "## Pour aller plus loin" in md, p.name
     assert len(seen) == len(set(seen)), "a question id is used twice"
     assert {"M5-P1", "M5-Q1"} <= set(seen)
     assert 'quiz.show(".", "avant")' in _text(PARTS[0], "code")
     assert 'quiz.show(".", "apres")' in _text(PARTS[-1], "code").split("\n")[-1]
+
+
+def test_each_part_ends_with_a_sources_block_written_from_the_one_home_of_the_figures():
+    cites = {s.cite() for s in S.SOURCES.values()}
+    for p in PARTS:
+        last = nbformat.read(p, as_version=4).cells[-1]
+        assert last.cell_type == "markdown" and last.source.startswith("## Sources"), p.name
+        listed = [line[2:] for line in last.source.splitlines() if line.startswith("- ")]
+        assert listed and set(listed) <= cites, f"{p.name}: regenerate its block with sources.sources_block"
+        assert f"Faits vérifiés le 2 décembre 2026" in last.source
 
 
 def test_every_published_figure_shown_in_the_notebooks_is_the_sourced_one():
