@@ -103,7 +103,7 @@ def measured_card_html(answer: str, energy) -> str:
             f"<p>Elle vient d'inventer : <b>{html.escape(answer)}</b></p>"
             f"<p><b style='font-size:1.4em'>{range_text(low, high)}</b> <i>({energy.status} sur cette machine, "
             f"maintenant)</i></p>"
-            f"<p>Cette IA est minuscule : quelques milliers de nombres, contre des milliards pour un grand "
+            f"<p>Cette IA est minuscule : environ 250 000 nombres, contre des milliards pour un grand "
             f"chatbot. Elle invente des mots, elle ne répond pas à des questions.</p>"
             f"<details><summary>Méthode</summary><p style='font-size:0.8em'>{html.escape(energy.method)}</p>"
             f"</details></div>")
