@@ -48,14 +48,21 @@ def test_the_estimate_is_plausible(tmp_path):
 
 
 def test_twice_the_work_takes_about_twice_the_energy(tmp_path):
-    """Monotonic and proportional within the stated uncertainty (medians of 3 runs, on a shared machine)."""
-    one = statistics.median(_joules(3, tmp_path).joules for _ in range(3))
-    two = statistics.median(_joules(6, tmp_path).joules for _ in range(3))
+    """Monotonic and proportional within the stated uncertainty. On a shared machine the CPU time of the same
+    work drifts with the load, so single and double runs alternate (both see the same load) and medians of 5
+    are compared."""
+    ones, twos = [], []
+    for _ in range(5):
+        ones.append(_joules(3, tmp_path))
+        twos.append(_joules(6, tmp_path))
+    one = statistics.median(e.joules for e in ones)
+    two = statistics.median(e.joules for e in twos)
     assert two > one
-    assert 1.5 < two / one < 2.6
-    # the ranges of the two measurements agree with "twice": 2 x low(one) <= high(two) and the reverse
-    e1, e2 = _joules(3, tmp_path), _joules(6, tmp_path)
-    assert 2 * e1.low_j <= e2.high_j and e2.low_j <= 2 * e1.high_j
+    assert 1.4 < two / one < 2.8, [round(e.cpu_seconds, 3) for e in ones + twos]
+    # the stated ranges agree with "twice": 2 x low(one) <= high(two) and low(two) <= 2 x high(one)
+    low1, high1 = statistics.median(e.low_j for e in ones), statistics.median(e.high_j for e in ones)
+    low2, high2 = statistics.median(e.low_j for e in twos), statistics.median(e.high_j for e in twos)
+    assert 2 * low1 <= high2 and low2 <= 2 * high1
 
 
 def _fake_rapl(root, value: int, max_range: int = 1_000_000_000):
