@@ -3,6 +3,8 @@
 Each `benchmarks/bench_<name>.py` exposes `main()` (parsing sys.argv, so each also runs alone with its
 own options and defaults here), measures our set-up against a baseline in
 the same run and prints ratios. With no NAME, all of them run, one after the other.
+Each benchmark's energy is printed too (civicai.energy: « mesuré » by RAPL when readable, else « estimé » from
+the CPU time of this process and of the processes it started and reaped, with its range).
 """
 
 from __future__ import annotations
@@ -29,17 +31,24 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose among {', '.join(names)}")
     sys.path.insert(0, str(HERE))
-    failed = []
+    sys.path.insert(0, str(HERE.parent))
+    from civicai.energy.measure import measure
+
+    failed, energies = [], []
     for name in args.names or names:
         print(f"\n=== {name} ===", flush=True)
         t0 = time.perf_counter()
-        try:
-            sys.argv = [f"bench_{name}.py"]
-            importlib.import_module(f"bench_{name}").main()
-        except Exception as error:  # one broken benchmark must not hide the others' figures
-            print(f"{name} failed: {error!r}", file=sys.stderr)
-            failed.append(name)
-        print(f"({name}: {time.perf_counter() - t0:.0f} s)", flush=True)
+        with measure() as meter:
+            try:
+                sys.argv = [f"bench_{name}.py"]
+                importlib.import_module(f"bench_{name}").main()
+            except Exception as error:  # one broken benchmark must not hide the others' figures
+                print(f"{name} failed: {error!r}", file=sys.stderr)
+                failed.append(name)
+        energies.append(meter.energy)
+        print(f"({name}: {time.perf_counter() - t0:.0f} s; énergie {meter.energy})", flush=True)
+    if len(energies) > 1:
+        print(f"\nénergie de tous les benchmarks : {sum(energies[1:], energies[0])}")
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0

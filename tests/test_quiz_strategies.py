@@ -60,6 +60,6 @@ def test_the_check_command_passes_on_the_modules_and_fails_on_a_gameable_quiz(tm
     run = [sys.executable, "-m", "civicai", "quiz", "verifier"]
     ok = subprocess.run(run, capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert ok.stdout.count("limite 40 points") == 3 and "TROP HAUT" not in ok.stdout
+    assert ok.stdout.count("limite 40 points") == len(MODULES) and "TROP HAUT" not in ok.stdout
     bad = subprocess.run(run + [str(_gameable(tmp_path))], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and "TROP HAUT" in bad.stdout

@@ -1,0 +1,47 @@
+"""Do module 5's notebooks compute what they say, top to bottom, in a real kernel?"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from testkit import REPO
+
+MODULE = REPO / "modules" / "05-ce-que-coute-l-ia"
+pytestmark = pytest.mark.slow
+
+
+def test_part_1_bigger_and_longer_trainings_cost_more(run_notebook):
+    r = run_notebook(MODULE / "01-l-energie-d-un-apprentissage.ipynb")
+    v = r.values
+    assert v["module1_status"] in ("mesuré", "estimé")
+    assert v["size_ratio"] > 2, v["size_ratio"]
+    assert 1.3 < v["epochs_ratio"] < 3.0, v["epochs_ratio"]
+    assert "Énergie de l'entraînement" in r.text() and "M5-P1" in r.text()
+
+
+def test_part_2_one_answer_is_tiny_next_to_a_chatbot_question(run_notebook):
+    r = run_notebook(MODULE / "02-le-cout-d-une-reponse.ipynb")
+    v = r.values
+    assert 0 < v["answer_wh"] < 0.001 and 0 < v["prediction_wh"] < 0.01
+    assert v["words_per_question"] > 1000
+    assert v["daily_kwh"] == 2400
+
+
+def test_part_3_scales_up_with_sourced_figures(run_notebook):
+    r = run_notebook(MODULE / "03-des-wattheures-aux-centres-de-donnees.ipynb")
+    v = r.values
+    assert v["growth"] == pytest.approx(945 / 415)
+    assert v["kwh_big"] > v["kwh_fr"] > 0
+    assert "415 TWh" in r.text() and "g de CO2" in r.text()
+
+
+def test_the_kiosk_demo_runs_and_its_kernel_stays_light(run_notebook):
+    """The demo notebook runs; what it imports (and a measured answer) loads no torch: kiosk kernels stay light."""
+    run_notebook(MODULE / "demo-combien-coute-une-reponse.ipynb")
+    code = ("import sys; from civicai.energy import uses, experiments; experiments.answer_energy(repeats=5); "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert out.stdout.strip() == "False", out.stderr[-2000:]
