@@ -3,8 +3,6 @@
 One home for what a module is. Each folder ``modules/NN-slug/`` has a ``module.yaml``
 (see CONTRIBUTING.md, « Ajouter un module »); the kiosk gallery, the site, the quiz report,
 the hub and the tests read it through :func:`load_modules` and :func:`gallery`.
-``modules/demos.yaml`` is still read, but only for demos no ``module.yaml`` lists (modules
-whose ``module.yaml`` is not written yet).
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from pathlib import Path
 from civicai.errors import UserError
 
 MODULE_FILE = "module.yaml"
-LEGACY_DEMOS = "demos.yaml"
 COURSE_MARKER = "nbgrader_config.py"
 KERNELS = ("light", "heavy")
 _FOLDER = re.compile(r"^(\d{2})-[a-z0-9-]+$")
@@ -175,19 +172,9 @@ def load_modules(modules_dir: Path) -> list[Module]:
             if _FOLDER.match(p.name) and (p / MODULE_FILE).is_file()]
 
 
-def legacy_demos(modules_dir: Path) -> list[Demo]:
-    """Entries of ``modules/demos.yaml`` (paths below ``modules/``), for modules not yet catalogued."""
-    path = Path(modules_dir) / LEGACY_DEMOS
-    if not path.is_file():
-        return []
-    return parse_demos(read_yaml(path, "la liste des démos") or [], str(path), Path(modules_dir))
-
-
 def all_demos(modules_dir: Path) -> list[Demo]:
-    """The gallery's demos: those of each ``module.yaml`` in module order, then the others of ``demos.yaml``."""
-    demos = [d for m in load_modules(modules_dir) for d in m.demos]
-    known = {d.id for d in demos}
-    return demos + [d for d in legacy_demos(modules_dir) if d.id not in known]
+    """The gallery's demos: those of each ``module.yaml``, in module order."""
+    return [d for m in load_modules(modules_dir) for d in m.demos]
 
 
 def course_ids(courses_dir: Path) -> list[str]:

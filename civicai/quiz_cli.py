@@ -46,8 +46,6 @@ def _quizzes(module: str | None) -> list[Path]:
     from civicai.paths import modules_dir
 
     quizzes = [m.quiz for m in load_modules(modules_dir()) if m.quiz]
-    catalogued = {p.parent for p in quizzes}  # until every module has its module.yaml
-    quizzes += [p for p in sorted(modules_dir().glob("*/quiz.yaml")) if p.parent not in catalogued]
     if module:
         quizzes = [p for p in quizzes if p.parent.name == module]
         if not quizzes:

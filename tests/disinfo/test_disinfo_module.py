@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import yaml
+import dataclasses
 
+from civicai.catalog import all_demos
 from civicai.quiz import Quiz
 from testkit import REPO
 
@@ -30,7 +31,7 @@ def test_first_notebook_opens_and_last_closes_with_the_quiz():
 
 
 def test_demos_are_in_the_gallery_with_an_image_and_alt_text():
-    entries = {e["id"]: e for e in yaml.safe_load((REPO / "modules" / "demos.yaml").read_text())}
+    entries = {e["id"]: e for e in [dataclasses.asdict(d) for d in all_demos(REPO / "modules")]}
     for demo_id, notebook in DEMOS.items():
         entry = entries[demo_id]
         assert entry["notebook"] == f"03-desinformation/{notebook}"

@@ -4,6 +4,7 @@ and pass axe?"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import sys
@@ -12,6 +13,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
+from civicai.catalog import all_demos
 from testkit import REPO
 
 sys.path.insert(0, str(REPO / "tests" / "kiosk"))
@@ -29,8 +31,7 @@ def kiosk(tmp_path_factory):
     """`civicai kiosk` serving a catalogue of this one demo (its entry and folder copied from modules/)."""
     root = tmp_path_factory.mktemp("catalogue")
     shutil.copytree(REPO / "modules" / "05-ce-que-coute-l-ia", root / "05-ce-que-coute-l-ia")
-    entry = [d for d in yaml.safe_load((REPO / "modules" / "demos.yaml").read_text(encoding="utf-8"))
-             if d["id"] == DEMO_ID]
+    entry = [d for d in [dataclasses.asdict(d) for d in all_demos(REPO / "modules")] if d["id"] == DEMO_ID]
     (root / "demos.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
     server = KioskServer(root / "demos.yaml", tmp_path_factory.mktemp("kiosk"))
     server.start(n_pools=1)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import nbformat
 import yaml
 
+from civicai.catalog import all_demos
 from civicai.energy import sources as S
 from civicai.energy import uses
 from civicai.quiz import Quiz
@@ -27,7 +29,7 @@ def test_module_yaml_lists_the_parts_in_order_and_a_demo_also_in_the_gallery():
     assert all(n["kernel"] in ("light", "heavy") for n in meta["notebooks"])
     for demo in meta["demos"]:
         assert (MODULE / demo["notebook"]).is_file() and (MODULE / demo["image"]).is_file() and demo["alt"]
-    gallery = yaml.safe_load((REPO / "modules" / "demos.yaml").read_text(encoding="utf-8"))
+    gallery = [dataclasses.asdict(d) for d in all_demos(REPO / "modules")]
     ours = [d for d in gallery if d["notebook"].startswith("05-ce-que-coute-l-ia/")]
     assert [d["id"] for d in ours] == [d["id"] for d in meta["demos"]]
     assert (REPO / "exercises" / "source" / meta["exercise"]).is_dir()
@@ -55,7 +57,7 @@ def test_each_part_ends_with_a_sources_block_written_from_the_one_home_of_the_fi
         assert last.cell_type == "markdown" and last.source.startswith("## Sources"), p.name
         listed = [line[2:] for line in last.source.splitlines() if line.startswith("- ")]
         assert listed and set(listed) <= cites, f"{p.name}: regenerate its block with sources.sources_block"
-        assert f"Faits vérifiés le 2 décembre 2026" in last.source
+        assert "Faits vérifiés le 2 décembre 2026" in last.source
 
 
 def test_every_published_figure_shown_in_the_notebooks_is_the_sourced_one():

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
-import yaml
 
+from civicai.catalog import all_demos
 from civicai.quiz import Quiz
 from testkit import REPO
 
@@ -35,7 +36,7 @@ def test_facilitator_guide_covers_timing_misconceptions_and_audiences():
 
 
 def test_kiosk_entries_have_a_small_existing_image_and_alt_text():
-    entries = [e for e in yaml.safe_load((REPO / "modules" / "demos.yaml").read_text(encoding="utf-8"))
+    entries = [e for e in [dataclasses.asdict(d) for d in all_demos(REPO / "modules")]
                if e["notebook"].startswith("01-comment-une-ia-apprend/")]
     assert {e["id"] for e in entries} == {"dessine-un-chiffre", "invente-des-mots", "terrain-de-jeu"}
     for e in entries:
