@@ -149,3 +149,7 @@ def configure_local(c, *, state_dir: str | os.PathLike) -> None:
     from civicai.debate.hubconfig import configure as configure_debate
 
     configure_debate(c, state_dir=state_dir)
+    # The facilitators' room (civicai/room/): who is in, the room's answers; last, it links to the other services.
+    from civicai.room.hubconfig import configure as configure_room
+
+    configure_room(c, state_dir=state_dir)
