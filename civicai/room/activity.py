@@ -17,6 +17,7 @@ from jupyterhub.utils import url_path_join
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
 IDLE_MINUTES = 10  # no cell run for this long: "peut-être en difficulté"
+RECENT_HOURS = 12
 
 
 def parse_time(stamp: str | None) -> float | None:
@@ -66,8 +67,9 @@ def person(user: dict, sessions: list[dict] | None, errors: dict, now: float, id
         why.append(f"rien depuis plus de {int(idle_minutes)} minutes")
     if sessions is None and server.get("ready"):
         why.append("serveur injoignable")
-    return {"nom": user["name"], "serveur": "pret" if server.get("ready") else "demarrage" if server.get("pending")
-            else "arrete", "carnets": open_notebooks, "derniere_activite": last, "difficulte": why}
+    state = "pret" if server.get("ready") else {"spawn": "demarrage", "stop": "arret"}.get(server.get("pending"), "")
+    return {"nom": user["name"], "serveur": state or ("arrete" if not server else "demarrage"),
+            "carnets": open_notebooks, "derniere_activite": last, "difficulte": why}
 
 
 class Room:
@@ -104,8 +106,10 @@ class Room:
         return json.loads(resp.body) if resp.code == 200 else None
 
     async def _refresh(self) -> None:
-        users = await self.get_json(url_path_join(self.api_url, "users") + "?state=active&limit=1000", 10) or []
-        users = [u for u in users if u.get("kind", "user") == "user"]
+        users = await self.get_json(url_path_join(self.api_url, "users") + "?limit=1000", 10) or []
+        today = time.time() - RECENT_HOURS * 3600  # a stopped server stays on the page for the day
+        users = [u for u in users if u.get("kind", "user") == "user"
+                 and (u.get("servers") or (parse_time(u.get("last_activity")) or 0) > today)]
 
         async def sessions(u):
             server = u.get("servers", {}).get("", {})

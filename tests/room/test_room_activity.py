@@ -46,8 +46,10 @@ def test_stuck_after_an_error_a_dead_kernel_or_a_long_silence():
 
 
 def test_a_stopped_server_is_not_stuck():
-    p = person(user(ready=False), [], {}, NOW, 10)
+    p = person(dict(user(), servers={}), [], {}, NOW, 10)
     assert p["serveur"] == "arrete" and p["difficulte"] == []
+    stopping = dict(user(), servers={"": {"ready": False, "pending": "stop"}})
+    assert person(stopping, [], {}, NOW, 10)["serveur"] == "arret"
 
 
 def test_parse_time_reads_jupyter_times():

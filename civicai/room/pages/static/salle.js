@@ -85,7 +85,7 @@ async function action(name, what, body) {
 function personRow(p, now) {
   const nb = p.carnets[0];
   const where = nb ? `${nb.module || "hors module"} / ${nb.carnet}` : (p.serveur === "pret" ? "aucun carnet ouvert" : "—");
-  const state = {pret: "démarré", demarrage: "démarre…", arrete: "arrêté"}[p.serveur];
+  const state = {pret: "démarré", demarrage: "démarre…", arret: "s'arrête…", arrete: "arrêté"}[p.serveur];
   const buttons = [p.serveur === "arrete"
     ? el("button", {class: "bouton", type: "button", onclick: () => action(p.nom, "demarrer"), text: "Démarrer", "aria-label": `Démarrer le serveur de ${p.nom}`})
     : el("button", {class: "bouton", type: "button", onclick: () => action(p.nom, "arreter"), text: "Arrêter", "aria-label": `Arrêter le serveur de ${p.nom}`}),
