@@ -62,6 +62,7 @@ ENGLISH = re.compile(r"\b(the|your|my|server|servers|start|stop|home|token|token
 
 
 def english_in(text: str, *allowed: str) -> list[str]:
+    text = re.sub(r"(?:https?://|/)\S*", " ", text)  # addresses (/user/nora/) are not interface words
     for word in ("JupyterHub", "JupyterLab", "Jupyter", "nbgrader", *allowed):
         text = text.replace(word, "")
     return sorted({m.group(0) for m in ENGLISH.finditer(text)})
