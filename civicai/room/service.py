@@ -66,7 +66,8 @@ class Base(HubOAuthenticated, web.RequestHandler):
 
     async def require_facilitator(self) -> None:
         if not await self.is_facilitator():
-            raise Refusal(403, "Cette page est réservée aux personnes qui animent l'atelier (groupe « formateurs »).")
+            raise Refusal(403, "Cette page est réservée aux personnes qui animent l'atelier "
+                               "(groupe « formateurs »).")
 
     def body(self) -> dict:
         try:

@@ -27,7 +27,8 @@ HISTOGRAM_BINS = 8
 # words too common to say anything about a room's answers
 STOP_WORDS = set("""au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me même mes
 moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous
-c d j l à m n s t y été être avoir est sont a ai as avons ont fait plus très bien aussi comme si tout tous""".split())
+c d j l à m n s t y été être avoir est sont a ai as avons ont fait plus très bien aussi comme si tout
+tous""".split())
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -43,7 +44,8 @@ def clean_answer(data: dict) -> dict:
         raise UserError("Réponse illisible : envoyez un objet JSON.")
     module, notebook, question = (str(data.get(k) or "") for k in ("module", "notebook", "question"))
     if not MODULE.match(module):
-        raise UserError("Module inconnu : indiquez le dossier du module, par exemple « 02-biais-reconnaissance-faciale ».")
+        raise UserError("Module inconnu : indiquez le dossier du module, "
+                        "par exemple « 02-biais-reconnaissance-faciale ».")
     if not NOTEBOOK.match(notebook):
         raise UserError("Carnet inconnu : indiquez le nom du carnet, par exemple « 02-l-audit.ipynb ».")
     if not QUESTION.match(question):

@@ -72,7 +72,8 @@ def test_every_reachable_hub_page_is_french_and_accessible(browser, room_hub):
     problems.update({f"formateur {k}": v for k, v in found.items()})
     assert re.search(r"/services/salle/$", admin.url)
     check(admin, f"{hub.url}/services/salle/", problems, "formateur", wait="#presents table, #presents p")
-    check(admin, f"{hub.url}/services/salle/projection", problems, "formateur", wait="#projection p, #projection section")
+    check(admin, f"{hub.url}/services/salle/projection", problems, "formateur",
+          wait="#projection p, #projection section")
     check(admin, f"{hub.url}/services/salle/quiz", problems, "formateur")
     check(admin, f"{hub_url}/home", problems, "formateur")
     check(admin, f"{hub_url}/admin", problems, "formateur", "nora", wait="table")

@@ -36,7 +36,8 @@ def render(name: str, **context) -> str:
                 xsrf_token="x", progress_url="/p", url="/user/alice/", default_server=User.spawner,
                 status_code=404, status_message="Not Found", message="page not found", api_tokens=[],
                 oauth_clients=[], token_expires_in_options_html="", authenticator_login_url="/hub/login",
-                spawn_url="/hub/spawn", api_page_limit=50, oauth_client={"description": "salle"}, allowed_scopes=[], scope_descriptions=[], server_version="6.1.1")
+                spawn_url="/hub/spawn", api_page_limit=50, oauth_client={"description": "salle"},
+                allowed_scopes=[], scope_descriptions=[], server_version="6.1.1")
     return env.get_template(name).render(**dict(base, **context))
 
 

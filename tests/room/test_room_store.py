@@ -44,7 +44,8 @@ def test_choices_and_words_aggregate_without_names(store):
         store.record(f"zoe{i}", answer("M2-Q9", "choice", "oui" if i < 3 else "non"))
     by_id = {q["question"]: q for q in store.aggregate(module=BASE["module"])}
     assert by_id["M2-Q9"]["choix"] == [{"valeur": "oui", "n": 3}, {"valeur": "non", "n": 2}]
-    assert {w["mot"] for w in by_id["M2-Q8"]["mots"]} == {"caméra", "données"}  # a word only one person wrote stays hidden
+    # a word only one person wrote stays hidden
+    assert {w["mot"] for w in by_id["M2-Q8"]["mots"]} == {"caméra", "données"}
     assert "zoe" not in str(by_id)
     assert store.aggregate(module="01-autre") == []
 
