@@ -81,22 +81,23 @@ class Room:
         self.ttl, self.idle_minutes = ttl, idle_minutes
         self.errors: dict[str, dict[str, bool]] = {}  # user -> notebook path -> the last cell failed
         self.limit = asyncio.Semaphore(concurrency)
-        self.people: list[dict] = []
-        self.fetched = 0.0
+        self.people: list[dict] | None = None
+        self.fetched = 0.0  # time.monotonic() of the last collection; self.at: the same, wall clock
+        self.at = 0.0
         self.pending: asyncio.Future | None = None
 
     def cell_ran(self, user: str, path: str, failed: bool) -> None:
         self.errors.setdefault(user, {})[path] = failed
 
     async def snapshot(self) -> list[dict]:
-        if time.monotonic() - self.fetched > self.ttl:
-            if self.pending is None:
-                self.pending = asyncio.ensure_future(self._refresh())
-            try:
-                await asyncio.shield(self.pending)
-            finally:
-                self.pending = None
-        return self.people
+        """The latest collection; an old one starts a new one in the background (the page never waits for
+        60 servers: it shows what is at most one collection old, and ``at`` says when it was made)."""
+        if time.monotonic() - self.fetched > self.ttl and self.pending is None:
+            self.pending = asyncio.ensure_future(self._refresh())
+            self.pending.add_done_callback(lambda _: setattr(self, "pending", None))
+        if self.people is None:
+            await asyncio.shield(self.pending)
+        return self.people or []
 
     async def get_json(self, url: str, timeout: float = 5):
         req = HTTPRequest(url, headers={"Authorization": f"token {self.token}"}, request_timeout=timeout,
@@ -121,7 +122,7 @@ class Room:
         now = time.time()
         self.people = sorted((person(u, s, self.errors.get(u["name"], {}), now, self.idle_minutes)
                               for u, s in zip(users, found)), key=lambda p: p["nom"])
-        self.fetched = time.monotonic()
+        self.fetched, self.at = time.monotonic(), now
 
     async def action(self, method: str, path: str, body: dict | None = None, *, proxy: bool = False) -> int:
         """A change asked by a facilitator (start or stop a server, write a notebook); returns the HTTP code."""

@@ -138,6 +138,7 @@ class RoomApi(Api):
         people = await self.room.snapshot()
         staff = self.facilitators.names
         self.finish({"participants": [p for p in people if p["nom"] not in staff], "maintenant": time.time(),
+                     "a_jour": self.room.at,
                      "inactif_minutes": self.room.idle_minutes, "liens": self.links})
 
 

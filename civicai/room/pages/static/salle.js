@@ -121,7 +121,8 @@ async function refreshRoom() {
     const data = await api("GET", "salle");
     const people = data.participants;
     const table = el("table", {},
-      el("caption", {text: `${people.length} ${people.length > 1 ? "personnes connectées" : "personne connectée"}`}),
+      el("caption", {text: `${people.length} ${people.length > 1 ? "personnes connectées" : "personne connectée"}` +
+        ` (état d'il y a ${Math.max(0, Math.round(data.maintenant - data.a_jour))} s)`}),
       el("thead", {}, el("tr", {}, ...["Nom", "Serveur", "Carnet ouvert", "Dernière cellule", "État", "Actions"].map(h => el("th", {scope: "col", text: h})))),
       el("tbody", {}, ...people.map(p => personRow(p, data.maintenant))));
     box.replaceChildren(people.length ? table : el("p", {text: "Personne n'est connecté pour l'instant."}));
