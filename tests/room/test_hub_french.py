@@ -51,7 +51,6 @@ def log_in(browser, hub, name, password):
 def test_every_reachable_hub_page_is_french_and_accessible(browser, room_hub):
     hub = room_hub
     hub.create_users("nora")
-    hub.stop_server("nora")
     problems = {}
     nora, found = log_in(browser, hub, "nora", WORKSHOP_CODE)
     problems.update(found)
@@ -62,7 +61,8 @@ def test_every_reachable_hub_page_is_french_and_accessible(browser, room_hub):
     nora.get_by_role("button", name="Créer un jeton").click()
     nora.locator("#token-area").wait_for(timeout=30_000)
     check(nora, f"{hub_url}/token", problems, "nora", "essai")
-    check(nora, f"{hub.url}/user/nora/", problems, "nora")  # stopped: JupyterHub's "not running" page
+    hub.stop_server("nora")  # logging in started it; stopped, /user/nora/ is JupyterHub's "not running" page
+    check(nora, f"{hub.url}/user/nora/", problems, "nora", wait="#start")
     check(nora, f"{hub_url}/admin", problems, "nora")  # 403 for a participant
     check(nora, f"{hub_url}/cette-page-n-existe-pas", problems, "nora")
     check(nora, f"{hub.url}/services/salle/", problems, "nora", wait="#moi p, #moi ul")
