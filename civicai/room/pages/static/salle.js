@@ -1,0 +1,183 @@
+// The room's pages: the facilitator's view (who is in, the room's answers), the projector, my progress.
+// Everything a participant typed is put in the page with textContent, never as HTML.
+"use strict";
+const API = document.querySelector('meta[name="api"]').content;
+const XSRF = document.querySelector('meta[name="xsrf"]').content;
+const POLL_MS = 4000;
+
+async function api(method, path, body) {
+  const opts = {method, headers: {"X-XSRFToken": XSRF, "Content-Type": "application/json"}};
+  if (body !== undefined) opts.body = JSON.stringify(body);
+  const r = await fetch(API + path, opts);
+  const data = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(data.erreur || `Erreur ${r.status}. Réessayez dans un instant.`);
+  return data;
+}
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "text") e.textContent = v; else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+function number(x) { return Number.isInteger(x) ? String(x) : x.toLocaleString("fr-FR", {maximumFractionDigits: 1}); }
+
+function since(t, now) {
+  if (!t) return "jamais";
+  const min = Math.floor((now - t) / 60);
+  return min < 1 ? "il y a moins d'une minute" : `il y a ${min} min`;
+}
+
+function say(text, error) {
+  const s = document.getElementById("etat");
+  if (s) { s.textContent = text; s.className = error ? "message erreur" : "message"; }
+}
+
+function bars(items, total) {
+  const max = Math.max(1, ...items.map(i => i.n));
+  return el("ul", {class: "barres"}, ...items.map(i => el("li", {},
+    el("span", {text: i.label}),
+    el("span", {class: "barre", style: `width:${(100 * i.n / max).toFixed(1)}%`, "aria-hidden": "true"}),
+    el("span", {text: `${i.n}`, "aria-label": `${i.n} sur ${total}`}))));
+}
+
+// One question's aggregated answers (an object of GET api/reponses), as a block of the page.
+function answerBlock(q, minimum, projectLink) {
+  const heading = el("h3", {text: `${q.question} · ${q.notebook}`});
+  const count = el("p", {text: `${q.personnes} ${q.personnes > 1 ? "personnes ont" : "personne a"} répondu.`});
+  const box = el("section", {class: "question", "aria-label": `Question ${q.question}`}, heading, count);
+  if (q.masque) {
+    box.append(el("p", {class: "masque", text: `Rien à montrer avant ${minimum} réponses : avec moins de monde, on pourrait reconnaître qui a répondu quoi.`}));
+  } else if (q.kind === "number") {
+    box.append(el("p", {text: `Médiane : ${number(q.mediane)}`}),
+      bars(q.histogramme.map(b => ({label: b.de === b.a ? number(b.de) : `de ${number(b.de)} à ${number(b.a)}`, n: b.n})), q.personnes));
+  } else if (q.kind === "choice") {
+    box.append(bars(q.choix.map(c => ({label: c.valeur, n: c.n})), q.personnes));
+  } else {
+    box.append(q.mots.length
+      ? el("ul", {class: "mots"}, ...q.mots.map(m => el("li", {style: `font-size:${Math.min(2.5, 1 + m.n / 4)}em`, text: `${m.mot} (${m.n})`})))
+      : el("p", {class: "masque", text: "Aucun mot écrit par au moins deux personnes pour l'instant."}));
+  }
+  if (projectLink) {
+    const url = `projection?question=${encodeURIComponent(q.question)}&module=${encodeURIComponent(q.module)}`;
+    box.append(el("p", {}, el("a", {class: "bouton principal", href: url, target: "_blank",
+      "aria-label": `Montrer à la salle la question ${q.question}`, text: "Montrer à la salle"})));
+  }
+  return box;
+}
+
+// The facilitator's page ----------------------------------------------------------------------------
+let moduleChoice = null;  // what the facilitator chose; null: follow the module most people have open
+
+async function action(name, what, body) {
+  try {
+    say("Demande envoyée…");
+    const r = await api("POST", `participants/${encodeURIComponent(name)}/${what}`, body);
+    say(what === "copie" ? `Carnet neuf déposé chez ${name} : ${r.chemin}` : `C'est fait pour ${name}.`);
+    refreshRoom();
+  } catch (e) { say(e.message, true); }
+}
+
+function personRow(p, now) {
+  const nb = p.carnets[0];
+  const where = nb ? `${nb.module || "hors module"} / ${nb.carnet}` : (p.serveur === "pret" ? "aucun carnet ouvert" : "—");
+  const state = {pret: "démarré", demarrage: "démarre…", arret: "s'arrête…", arrete: "arrêté"}[p.serveur];
+  const buttons = [p.serveur === "arrete"
+    ? el("button", {class: "bouton", type: "button", onclick: () => action(p.nom, "demarrer"), text: "Démarrer", "aria-label": `Démarrer le serveur de ${p.nom}`})
+    : el("button", {class: "bouton", type: "button", onclick: () => action(p.nom, "arreter"), text: "Arrêter", "aria-label": `Arrêter le serveur de ${p.nom}`}),
+    el("button", {class: "bouton", type: "button", onclick: () => action(p.nom, "redemarrer"), text: "Redémarrer", "aria-label": `Redémarrer le serveur de ${p.nom}`})];
+  if (nb && nb.module && p.serveur === "pret") {
+    buttons.push(el("button", {class: "bouton", type: "button", text: "Carnet neuf",
+      "aria-label": `Donner à ${p.nom} une copie neuve de ${nb.carnet}`,
+      onclick: () => action(p.nom, "copie", {chemin: `${nb.module}/${nb.carnet}`})}));
+  }
+  return el("tr", {"data-nom": p.nom},
+    el("th", {scope: "row", text: p.nom}), el("td", {text: state}), el("td", {class: "carnet", text: where}),
+    el("td", {text: since(p.derniere_activite, now)}),
+    el("td", {class: p.difficulte.length ? "difficulte" : "", text: p.difficulte.length ? `Peut-être en difficulté : ${p.difficulte.join(", ")}` : "—"}),
+    el("td", {}, ...buttons));
+}
+
+function mostOpenModule(people) {
+  const counts = {};
+  for (const p of people) for (const nb of p.carnets.slice(0, 1)) if (nb.module) counts[nb.module] = (counts[nb.module] || 0) + 1;
+  return Object.entries(counts).sort((a, b) => b[1] - a[1])[0]?.[0] || "";
+}
+
+function offerModules(modules) {
+  const select = document.getElementById("module");
+  for (const m of modules) {
+    if (m && ![...select.options].some(o => o.value === m)) select.append(el("option", {value: m, text: m}));
+  }
+}
+
+async function refreshRoom() {
+  const box = document.getElementById("presents");
+  try {
+    const data = await api("GET", "salle");
+    const people = data.participants;
+    const table = el("table", {},
+      el("caption", {text: `${people.length} ${people.length > 1 ? "personnes connectées" : "personne connectée"}` +
+        ` (état d'il y a ${Math.max(0, Math.round(data.maintenant - data.a_jour))} s)`}),
+      el("thead", {}, el("tr", {}, ...["Nom", "Serveur", "Carnet ouvert", "Dernière cellule", "État", "Actions"].map(h => el("th", {scope: "col", text: h})))),
+      el("tbody", {}, ...people.map(p => personRow(p, data.maintenant))));
+    box.replaceChildren(people.length ? table : el("p", {text: "Personne n'est connecté pour l'instant."}));
+    offerModules(people.flatMap(p => p.carnets.map(nb => nb.module)));
+    if (moduleChoice === null) document.getElementById("module").value = mostOpenModule(people);
+  } catch (e) { box.replaceChildren(el("p", {class: "message erreur", text: e.message})); }
+}
+
+async function refreshAnswers() {
+  const box = document.getElementById("reponses");
+  const module = document.getElementById("module").value;
+  try {
+    const data = await api("GET", "reponses" + (module ? `?module=${encodeURIComponent(module)}` : ""));
+    offerModules(data.questions.map(q => q.module));
+    box.replaceChildren(...(data.questions.length ? data.questions.map(q => answerBlock(q, data.minimum, true))
+      : [el("p", {text: "Aucune réponse pour l'instant."})]));
+  } catch (e) { box.replaceChildren(el("p", {class: "message erreur", text: e.message})); }
+}
+
+// The projector: one question (or all of a module), nothing else ---------------------------------------
+async function refreshProjection() {
+  const box = document.getElementById("projection");
+  const args = new URLSearchParams(location.search);
+  const module = args.get("module") || "", question = args.get("question");
+  try {
+    const data = await api("GET", "reponses" + (module ? `?module=${encodeURIComponent(module)}` : ""));
+    const shown = data.questions.filter(q => !question || q.question === question);
+    if (question) document.getElementById("titre").textContent = `Question ${question} : les réponses de la salle`;
+    box.replaceChildren(...(shown.length ? shown.map(q => answerBlock(q, data.minimum, false))
+      : [el("p", {text: "Aucune réponse pour l'instant."})]));
+  } catch (e) { box.replaceChildren(el("p", {class: "message erreur", text: e.message})); }
+}
+
+// A participant's own page ---------------------------------------------------------------------------
+async function refreshMine() {
+  const box = document.getElementById("moi");
+  try {
+    const data = await api("GET", "moi");
+    const started = data.progression.filter(p => p.repondu > 0 || p.questions > 0);
+    box.replaceChildren(started.length ? el("ul", {class: "progression"}, ...started.map(p => el("li", {},
+      el("strong", {text: p.module}), ` : ${p.repondu} ${p.repondu > 1 ? "questions répondues" : "question répondue"} sur ${p.questions}.`,
+      p.reste.length ? el("span", {class: "aide", text: ` Reste : ${p.reste.join(", ")}.`}) : null)))
+      : el("p", {text: "Vous n'avez encore répondu à aucune question d'un module."}));
+  } catch (e) { box.replaceChildren(el("p", {class: "message erreur", text: e.message})); }
+}
+
+function every(fn) { fn(); setInterval(() => { if (!document.hidden) fn(); }, POLL_MS); }
+
+if (document.getElementById("presents")) {
+  document.getElementById("module").addEventListener("change", e => { moduleChoice = e.target.value; refreshAnswers(); });
+  every(refreshRoom);
+  every(refreshAnswers);
+}
+if (document.getElementById("projection")) {
+  every(refreshProjection);
+  document.getElementById("plein-ecran").addEventListener("click", () => document.documentElement.requestFullscreen?.());
+}
+if (document.getElementById("moi")) every(refreshMine);

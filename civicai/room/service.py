@@ -1,0 +1,256 @@
+"""``python -m civicai.room.service``: the hub's managed service « salle », under /services/salle/.
+
+Kernels POST the participants' answers here with their ``JUPYTERHUB_API_TOKEN``; facilitators (hub group
+``formateurs``) see who is in, what is open, who may be stuck and the room's answers, aggregated; a
+participant sees only their own progress. Answers stay in one SQLite file on this machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated, UserNotAllowed
+from jupyterhub.utils import url_path_join
+from tornado import web
+from tornado.ioloop import IOLoop
+
+from civicai.debate.service import Facilitators, RateLimiter, Refusal
+from civicai.errors import UserError
+from civicai.paths import modules_dir
+from civicai.room.activity import IDLE_MINUTES, Room
+from civicai.room.questions import progress
+from civicai.room.store import AnswerStore
+
+PAGES = Path(__file__).resolve().parent / "pages"
+# (requests, seconds) per person: a kernel answering every question of a module stays far below
+LIMITS = {"reponse": (120, 60), "activite": (600, 60)}
+NAME = r"([^/]+)"
+
+
+class Base(HubOAuthenticated, web.RequestHandler):
+    api = False
+
+    def initialize(self, store: AnswerStore, room: Room, facilitators: Facilitators, limiter: RateLimiter,
+                   links: dict):
+        self.store, self.room, self.facilitators, self.limiter, self.links = store, room, facilitators, limiter, links
+
+    async def prepare(self):
+        """Find who is calling without blocking the event loop (as the debate service does)."""
+        model = await self.hub_auth.get_user(self, sync=False)
+        try:
+            self._hub_auth_user_cache = self.check_hub_user(model) if model else None
+        except UserNotAllowed:
+            raise Refusal(403, "Votre compte n'a pas accès à la salle. Demandez à la personne qui anime.") from None
+
+    def get_template_namespace(self):
+        token = self.xsrf_token
+        return dict(super().get_template_namespace(), prefix=self.settings["salle_prefix"],
+                    xsrf_token=token.decode() if isinstance(token, bytes) else token)
+
+    def get_login_url(self):
+        if self.api:  # an API call without a valid token gets 403, not a redirect to a login page
+            raise Refusal(403, "Connectez-vous au hub d'abord.")
+        return super().get_login_url()
+
+    @property
+    def name(self) -> str:
+        return self.current_user["name"]
+
+    async def is_facilitator(self) -> bool:
+        return self.current_user.get("kind", "user") == "user" and await self.facilitators.includes(self.name)
+
+    async def require_facilitator(self) -> None:
+        if not await self.is_facilitator():
+            raise Refusal(403, "Cette page est réservée aux personnes qui animent l'atelier "
+                               "(groupe « formateurs »).")
+
+    def body(self) -> dict:
+        try:
+            data = json.loads(self.request.body or b"{}")
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise Refusal(400, "Requête illisible : envoyez un objet JSON.")
+        return data
+
+    def _handle_request_exception(self, e):
+        if not isinstance(e, UserError):
+            return super()._handle_request_exception(e)
+        try:  # a person's mistake: a 400 with its French message
+            raise Refusal(400, str(e)) from None
+        except Refusal as refusal:
+            return super()._handle_request_exception(refusal)
+
+    def write_error(self, status_code, **kwargs):
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        message = getattr(exc, "message", None) or {403: "Accès refusé.", 404: "Page introuvable."}.get(
+            status_code, "Une erreur est survenue. Réessayez dans un instant.")
+        if self.api:
+            self.finish({"erreur": message})
+        else:
+            self.render("erreur.html", message=message, status=status_code)
+
+
+class Api(Base):
+    api = True
+
+
+class AnswersApi(Api):
+    """POST: a kernel (or a page) records one answer. GET: the room's answers, aggregated (facilitators)."""
+
+    @web.authenticated
+    def post(self):
+        self.limiter.check(self.name, "reponse")
+        a = self.store.record(self.name, self.body())
+        self.set_status(201)
+        self.finish({"question": a["question"], "enregistre": True})
+
+    @web.authenticated
+    async def get(self):
+        await self.require_facilitator()
+        self.finish({"questions": self.store.aggregate(self.get_argument("module", None)),
+                     "minimum": self.store.min_group})
+
+
+class ActivityApi(Api):
+    """A kernel says a cell ran and whether it failed (no code, no output: just the notebook and yes/no)."""
+
+    @web.authenticated
+    def post(self):
+        self.limiter.check(self.name, "activite")
+        data = self.body()
+        path = str(data.get("chemin") or "")
+        if not path.endswith(".ipynb") or len(path) > 300:
+            raise UserError("Indiquez le chemin du carnet, terminé par « .ipynb ».")
+        self.room.cell_ran(self.name, path, bool(data.get("erreur")))
+        self.finish({"enregistre": True})
+
+
+class RoomApi(Api):
+    @web.authenticated
+    async def get(self):
+        await self.require_facilitator()
+        people = await self.room.snapshot()
+        staff = self.facilitators.names
+        self.finish({"participants": [p for p in people if p["nom"] not in staff], "maintenant": time.time(),
+                     "a_jour": self.room.at,
+                     "inactif_minutes": self.room.idle_minutes, "liens": self.links})
+
+
+class MineApi(Api):
+    @web.authenticated
+    def get(self):
+        mine = self.store.mine(self.name)
+        self.finish({"nom": self.name, "reponses": mine, "progression": progress(mine)})
+
+
+class ServerApi(Api):
+    """Start, stop or restart a participant's server, as a facilitator asked."""
+
+    @web.authenticated
+    async def post(self, user, what):
+        await self.require_facilitator()
+        path = f"users/{quote(user, safe='')}/server"
+        if what in ("arreter", "redemarrer"):
+            code = await self.room.action("DELETE", path)
+            if code not in (202, 204, 400):
+                raise Refusal(502, f"Le hub n'a pas pu arrêter le serveur de {user} (code {code}).")
+            await self._wait_stopped(user)
+        if what in ("demarrer", "redemarrer"):
+            code = await self.room.action("POST", path, {})
+            if code not in (201, 202, 400):
+                raise Refusal(502, f"Le hub n'a pas pu démarrer le serveur de {user} (code {code}).")
+        self.finish({"nom": user, "action": what})
+
+    async def _wait_stopped(self, user: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            model = await self.room.get_json(url_path_join(self.room.api_url, "users", quote(user, safe="")))
+            if not model or not model.get("servers", {}).get("", {}):
+                return
+            await asyncio.sleep(0.3)
+
+
+class FreshCopyApi(Api):
+    """Put a fresh copy of a module's notebook next to the participant's own, without touching theirs."""
+
+    @web.authenticated
+    async def post(self, user):
+        await self.require_facilitator()
+        rel = str(self.body().get("chemin") or "")
+        base = modules_dir().resolve()
+        source = (base / rel.removeprefix("modules/")).resolve()
+        if not (source.suffix == ".ipynb" and source.is_file() and base in source.parents):
+            raise UserError("Ce carnet n'est pas un carnet des modules du kit : choisissez-en un dans la liste.")
+        nb = json.loads(source.read_text(encoding="utf-8"))
+        target = f"modules/{source.parent.name}/{source.stem}-copie-neuve-{time.strftime('%Hh%M')}.ipynb"
+        url = url_path_join(f"/user/{quote(user, safe='')}/api/contents", quote(target))
+        code = await self.room.action("PUT", url, {"type": "notebook", "format": "json", "content": nb}, proxy=True)
+        if code not in (200, 201):
+            raise Refusal(502, f"Impossible de déposer le carnet chez {user} : son serveur est-il démarré ?")
+        self.set_status(201)
+        self.finish({"nom": user, "chemin": target})
+
+
+class Page(Base):
+    @web.authenticated
+    async def get(self, which=""):
+        facilitator = await self.is_facilitator()
+        if which:
+            await self.require_facilitator()
+        if which == "quiz":
+            return self.render("quiz.html", rapport=await IOLoop.current().run_in_executor(None, quiz_report))
+        template = {"projection": "projection.html"}.get(which) or ("salle.html" if facilitator else "moi.html")
+        self.render(template, nom=self.name, liens=self.links, inactif=self.room.idle_minutes,
+                    minimum=self.store.min_group)
+
+
+def quiz_report() -> str:
+    """The text of ``civicai quiz rapport`` for every module with a quiz (no name in it)."""
+    from civicai.quiz import Quiz
+    from civicai.catalog import load_modules
+    from civicai.paths import modules_dir
+    from civicai.quiz_report import report
+
+    homes = Path(os.environ.get("CIVICAI_SALLE_HOMES", "var/homes"))
+    if not homes.is_dir():
+        return "Aucun espace personnel pour l'instant : personne n'a encore répondu à un quiz."
+    return "\n\n".join(report(Quiz.load(p), homes) for p in (m.quiz for m in load_modules(modules_dir()) if m.quiz))
+
+
+def make_app(store: AnswerStore, room: Room, *, prefix: str = "/services/salle/", api_url: str = "",
+             api_token: str = "", links: dict | None = None, limits=None) -> web.Application:
+    deps = {"store": store, "room": room, "facilitators": Facilitators(api_url, api_token),
+            "limiter": RateLimiter(limits or LIMITS), "links": links or {}}
+    routes = [("", Page), ("(projection|quiz)", Page), ("api/reponses", AnswersApi), ("api/activite", ActivityApi),
+              ("api/salle", RoomApi), ("api/moi", MineApi),
+              (f"api/participants/{NAME}/(demarrer|arreter|redemarrer)", ServerApi),
+              (f"api/participants/{NAME}/copie", FreshCopyApi)]
+    handlers = [(url_path_join(prefix, path) + "$", cls, deps) for path, cls in routes]
+    handlers += [(url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
+                 (url_path_join(prefix, "static/(.*)"), web.StaticFileHandler, {"path": str(PAGES / "static")})]
+    return web.Application(handlers, cookie_secret=os.urandom(32), salle_prefix=prefix,
+                           template_path=str(PAGES), static_path=str(PAGES / "static"),
+                           static_url_prefix=url_path_join(prefix, "static/"))
+
+
+def main() -> None:
+    env = os.environ
+    store = AnswerStore(env["CIVICAI_SALLE_DB"])
+    room = Room(env["JUPYTERHUB_API_URL"], env["CIVICAI_SALLE_PROXY"], env["JUPYTERHUB_API_TOKEN"],
+                idle_minutes=float(env.get("CIVICAI_SALLE_INACTIF_MINUTES", IDLE_MINUTES)))
+    app = make_app(store, room, prefix=env.get("JUPYTERHUB_SERVICE_PREFIX", "/services/salle/"),
+                   api_url=env["JUPYTERHUB_API_URL"], api_token=env["JUPYTERHUB_API_TOKEN"],
+                   links=json.loads(env.get("CIVICAI_SALLE_LIENS", "{}")))
+    url = urlparse(env["JUPYTERHUB_SERVICE_URL"])
+    app.listen(url.port, url.hostname)
+    IOLoop.current().start()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""The room's answers: checked on the way in, aggregated on the way out, nothing under 5 people."""
+
+from __future__ import annotations
+
+import pytest
+
+from civicai.errors import UserError
+from civicai.room.store import AnswerStore, histogram, words
+
+BASE = {"module": "02-biais-reconnaissance-faciale", "notebook": "02-l-audit.ipynb"}
+
+
+def answer(question: str, kind: str, value) -> dict:
+    return dict(BASE, question=question, kind=kind, value=value)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return AnswerStore(tmp_path / "salle.sqlite")
+
+
+def test_nothing_shown_under_five_people(store):
+    for i, v in enumerate([10, 20, 30, 40]):
+        store.record(f"p{i}", answer("M2-P1", "number", v))
+    [q] = store.aggregate()
+    assert q["masque"] and q["personnes"] == 4
+    assert not {"histogramme", "mediane", "choix", "mots"} & set(q)
+    store.record("p4", answer("M2-P1", "number", 50))
+    [q] = store.aggregate()
+    assert not q["masque"] and q["mediane"] == 30 and sum(b["n"] for b in q["histogramme"]) == 5
+
+
+def test_last_answer_wins_and_counts_once(store):
+    for v in (1, 2, 3):
+        store.record("alice", answer("M2-Q3", "choice", f"choix {v}"))
+    assert store.aggregate()[0]["personnes"] == 1
+    assert [a["value"] for a in store.mine("alice")] == ["choix 3"]
+
+
+def test_choices_and_words_aggregate_without_names(store):
+    texts = ["La caméra se trompe", "la caméra voit mal", "Un biais des données", "les données", "Alice écrit ça"]
+    for i, t in enumerate(texts):
+        store.record(f"zoe{i}", answer("M2-Q8", "text", t))
+        store.record(f"zoe{i}", answer("M2-Q9", "choice", "oui" if i < 3 else "non"))
+    by_id = {q["question"]: q for q in store.aggregate(module=BASE["module"])}
+    assert by_id["M2-Q9"]["choix"] == [{"valeur": "oui", "n": 3}, {"valeur": "non", "n": 2}]
+    # a word only one person wrote stays hidden
+    assert {w["mot"] for w in by_id["M2-Q8"]["mots"]} == {"caméra", "données"}
+    assert "zoe" not in str(by_id)
+    assert store.aggregate(module="01-autre") == []
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"question": "M2-P1"}, "Module inconnu"),
+    (dict(BASE, question="Q1", kind="number", value=1), "Question inconnue"),
+    (dict(BASE, notebook="../../etc/passwd", question="M2-P1", kind="number", value=1), "Carnet inconnu"),
+    (dict(BASE, question="M2-P1", kind="number", value="12"), "attend un nombre"),
+    (dict(BASE, question="M2-P1", kind="number", value=float("nan")), "attend un nombre"),
+    (dict(BASE, question="M2-P1", kind="number", value=True), "attend un nombre"),
+    (dict(BASE, question="M2-P1", kind="text", value="   "), "vide"),
+    (dict(BASE, question="M2-P1", kind="text", value="x" * 201), "trop longue"),
+    (dict(BASE, question="M2-P1", kind="image", value="x"), "Type de réponse inconnu"),
+])
+def test_bad_answers_get_a_french_error_and_store_nothing(store, bad, message):
+    with pytest.raises(UserError, match=message):
+        store.record("alice", bad)
+    assert store.mine("alice") == []
+
+
+def test_histogram_covers_every_value():
+    bins = histogram([0, 1, 2, 3, 10])
+    assert sum(b["n"] for b in bins) == 5 and bins[0]["de"] == 0 and bins[-1]["a"] == 10 and bins[-1]["n"] == 1
+    assert histogram([4, 4, 4]) == [{"de": 4, "a": 4, "n": 3}]
+
+
+def test_words_ignore_small_words_and_count_people_not_repeats():
+    assert words(["biais biais biais", "le biais", "le la les"]) == [{"mot": "biais", "n": 2}]
+
+
+def test_forget_deletes_a_persons_answers(store):
+    store.record("alice", answer("M2-P1", "number", 3))
+    assert store.forget("alice") == 1 and store.mine("alice") == []
