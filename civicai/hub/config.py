@@ -149,3 +149,5 @@ def configure_local(c, *, state_dir: str | os.PathLike) -> None:
     from civicai.debate.hubconfig import configure as configure_debate
 
     configure_debate(c, state_dir=state_dir)
+    from civicai.faces.hubconfig import configure as configure_faces  # module 2's shared predictions
+    configure_faces(c, state_dir=state_dir)
