@@ -151,3 +151,5 @@ def configure_local(c, *, state_dir: str | os.PathLike) -> None:
     configure_debate(c, state_dir=state_dir)
     from civicai.faces.hubconfig import configure as configure_faces  # module 2's shared predictions
     configure_faces(c, state_dir=state_dir)
+    from civicai.welcome.hubconfig import configure as configure_welcome  # the participants' welcome page
+    configure_welcome(c, state_dir=state_dir)

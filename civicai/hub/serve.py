@@ -101,7 +101,11 @@ def serve(args) -> int:
     check_port_free(args.ip, args.port)
     check_proxy(proxy_command())
     check_privilege(args.mode_demonstration, state_dir)
-    env = dict(os.environ)
+    from civicai.welcome.links import banner_links
+    from civicai.welcome.modules import ENV_VAR, list_modules, parse_choice
+    chosen = parse_choice(getattr(args, "module", None), list_modules())  # a wrong number: French error now
+    os.environ.pop(ENV_VAR, None)
+    env = dict(os.environ) | ({ENV_VAR: str(chosen.number)} if chosen else {})
     env.update({"CIVICAI_STATE_DIR": str(state_dir), "CIVICAI_IP": args.ip, "CIVICAI_PORT": str(args.port)})
     env.setdefault("CIVICAI_HUB_PORT", str(free_port()))
     env.setdefault("CIVICAI_PROXY_API_PORT", str(free_port()))
@@ -121,6 +125,7 @@ def serve(args) -> int:
     host = "127.0.0.1" if args.ip in ("0.0.0.0", "") else args.ip
     print(banner(f"http://{host}:{args.port}/", keys, facilitators(), state_dir, args.mode_demonstration),
           flush=True)
+    print(banner_links(f"http://{host}:{args.port}/", list_modules(), chosen), flush=True)
     config = hub_dir() / LOCAL_CONFIG
     os.chdir(state_dir)  # whatever JupyterHub writes lands in the state directory
     argv = [sys.executable, "-m", "civicai.hub.launch", "-f", str(config)] + list(args.jupyterhub_args)
