@@ -50,6 +50,13 @@ def test_essential_path_fits_90_minutes_from_an_up_to_date_record(module):
     assert total.seconds <= 90 * 60, f"{module.name}: {total.seconds / 60:.0f} min"
 
 
+@pytest.mark.parametrize("module", MODULES, ids=lambda p: p.name[:2])
+def test_readme_states_the_essential_path_of_the_source(module):
+    shown = re.search(r"Parcours essentiel\*\* : (\d+) minutes au total", (module / "README.md").read_text("utf-8"))
+    assert shown, f"{module.name}/README.md does not state its essential path"
+    assert int(shown.group(1)) == round(d.module_duration(module).seconds / 60)
+
+
 # --- every duration shown matches the source -------------------------------------------------------
 HEADER = re.compile(r"Durée\s*:\s*(?:environ\s*)?(\d+)\s*minutes", re.IGNORECASE)
 ROW = re.compile(r"^\|.*`(\d\d-[^`]+\.ipynb)`.*\|\s*(\d+)\s*min\b[^|]*\|\s*$", re.MULTILINE)
