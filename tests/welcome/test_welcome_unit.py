@@ -88,3 +88,25 @@ def test_the_printed_qr_code_reads_back_as_the_link():
     for module in MODULES:
         url = links.module_link("http://10.0.0.2:8000", module)
         assert _decode_terminal_qr(links.qr_text(url)) == url
+
+
+def test_the_local_hub_opens_servers_on_the_welcome_page(monkeypatch, tmp_path):
+    from civicai.hub.config import configure_local
+
+    monkeypatch.setenv("CIVICAI_MODE", "demonstration")
+    monkeypatch.setenv(ENV_VAR, "3")
+    c = Config()
+    configure_local(c, state_dir=tmp_path)
+    assert c.Spawner.default_url == "/civicai/bienvenue"
+    assert c.Spawner.environment[ENV_VAR] == "3"
+
+
+def test_participant_server_config_enables_the_page():
+    from civicai.paths import hub_dir
+
+    c = Config()
+    source = (hub_dir() / "singleuser" / "jupyter_server_config.py").read_text(encoding="utf-8")
+    exec(compile(source, "jupyter_server_config.py", "exec"),
+         {"get_config": lambda: c, "__file__": str(hub_dir() / "singleuser" / "jupyter_server_config.py")})
+    assert c.ServerApp.jpserver_extensions["civicai.welcome"] is True
+    assert c.ServerApp.jpserver_extensions["jupyter_lsp"] is False  # the kit's own choices are kept
