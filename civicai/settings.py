@@ -59,6 +59,7 @@ class Settings:
     slurm_homes: str = _setting("CIVICAI_SLURM_HOMES", "", "participants' homes with a service account")
     slurm_partition: str = _setting("CIVICAI_SLURM_PARTITION", "", "sbatch --partition")
     slurm_account: str = _setting("CIVICAI_SLURM_ACCOUNT", "", "sbatch --account")
+    module: str = _setting("CIVICAI_MODULE", "", "module participants start with (welcome page)")
     signup: bool = _setting("CIVICAI_INSCRIPTION", False, "self-sign-up with approval (NativeAuthenticator)")
     forwarded: tuple[str, ...] = ()  # CIVICAI_* names of the operator's environment given to user servers
 

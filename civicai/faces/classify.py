@@ -12,7 +12,8 @@ given a fixed central box instead, the box ``(134, 313, 313, 134)`` (top, right,
 scaled to the image size, which is the median HOG box on these chips. Each prediction records
 ``detecte`` (True when HOG found the face) so that the audit can also report the misses.
 
-Predictions are cached in ``~/.cache/civicai/faces/`` (see :func:`civicai.faces.config.cache_dir`),
+On a hub, predictions are read first from the machine's shared read-only cache
+(:mod:`civicai.faces.shared`). Otherwise they are cached in ``~/.cache/civicai/faces/`` (see :func:`civicai.faces.config.cache_dir`),
 keyed by the SHA-256 of the image bytes and by a model key (package version, dlib version, hash
 of the gender model, policy version): re-runs are instant, a new model invalidates the cache.
 """
@@ -148,12 +149,15 @@ def predict_table(table: pd.DataFrame, *, progress: bool = True, use_cache: bool
 
     from civicai.faces.data import load_rgb
 
+    from civicai.faces.shared import read_shared
+
     cache = PredictionCache() if use_cache else None
+    shared = read_shared(cache.key) if cache else {}  # computed once per machine by the hub
     records, dirty = [], False
     for path in tqdm(list(table["path"]), desc="Le classifieur regarde les visages", unit="image",
                      disable=not progress):
         digest = file_sha256(path)
-        record = cache.get(digest) if cache else None
+        record = (shared.get(digest) or cache.get(digest)) if cache else None
         if record is None:
             record = predict_image(load_rgb(path))
             if cache:

@@ -62,6 +62,12 @@ def _fairface(args) -> int:
                   "civicai donnees fairface --chemin DOSSIER")
             return 1
         print(f"FairFace : {folder} (réglé par : {origin})")
+        from civicai.faces.data import read_faceset
+        try:
+            read_faceset(folder)
+        except UserError as exc:
+            print(f"Ce réglage est inutilisable : {exc}")
+            return 1
         return 0
     from civicai.faces.data import read_faceset
 

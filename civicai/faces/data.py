@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from civicai.errors import UserError
-from civicai.faces.config import ENV_VAR, configured_fairface_dir
+from civicai.faces.config import configured_fairface_dir
 
 if TYPE_CHECKING:  # pandas costs a kiosk kernel 33 MB: imported where a table is built
     import pandas as pd
@@ -174,9 +174,13 @@ def balanced_sample(faces: FaceSet, *, per_cell: int = 40, seed: int = 0) -> Fac
     return FaceSet(faces.root, faces.layout, out)
 
 
-def missing_fairface_message(reason: str = "") -> str:
-    """The French explanation shown wherever FairFace is not configured (Markdown)."""
-    why = f"\n\n*Détail : {reason}*" if reason else ""
+def missing_fairface_message() -> str:
+    """The French explanation shown to learners and visitors wherever FairFace is missing (Markdown).
+
+    No command and no setting here: they are for the person who runs the hub, in the guides
+    (modules/02-.../guide-animation.md, civicai/kiosk/README-operateur.md), and
+    ``civicai donnees fairface`` tells them what is wrong with a setting.
+    """
     return (
         "**Les photos FairFace ne sont pas installées sur cette machine.** "
         "Ce notebook continue avec les visages fournis avec le logiciel *scikit-image* "
@@ -184,11 +188,8 @@ def missing_fairface_message(reason: str = "") -> str:
         "*FairFace* est un jeu de photos de visages publié par des chercheurs (Kärkkäinen et Joo, 2021), "
         "sous licence CC BY 4.0. Chaque photo y porte des étiquettes : un groupe perçu et un genre perçu. "
         "Sans ces étiquettes, on ne peut pas compter les erreurs par groupe.\n\n"
-        "Pour l'installer, la personne qui gère le hub :\n"
-        "1. copie FairFace (ou l'échantillon du kit) dans un dossier de la machine ;\n"
-        "2. lance `civicai donnees fairface --chemin /le/dossier` ;\n"
-        f"3. ou définit la variable d'environnement `{ENV_VAR}` avec ce chemin.\n\n"
-        "Voir `datasets/fairface/DATASHEET.md`." + why
+        "Pour avoir les photos, prévenez la personne qui anime l'atelier : la marche à suivre est dans "
+        "son guide."
     )
 
 
@@ -207,13 +208,13 @@ def load_fairface_images() -> tuple[list[Path] | None, str]:
 
 
 def _from_configured(read):
-    folder, origin = configured_fairface_dir()
+    folder, _ = configured_fairface_dir()
     if folder is None:
         return None, missing_fairface_message()
     try:
         return read(folder), ""
-    except UserError as exc:
-        return None, missing_fairface_message(f"réglage trouvé ({origin}) mais inutilisable : {exc}")
+    except UserError:  # the reason is for the operator: `civicai donnees fairface` shows it
+        return None, missing_fairface_message()
 
 
 # --- Faces that ship with scikit-image (offline, no group labels) ---------------------------

@@ -22,6 +22,9 @@ def register(sub) -> None:
                    "(défaut : formateur)")
     p.add_argument("--code", metavar="CODE", help="code d'atelier à utiliser (défaut : un code tiré "
                    "au hasard et gardé dans le dossier d'état)")
+    p.add_argument("--module", metavar="N",
+                   help="numéro du module du jour : la page d'accueil des participants mène à son "
+                   "premier notebook (défaut : elle propose tous les modules)")
     p.add_argument("--mode-demonstration", action="store_true",
                    help="pour une démonstration par une seule personne : pas de compte séparé par "
                    "participant, tout le monde peut voir les fichiers des autres (le hub l'affiche). "

@@ -159,6 +159,10 @@ def configure_local(c, *, state_dir: str | os.PathLike | None = None) -> None:
     from civicai.debate.hubconfig import configure as configure_debate
 
     configure_debate(c, state_dir=state_dir)
+    from civicai.faces.hubconfig import configure as configure_faces  # module 2's shared predictions
+    configure_faces(c, state_dir=state_dir)
+    from civicai.welcome.hubconfig import configure as configure_welcome  # the participants' welcome page
+    configure_welcome(c, state_dir=state_dir)
     # Attestations and organisation settings, optional self-sign-up (civicai/attestation/, civicai/signup/).
     from civicai.attestation.hubconfig import configure as configure_attestation
     configure_attestation(c, state_dir)

@@ -92,7 +92,7 @@ def banner(url: str, keys: dict, names: list[str], state_dir: Path, demonstratio
     ])
 
 
-def run_settings(args, state_dir: Path) -> Settings:
+def run_settings(args, state_dir: Path, module=None) -> Settings:
     """The settings of this run: the operator's environment, then the command's options."""
     chosen = settings()
     if args.code and len(args.code) < 8:
@@ -103,7 +103,8 @@ def run_settings(args, state_dir: Path) -> Settings:
         mode=DEMONSTRATION_MODE if args.mode_demonstration else "",
         facilitators=tuple(n.strip() for n in (args.formateurs or "").split(",") if n.strip()) or chosen.facilitators,
         workshop_code=args.code or chosen.workshop_code,
-        signup=bool(getattr(args, "inscription", False)) or chosen.signup)
+        signup=bool(getattr(args, "inscription", False)) or chosen.signup,
+        module=str(module.number) if module else chosen.module)
 
 
 def serve(args) -> int:
@@ -117,8 +118,11 @@ def serve(args) -> int:
     check_port_free(args.ip, args.port)
     check_proxy(proxy_command())
     check_privilege(args.mode_demonstration, state_dir)
+    from civicai.welcome.links import banner_links
+    from civicai.welcome.modules import list_modules, parse_choice
+    module = parse_choice(getattr(args, "module", None), list_modules())  # a wrong number: French error now
     os.umask(0o077)  # everything the hub writes is its own (civicai.hub.state)
-    chosen = run_settings(args, state_dir)
+    chosen = run_settings(args, state_dir, module)
     # One file says how this hub runs; the hub's configuration reads it through Settings.load().
     os.environ[SETTINGS_ENV] = str(write_settings(chosen))
     env = dict(os.environ)
@@ -130,6 +134,7 @@ def serve(args) -> int:
         print("  Inscription : chaque personne crée son compte sur /hub/signup (le code d'atelier ne sert pas) ;\n"
               "  les formateurs et formatrices créent aussi le leur, puis valident les autres sur /hub/authorize.\n",
               flush=True)
+    print(banner_links(f"http://{host}:{args.port}/", list_modules(), module), flush=True)
     config = hub_dir() / LOCAL_CONFIG
     os.chdir(state_dir)  # whatever JupyterHub writes lands in the state directory
     argv = [sys.executable, "-m", "civicai.hub.launch", "-f", str(config)] + list(args.jupyterhub_args)

@@ -7,6 +7,7 @@
         <name>/               0700  owned by the participant's account
       exchange/               1777  nbgrader's exchange: anyone writes, nobody removes another's files
       nbgrader-participants/  0755  the participants' nbgrader configuration (read-only to them)
+      visages-cache/          0755  module 2's predictions, written by the hub only (civicai.faces.shared)
 
 The hub runs with umask 077, so whatever it writes later is private too.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from civicai.errors import UserError
 
-SHARED = {"homes", "exchange", "nbgrader-participants", "courses"}  # each sets its own modes
+SHARED = {"homes", "exchange", "nbgrader-participants", "courses", "visages-cache"}  # each sets its own modes
 
 
 def secure_state_dir(state_dir: Path) -> None:

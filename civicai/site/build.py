@@ -24,6 +24,7 @@ from civicai.errors import UserError
 from civicai.site import content, pages
 from civicai.site.content import Dataset, Module
 from civicai.site.pages import TEMPLATES
+from civicai.site.sheets import write_sheets
 
 MARKER = ".civicai-site"
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".csv", ".txt"}
@@ -249,6 +250,7 @@ def build_site(out: Path, *, modules: Path, datasets: Path, config: Path | None 
         _write_pages(site, executed)
         if pdf:
             _print_pdfs(site)
+            report.pdfs.update(write_sheets(tmp, site.modules_dir))  # unplugged sheets (civicai/site/sheets.py)
         (tmp / MARKER).write_text("Site construit par « civicai site construire ».\n", encoding="utf-8")
         _swap(tmp, out)
     except BaseException:

@@ -20,3 +20,7 @@ c.ServerApp.jpserver_extensions = {"jupyter_lsp": False, "jupyter_server_termina
 # Nothing leaves the machine: no news feed, no update check.
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
+# The participants' welcome page and a file browser without the files they do not need (civicai/welcome/).
+from civicai.welcome.serverconfig import configure as configure_welcome  # noqa: E402
+
+configure_welcome(c)

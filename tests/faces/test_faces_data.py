@@ -81,7 +81,7 @@ def test_an_empty_label_file_is_refused_by_both_loaders_with_the_same_reason(mon
     monkeypatch.setenv("CIVICAI_FAIRFACE_DIR", str(tmp_path))
     for load in (data.load_fairface, data.load_fairface_images):
         found, message = load()
-        assert found is None and "inutilisable" in message and "est vide" in message
+        assert found is None and "ne sont pas installées" in message and "est vide" not in message
 
 
 def test_missing_images_are_listed(tmp_path):
@@ -95,7 +95,9 @@ def test_empty_variable_means_no_fairface_and_gives_the_french_explanation(monke
     monkeypatch.setenv("CIVICAI_CONFIG_DIR", str(tmp_path))
     faces, message = data.load_fairface()
     assert faces is None
-    assert "ne sont pas installées" in message and "civicai donnees fairface --chemin" in message
+    assert "ne sont pas installées" in message and "prévenez la personne qui anime" in message
+    # nothing for operators reaches learners and visitors: no command, no setting, no path
+    assert "civicai" not in message and "CIVICAI_" not in message and "`" not in message
 
 
 def test_config_file_is_used_when_the_variable_is_unset(monkeypatch, tmp_path, fairface_sample):
@@ -107,10 +109,15 @@ def test_config_file_is_used_when_the_variable_is_unset(monkeypatch, tmp_path, f
     assert faces is not None and message == ""
 
 
-def test_a_broken_setting_falls_back_with_the_reason(monkeypatch, tmp_path):
+def test_a_broken_setting_falls_back_and_the_operator_command_gives_the_reason(monkeypatch, tmp_path, capsys):
+    from civicai.cli import main
+
     monkeypatch.setenv("CIVICAI_FAIRFACE_DIR", str(tmp_path / "nulle-part"))
     faces, message = data.load_fairface()
-    assert faces is None and "inutilisable" in message and "nulle-part" in message
+    assert faces is None and "nulle-part" not in message
+    assert main(["donnees", "fairface"]) == 1
+    out = capsys.readouterr().out
+    assert "inutilisable" in out and "nulle-part" in out
 
 
 def test_shipped_faces_work_offline():

@@ -60,7 +60,7 @@ def test_crowd_and_law_notebooks(run_notebook):
 def test_without_fairface_notebooks_run_and_say_what_is_missing(run_notebook, name):
     res = run_notebook(MODULE / name, env=WITHOUT)
     text = res.text()
-    assert MISSING in text and "civicai donnees fairface --chemin" in text
+    assert MISSING in text and "prévenez la personne qui anime" in text and "civicai donnees" not in text
     assert res.seconds <= 60
 
 

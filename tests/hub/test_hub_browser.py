@@ -52,7 +52,9 @@ def test_participant_lands_in_french_jupyterlab_and_runs_a_module_cell(page, hub
 def _run_a_module_cell(page, hub):
     notebook = first_module_notebook()
     log_in(page, hub, "dominique", WORKSHOP_CODE)
-    # the spawn page, then JupyterLab with its menus in French
+    # the spawn page, the welcome page (tests/welcome/), then JupyterLab with its menus in French
+    page.get_by_role("heading", name=re.compile("Bienvenue")).wait_for(timeout=120_000)
+    page.goto(f"{hub.url}/user/dominique/lab")
     page.get_by_role("menuitem", name="Fichier").wait_for(timeout=120_000)
     assert page.get_by_role("menuitem", name="Noyau").count() == 1
 
