@@ -29,7 +29,8 @@ def test_on_slurm_the_service_listens_at_the_hubs_address_for_the_nodes(tmp_path
     # the jobs' servers get the address (batchspawner exports the spawner's environment to the job)
     assert c.Spawner.environment["CIVICAI_DEBAT_URL"] == "http://10.20.0.5:18765/services/debat/"
     assert "CIVICAI_KIT_ROOT" in c.Spawner.environment
-    assert "access:services!service=debat" in next(r for r in c.JupyterHub.load_roles if r["name"] == "server")["scopes"]
+    server_role = next(r for r in c.JupyterHub.load_roles if r["name"] == "server")
+    assert "access:services!service=debat" in server_role["scopes"]
 
 
 def test_on_slurm_without_a_connect_address_the_service_stays_on_the_loopback(tmp_path):
@@ -49,8 +50,8 @@ def _free_port(host: str) -> int:
 def test_the_service_really_listens_on_the_address_of_its_url_only(tmp_path):
     """127.0.0.2 stands for the hub node's cluster address (loopback only: no network in tests)."""
     port = _free_port("127.0.0.2")
-    env = dict(os.environ, JUPYTERHUB_SERVICE_URL=f"http://127.0.0.2:{port}", JUPYTERHUB_API_URL="http://127.0.0.1:9/hub/api",
-               JUPYTERHUB_API_TOKEN="jeton-de-test", JUPYTERHUB_SERVICE_PREFIX="/services/debat/",
+    env = dict(os.environ, JUPYTERHUB_SERVICE_URL=f"http://127.0.0.2:{port}",
+               JUPYTERHUB_API_URL="http://127.0.0.1:9/hub/api", JUPYTERHUB_API_TOKEN="jeton-de-test", JUPYTERHUB_SERVICE_PREFIX="/services/debat/",
                CIVICAI_DEBAT_DB=str(tmp_path / "debat.sqlite"))
     proc = subprocess.Popen([sys.executable, "-m", "civicai.debate.service"], env=env, cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
