@@ -10,6 +10,7 @@ authenticated request through this proxy costs), and the map computed in-process
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -38,14 +39,38 @@ def timed(session: requests.Session, method: str, url: str, token: str, **kw) ->
     return time.perf_counter() - t0, r.status_code
 
 
+def map_only(n: int, m: int, runs: int = 5) -> dict:
+    """The map alone, in this process, no hub: one BLAS/OpenMP thread (the service's way) against the libraries'
+    default thread pools, alternated in the same run; median wall and CPU seconds of ``runs``."""
+    from civicai.debate.opinion_map import compute_map, planted_votes
+
+    votes, _ = planted_votes(n_participants=n, n_statements=m, seed=1)
+    compute_map(votes)  # imports
+    out = {1: ([], []), None: ([], [])}
+    for _ in range(runs):
+        for threads, (walls, cpus) in out.items():
+            t, c = time.perf_counter(), time.process_time()
+            compute_map(votes, threads=threads)
+            walls.append(time.perf_counter() - t)
+            cpus.append(time.process_time() - c)
+    (w1, c1), (wd, cd) = [(statistics.median(w), statistics.median(c)) for w, c in out.values()]
+    print(f"map of {n} x {m}, in-process, median of {runs} (load average {os.getloadavg()[0]:.1f}): one thread "
+          f"{w1:.2f} s wall, {c1:.2f} s CPU; default thread pools {wd:.2f} s wall, {cd:.2f} s CPU; "
+          f"ratio {wd / w1:.1f} wall, {cd / c1:.1f} CPU")
+    return {"one_thread": (w1, c1), "default_pools": (wd, cd)}
+
+
 def main() -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--carte-seule", action="store_true", help="only the map's computation, no hub")
     parser.add_argument("--participants", type=int, default=150)
     parser.add_argument("--statements", type=int, default=100)
     parser.add_argument("--map-samples", type=int, default=10, help="map refreshes timed after a fresh vote")
     parser.add_argument("--changes", type=int, default=5, help="votes per person at a human pace (phase 2)")
     args = parser.parse_args()
     n, m = args.participants, args.statements
+    if args.carte_seule:
+        return map_only(n, m)
     with tempfile.TemporaryDirectory(prefix="bench-debat-") as tmp:
         hub = DebateHub(Path(tmp) / "var", formateurs="formateur").start()
         try:

@@ -176,16 +176,16 @@ def consensus_statements(stats, k, n_statements, *, min_count=MIN_COUNT, thresho
 
 
 def compute_map(votes, statements=None, *, min_votes=MIN_VOTES, k_range=K_RANGE, min_count=MIN_COUNT,
-                seed: int = 0) -> OpinionMap:
+                seed: int = 0, threads: int | None = 1) -> OpinionMap:
     """Build the map from (participant, statement, value) triples; statements listed by index in the result.
 
-    One BLAS/OpenMP thread: on a 150 x 100 matrix the thread pools of the SVD and of k-means cost more than
-    they save, and on a busy machine their spinning threads made the map 6 to 10 times slower in wall time
-    (benchmarks/bench_debate.py, figures in civicai/debate/README.md).
+    ``threads``: BLAS/OpenMP threads (None: the libraries' default). One, because on a 150 x 100 matrix the
+    thread pools of the SVD and of k-means cost more than they save, and on a busy machine their spinning
+    threads made the map several times slower (``benchmarks/bench_debate.py --carte-seule``).
     """
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=threads):
         return _compute_map(votes, statements, min_votes=min_votes, k_range=k_range, min_count=min_count, seed=seed)
 
 
