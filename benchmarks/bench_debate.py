@@ -67,6 +67,8 @@ def main() -> dict:
     parser.add_argument("--statements", type=int, default=100)
     parser.add_argument("--map-samples", type=int, default=10, help="map refreshes timed after a fresh vote")
     parser.add_argument("--changes", type=int, default=5, help="votes per person at a human pace (phase 2)")
+    parser.add_argument("--clients", type=int, default=0, help="participants sending at once in phase 1 "
+                        "(default: all; fewer when the hub's proxy drops connections on a loaded machine)")
     args = parser.parse_args()
     n, m = args.participants, args.statements
     if args.carte_seule:
@@ -74,7 +76,7 @@ def main() -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-debat-") as tmp:
         hub = DebateHub(Path(tmp) / "var", formateurs="formateur").start()
         try:
-            return _run(hub, n, m, args.map_samples, args.changes)
+            return _run(hub, n, m, args.map_samples, args.changes, args.clients or n)
         except Exception:
             print(hub.log()[-4000:], file=sys.stderr)  # the temporary folder, and the log in it, goes away
             raise
@@ -82,7 +84,7 @@ def main() -> dict:
             hub.stop()
 
 
-def _run(hub: DebateHub, n: int, m: int, map_samples: int, changes: int) -> dict:
+def _run(hub: DebateHub, n: int, m: int, map_samples: int, changes: int, clients: int) -> dict:
     names = [f"participant{i:03d}" for i in range(n)]
     for start in range(0, n, 25):  # small batches: each is one hub request, with the hub's 30 s limit
         hub.create_users(*(["formateur"] if start == 0 else []), *names[start:start + 25])
@@ -126,7 +128,7 @@ def _run(hub: DebateHub, n: int, m: int, map_samples: int, changes: int) -> dict
     screen = threading.Thread(target=facilitator_screen, args=(storm_maps, stop))
     screen.start()
     t0 = time.perf_counter()
-    with ThreadPoolExecutor(n) as pool:
+    with ThreadPoolExecutor(clients) as pool:
         results = [r for rs in pool.map(participant, range(n)) for r in rs]
     storm_s = time.perf_counter() - t0
     stop.set()
@@ -191,7 +193,8 @@ def _run(hub: DebateHub, n: int, m: int, map_samples: int, changes: int) -> dict
            "map_paced_p95_s": p95(paced_maps)}
     goal = lambda ok: "met" if ok else "NOT met"  # noqa: E731
     print(f"\nDebate service: {n} participants x {m} statements, through the hub's proxy, real tokens")
-    print(f"1. everyone votes on everything at once, no pause (saturation): {len(results)} votes in {storm_s:.0f} s "
+    print(f"1. {clients} participants at a time vote on everything, no pause (saturation): {len(results)} votes in "
+          f"{storm_s:.0f} s "
           f"= {out['votes_per_s']:.0f} votes/s ({refused} refused); latency median {out['vote_p50_ms']:.0f} ms, "
           f"p95 {out['vote_p95_ms']:.0f} ms; map refresh p95 {out['map_storm_p95_s']:.2f} s ({len(storm_maps)})")
     print(f"2. at a human pace (one vote every 2-6 s each): {len(paced_ms)} votes, {out['paced_votes_per_s']:.0f} "
