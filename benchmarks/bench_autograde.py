@@ -5,9 +5,10 @@ solution (a third right, a third blank, a third with the first answer missing), 
   1. plain nbgrader: `nbgrader autograde <exercise>` in a copy of the course (one at a time, as nbgrader does);
   2. ours, cold: civicai.grading.autograde.autograde, one worker per core, every kernel started afresh;
   3. ours: the same with kernels forked from a warm template (the default).
-Prints wall seconds and CPU seconds (user + system of this process and every process it started and waited
-for: the graders, the sandboxes, the kernels), the ratios, and checks all gave the same scores. On a machine
-shared with other work, the CPU seconds are the figure that does not depend on the others' load.
+Prints wall seconds and CPU seconds (user + system of this process and of the descendants it waited for), the
+ratios, and checks all gave the same scores. Caveat, measured on 2026-12-02: for ours, the CPU of the kernels
+forked by the warm templates is NOT counted (it is lost when a slot's sandbox ends), so ours' CPU is a lower
+bound and the CPU ratio against plain nbgrader (whose kernels are counted) is not a fair one; compare walls.
 
     .venv/bin/python benchmarks/bench_autograde.py [--n 40] [--exercices m2-biais,m3-desinfo] [--sans-nbgrader]
 """
@@ -47,7 +48,9 @@ def make_class(course, exercise: str, n: int) -> None:
 
 
 class Timer:
-    """Wall seconds and CPU seconds (user + system, this process and its waited-for descendants) of a block."""
+    """Wall seconds and CPU seconds (user + system, this process and its waited-for descendants) of a block.
+
+    Not counted: the kernels forked by ours' warm templates (see the module's docstring)."""
 
     @staticmethod
     def _cpu() -> float:

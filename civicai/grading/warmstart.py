@@ -233,7 +233,7 @@ class KernelTemplate:
         """Stop the template and its sandbox (every kernel it forked dies with it).
 
         Closing the socket ends the template, which kills and waits for its kernels; the sandbox then ends
-        and is waited for here, so that the CPU time of all of them counts in ours (``getrusage``).
+        and is waited for here (killed after 5 s).
         """
         try:
             self.sock.close()
@@ -272,8 +272,8 @@ def _serve(sock: socket.socket, modules: list[str]) -> None:
         return
     if "matplotlib" in sys.modules:
         _warm_matplotlib()
-    # kernels are reaped by waiting for them (not by ignoring SIGCHLD): their CPU time then counts in the
-    # batch's own (getrusage), which is how the benchmark measures the processor time of a correction
+    # kernels are reaped by waiting for them (not by ignoring SIGCHLD), so that their CPU time adds up in the
+    # template's; it does not reach the batch yet (bench_autograde.py says so): the sandbox's end loses it
     signal.signal(signal.SIGCHLD, lambda *_: _reap())
     import ctypes
 
