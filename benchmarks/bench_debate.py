@@ -10,6 +10,7 @@ authenticated request through this proxy costs), and the map computed in-process
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -38,18 +39,44 @@ def timed(session: requests.Session, method: str, url: str, token: str, **kw) ->
     return time.perf_counter() - t0, r.status_code
 
 
+def map_only(n: int, m: int, runs: int = 5) -> dict:
+    """The map alone, in this process, no hub: one BLAS/OpenMP thread (the service's way) against the libraries'
+    default thread pools, alternated in the same run; median wall and CPU seconds of ``runs``."""
+    from civicai.debate.opinion_map import compute_map, planted_votes
+
+    votes, _ = planted_votes(n_participants=n, n_statements=m, seed=1)
+    compute_map(votes)  # imports
+    out = {1: ([], []), None: ([], [])}
+    for _ in range(runs):
+        for threads, (walls, cpus) in out.items():
+            t, c = time.perf_counter(), time.process_time()
+            compute_map(votes, threads=threads)
+            walls.append(time.perf_counter() - t)
+            cpus.append(time.process_time() - c)
+    (w1, c1), (wd, cd) = [(statistics.median(w), statistics.median(c)) for w, c in out.values()]
+    print(f"map of {n} x {m}, in-process, median of {runs} (load average {os.getloadavg()[0]:.1f}): one thread "
+          f"{w1:.2f} s wall, {c1:.2f} s CPU; default thread pools {wd:.2f} s wall, {cd:.2f} s CPU; "
+          f"ratio {wd / w1:.1f} wall, {cd / c1:.1f} CPU")
+    return {"one_thread": (w1, c1), "default_pools": (wd, cd)}
+
+
 def main() -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--carte-seule", action="store_true", help="only the map's computation, no hub")
     parser.add_argument("--participants", type=int, default=150)
     parser.add_argument("--statements", type=int, default=100)
     parser.add_argument("--map-samples", type=int, default=10, help="map refreshes timed after a fresh vote")
     parser.add_argument("--changes", type=int, default=5, help="votes per person at a human pace (phase 2)")
+    parser.add_argument("--clients", type=int, default=0, help="participants sending at once in phase 1 "
+                        "(default: all; fewer when the hub's proxy drops connections on a loaded machine)")
     args = parser.parse_args()
     n, m = args.participants, args.statements
+    if args.carte_seule:
+        return map_only(n, m)
     with tempfile.TemporaryDirectory(prefix="bench-debat-") as tmp:
         hub = DebateHub(Path(tmp) / "var", formateurs="formateur").start()
         try:
-            return _run(hub, n, m, args.map_samples, args.changes)
+            return _run(hub, n, m, args.map_samples, args.changes, args.clients or n)
         except Exception:
             print(hub.log()[-4000:], file=sys.stderr)  # the temporary folder, and the log in it, goes away
             raise
@@ -57,7 +84,7 @@ def main() -> dict:
             hub.stop()
 
 
-def _run(hub: DebateHub, n: int, m: int, map_samples: int, changes: int) -> dict:
+def _run(hub: DebateHub, n: int, m: int, map_samples: int, changes: int, clients: int) -> dict:
     names = [f"participant{i:03d}" for i in range(n)]
     for start in range(0, n, 25):  # small batches: each is one hub request, with the hub's 30 s limit
         hub.create_users(*(["formateur"] if start == 0 else []), *names[start:start + 25])
@@ -101,7 +128,7 @@ def _run(hub: DebateHub, n: int, m: int, map_samples: int, changes: int) -> dict
     screen = threading.Thread(target=facilitator_screen, args=(storm_maps, stop))
     screen.start()
     t0 = time.perf_counter()
-    with ThreadPoolExecutor(n) as pool:
+    with ThreadPoolExecutor(clients) as pool:
         results = [r for rs in pool.map(participant, range(n)) for r in rs]
     storm_s = time.perf_counter() - t0
     stop.set()
@@ -166,7 +193,8 @@ def _run(hub: DebateHub, n: int, m: int, map_samples: int, changes: int) -> dict
            "map_paced_p95_s": p95(paced_maps)}
     goal = lambda ok: "met" if ok else "NOT met"  # noqa: E731
     print(f"\nDebate service: {n} participants x {m} statements, through the hub's proxy, real tokens")
-    print(f"1. everyone votes on everything at once, no pause (saturation): {len(results)} votes in {storm_s:.0f} s "
+    print(f"1. {clients} participants at a time vote on everything, no pause (saturation): {len(results)} votes in "
+          f"{storm_s:.0f} s "
           f"= {out['votes_per_s']:.0f} votes/s ({refused} refused); latency median {out['vote_p50_ms']:.0f} ms, "
           f"p95 {out['vote_p95_ms']:.0f} ms; map refresh p95 {out['map_storm_p95_s']:.2f} s ({len(storm_maps)})")
     print(f"2. at a human pace (one vote every 2-6 s each): {len(paced_ms)} votes, {out['paced_votes_per_s']:.0f} "

@@ -210,7 +210,8 @@ def configure_slurm(c, *, state_dir: str | os.PathLike | None = None, env: dict 
     ``CIVICAI_SLURM_RUN_AS`` (service account; empty: personal accounts), ``CIVICAI_SLURM_HOMES``
     (folder of the participants' homes, service account only), ``CIVICAI_SLURM_PARTITION``,
     ``CIVICAI_SLURM_ACCOUNT`` (``sbatch --account``), ``CIVICAI_HUB_CONNECT_IP`` (the address
-    compute nodes use to reach the hub), ``CIVICAI_HUB_PORT``, ``CIVICAI_PROXY_API_PORT``.
+    compute nodes use to reach the hub, and the debate service), ``CIVICAI_HUB_PORT``, ``CIVICAI_PROXY_API_PORT``,
+    ``CIVICAI_DEBAT_PORT`` (the debate service's port; default: a free one).
     """
     import batchspawner  # noqa: F401  (registers the hub's /api/batchspawner handler)
 
@@ -254,6 +255,13 @@ def configure_slurm(c, *, state_dir: str | os.PathLike | None = None, env: dict 
     c.Spawner.env_keep = list(c.Spawner.env_keep) + [
         k for k in ("SLURM_CONF", "MUNGE_SOCKET") if k not in c.Spawner.env_keep]
     c.Spawner.environment = dict(c.Spawner.environment, CIVICAI_KIT_ROOT=str(kit_root()))
+    # The debate service (civicai/debate/) runs on the hub's node, started by the hub; the jobs' servers reach it
+    # at the address they reach the hub at (its CIVICAI_DEBAT_URL), so it listens there, not on the loopback.
+    from civicai.debate.hubconfig import configure as configure_debate
+    from civicai.debate.hubconfig import settings as debate_settings
+
+    configure_debate(c, state_dir=state_dir, host=env.get("CIVICAI_HUB_CONNECT_IP") or "127.0.0.1",
+                     port=debate_settings(env)["port"])
 
     # Idle sessions give their cores back: a kernel idle for an hour is shut down, then a server
     # with no kernel and no activity for 30 minutes stops itself, which ends the job. (--time

@@ -5,7 +5,9 @@ It only sets traits (unit-tested on a plain ``Config()``) and can be called twic
 - every user may use it (``access:services!service=debat`` added to the default ``user`` role), and so may a
   user's server token, so that a notebook calls the API with ``JUPYTERHUB_API_TOKEN``;
 - the service reads the members of the group ``formateurs`` (nothing more) to know who animates;
-- user servers get ``CIVICAI_DEBAT_URL``, the service's loopback address, for the notebook widget.
+- user servers get ``CIVICAI_DEBAT_URL``, the service's address, for the notebook widget: the loopback on one
+  machine; on a cluster (``host``: the address compute nodes use to reach the hub, ``CIVICAI_HUB_CONNECT_IP``)
+  the service listens on that address instead, so that servers running on other nodes reach it.
 """
 
 from __future__ import annotations
@@ -37,12 +39,20 @@ def _add_scope(roles: list, name: str, scope: str) -> None:
         role["scopes"] = list(role["scopes"]) + [scope]
 
 
-def configure(c, *, state_dir: str | os.PathLike, python: str | None = None) -> None:
+def settings(env=None) -> dict:
+    """The debate's own setting: ``CIVICAI_DEBAT_PORT``, a fixed port (a cluster's firewall); default: any free one."""
+    env = os.environ if env is None else env
+    port = env.get("CIVICAI_DEBAT_PORT", "")
+    return {"port": int(port) if port.isdigit() else None}
+
+
+def configure(c, *, state_dir: str | os.PathLike, python: str | None = None, host: str = "127.0.0.1",
+              port: int | None = None) -> None:
     """Add the debate service to the hub config ``c`` (call it after ``configure_local`` or the cluster set-up)."""
     state_dir = Path(state_dir).resolve()
     services = [s for s in _as_list(c.JupyterHub.services) if s.get("name") != SERVICE]
     roles = [r for r in _as_list(c.JupyterHub.load_roles) if r.get("name") != SERVICE_ROLE]
-    url = f"http://127.0.0.1:{service_port(SERVICE)}"
+    url = f"http://{host}:{port or service_port(SERVICE)}"
     services.append({
         "name": SERVICE,
         "url": url,

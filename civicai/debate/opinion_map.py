@@ -176,8 +176,20 @@ def consensus_statements(stats, k, n_statements, *, min_count=MIN_COUNT, thresho
 
 
 def compute_map(votes, statements=None, *, min_votes=MIN_VOTES, k_range=K_RANGE, min_count=MIN_COUNT,
-                seed: int = 0) -> OpinionMap:
-    """Build the map from (participant, statement, value) triples; statements listed by index in the result."""
+                seed: int = 0, threads: int | None = 1) -> OpinionMap:
+    """Build the map from (participant, statement, value) triples; statements listed by index in the result.
+
+    ``threads``: BLAS/OpenMP threads (None: the libraries' default). One, because on a 150 x 100 matrix the
+    thread pools of the SVD and of k-means cost more than they save, and on a busy machine their spinning
+    threads made the map several times slower (``benchmarks/bench_debate.py --carte-seule``).
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=threads):
+        return _compute_map(votes, statements, min_votes=min_votes, k_range=k_range, min_count=min_count, seed=seed)
+
+
+def _compute_map(votes, statements, *, min_votes, k_range, min_count, seed) -> OpinionMap:
     participants, statements, matrix, voted = vote_matrix(votes, statements)
     keep = voted.sum(axis=1) >= min_votes
     placed = [p for p, k in zip(participants, keep) if k]

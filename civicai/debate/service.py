@@ -22,7 +22,6 @@ from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.ioloop import IOLoop
 
 from civicai.debate.store import APPROVED, PENDING, DebateStore
-from civicai.debate.summary import placed_summary
 from civicai.errors import UserError
 
 FACILITATORS_GROUP = "formateurs"
@@ -85,14 +84,17 @@ class Facilitators:
 
 
 class MapCache:
-    """At most one map computation per debate at a time, in a worker thread, so that votes stay fast.
+    """At most one map computation per debate at a time, in a child process (``civicai.debate.mapworker``),
+    so that votes stay fast: they never wait behind the map for the interpreter.
 
     A request gets the latest finished map if nothing changed, else waits for the computation in progress
     (started now if none is): the map shown is at most one computation behind the votes.
     """
 
     def __init__(self, store: DebateStore):
-        self.store = store
+        from civicai.debate.mapworker import MapWorker
+
+        self.store, self.worker = store, MapWorker()
         self.version: dict[str, int] = defaultdict(int)
         self.done: dict[str, tuple[int, tuple]] = {}
         self.running: dict[str, asyncio.Future] = {}
@@ -112,7 +114,7 @@ class MapCache:
         try:
             texts = {s.id: s.text for s in self.store.statements(slug)}
             votes = self.store.all_votes(slug)
-            result = await IOLoop.current().run_in_executor(None, placed_summary, votes, texts)
+            result = await IOLoop.current().run_in_executor(None, self.worker.compute, votes, texts)
             self.done[slug] = (version, result)
             return result
         finally:
@@ -343,7 +345,7 @@ def make_app(store: DebateStore, *, prefix: str = "/services/debat/", limits=Non
     handlers = [(url_path_join(prefix, path) + "$", cls, deps) for path, cls in routes]
     handlers += [(url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
                  (url_path_join(prefix, "static/(.*)"), web.StaticFileHandler, {"path": str(PAGES / "static")})]
-    return web.Application(handlers, cookie_secret=os.urandom(32), debat_prefix=prefix,
+    return web.Application(handlers, cookie_secret=os.urandom(32), debat_prefix=prefix, debat_maps=deps["maps"],
                            template_path=str(PAGES), static_path=str(PAGES / "static"),
                            static_url_prefix=url_path_join(prefix, "static/"))
 
@@ -352,6 +354,7 @@ def main() -> None:
     store = DebateStore(os.environ["CIVICAI_DEBAT_DB"])
     app = make_app(store, prefix=os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/debat/"),
                    api_url=os.environ["JUPYTERHUB_API_URL"], api_token=os.environ["JUPYTERHUB_API_TOKEN"])
+    app.settings["debat_maps"].worker.start()  # its imports are done before the first map is asked for
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     app.listen(url.port, url.hostname)
     IOLoop.current().start()
