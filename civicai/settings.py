@@ -21,8 +21,9 @@ from civicai.errors import UserError
 SETTINGS_ENV = "CIVICAI_SETTINGS"
 SETTINGS_FILE = "civicai-settings.json"
 DEMONSTRATION = "demonstration"
+FACILITATORS_GROUP = "formateurs"  # the hub group of facilitators (JupyterHub admins)
 # Never passed on to participants' servers: the hub's own secrets and its private file.
-SECRET_ENV = frozenset({"CIVICAI_WORKSHOP_CODE", "CIVICAI_ADMIN_PASSWORD", SETTINGS_ENV})
+SECRET_ENV = frozenset({"CIVICAI_WORKSHOP_CODE", "CIVICAI_ADMIN_PASSWORD", "CIVICAI_IA_AMONT_CLE", SETTINGS_ENV})
 
 
 def _setting(env: str, default, doc: str, *, secret: bool = False):
@@ -59,6 +60,14 @@ class Settings:
     slurm_homes: str = _setting("CIVICAI_SLURM_HOMES", "", "participants' homes with a service account")
     slurm_partition: str = _setting("CIVICAI_SLURM_PARTITION", "", "sbatch --partition")
     slurm_account: str = _setting("CIVICAI_SLURM_ACCOUNT", "", "sbatch --account")
+    room_idle_minutes: float = _setting("CIVICAI_SALLE_INACTIF_MINUTES", 10.0, "minutes without a run: may be stuck")
+    energy_watts_per_core: str = _setting("CIVICAI_ENERGY_WATTS_PER_CORE", "", "'3' or '2:4' W per busy core")
+    ia_upstream: str = _setting("CIVICAI_IA_AMONT", "", "an OpenAI-compatible server the class's model service uses")
+    ia_upstream_key: str = _setting("CIVICAI_IA_AMONT_CLE", "", "its API key", secret=True)
+    ia_model: str = _setting("CIVICAI_IA_MODELE", "", "a GGUF file the kit serves itself")
+    ia_max: int | None = _setting("CIVICAI_IA_MAX", None, "concurrent requests to the model (others queue)")
+    ia_threads: int = _setting("CIVICAI_IA_THREADS", 2, "CPU threads of the kit's model server")
+    ia_context: int = _setting("CIVICAI_IA_CONTEXTE", 512, "context length of the kit's model server")
     module: str = _setting("CIVICAI_MODULE", "", "module participants start with (welcome page)")
     signup: bool = _setting("CIVICAI_INSCRIPTION", False, "self-sign-up with approval (NativeAuthenticator)")
     forwarded: tuple[str, ...] = ()  # CIVICAI_* names of the operator's environment given to user servers
@@ -142,7 +151,12 @@ def _convert(cls, name: str, value):
     if name == "facilitators":
         names = value.split(",") if isinstance(value, str) else list(value)
         return tuple(n.strip() for n in names if n.strip()) or default
-    if name in ("port", "hub_port", "proxy_api_port", "sandbox_uid_base"):
+    if name == "room_idle_minutes":
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise UserError(f"le réglage CIVICAI_SALLE_INACTIF_MINUTES doit être un nombre (reçu : {value!r}).") from None
+    if name in ("port", "hub_port", "proxy_api_port", "sandbox_uid_base", "ia_max", "ia_threads", "ia_context"):
         try:
             return int(value)
         except (TypeError, ValueError):

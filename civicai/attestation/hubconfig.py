@@ -15,8 +15,8 @@ import os
 import sys
 from pathlib import Path
 
-from jupyterhub.utils import random_port
 
+from civicai.net import service_port
 from civicai.attestation import organisation
 from civicai.attestation.sessions import Hooks
 
@@ -46,7 +46,7 @@ def configure(c, state_dir: str | os.PathLike, *, python: str | None = None) -> 
     services = [s for s in _as_list(c.JupyterHub.services) if s.get("name") != SERVICE]
     services.append({
         "name": SERVICE,
-        "url": f"http://127.0.0.1:{random_port()}",
+        "url": f"http://127.0.0.1:{service_port(SERVICE)}",
         "command": [python or sys.executable, "-m", "civicai.attestation.service"],
         "environment": {"CIVICAI_STATE_DIR": str(state_dir), "LANG": "fr_FR.UTF-8"},
         "oauth_no_confirm": True,
@@ -65,10 +65,11 @@ def configure(c, state_dir: str | os.PathLike, *, python: str | None = None) -> 
 
     pre, post = c.Spawner.pre_spawn_hook, c.Spawner.post_stop_hook
     mine = lambda hook: isinstance(getattr(hook, "__self__", None), Hooks)  # noqa: E731
-    hooks = Hooks(state_dir, pre.__self__.previous_pre if mine(pre) else (pre if callable(pre) else None),
-                  post.__self__.previous_post if mine(post) else (post if callable(post) else None))
-    c.Spawner.pre_spawn_hook = hooks.pre_spawn
-    c.Spawner.post_stop_hook = hooks.post_stop
+    if not (mine(pre) and mine(post) and pre.__self__ is post.__self__ and pre.__self__.state_dir == str(state_dir)):
+        hooks = Hooks(state_dir, pre.__self__.previous_pre if mine(pre) else (pre if callable(pre) else None),
+                      post.__self__.previous_post if mine(post) else (post if callable(post) else None))
+        c.Spawner.pre_spawn_hook = hooks.pre_spawn
+        c.Spawner.post_stop_hook = hooks.post_stop
 
     from civicai.signup.hubconfig import configure as configure_signup
     configure_signup(c, state_dir)

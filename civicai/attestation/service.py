@@ -17,6 +17,7 @@ from jupyterhub.utils import url_path_join
 from tornado import web
 from tornado.ioloop import IOLoop
 
+from civicai.settings import settings
 from civicai.attestation import issue, organisation, profiles
 from civicai.errors import UserError
 
@@ -96,7 +97,7 @@ def make_app(state_dir: Path, prefix: str = "/services/attestation/") -> web.App
 
 
 def main() -> None:
-    app = make_app(Path(os.environ["CIVICAI_STATE_DIR"]), os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/attestation/"))
+    app = make_app(settings().state_dir, os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/attestation/"))
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     app.listen(url.port, url.hostname)
     IOLoop.current().start()

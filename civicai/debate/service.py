@@ -23,8 +23,8 @@ from tornado.ioloop import IOLoop
 
 from civicai.debate.store import APPROVED, PENDING, DebateStore
 from civicai.errors import UserError
+from civicai.settings import FACILITATORS_GROUP
 
-FACILITATORS_GROUP = "formateurs"
 # (actions, seconds) per participant: generous for a room, tight enough to stop a script flooding the debate
 LIMITS = {"vote": (120, 60), "phrase": (5, 300), "carte": (60, 60)}
 PAGES = Path(__file__).resolve().parent / "pages"

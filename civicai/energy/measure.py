@@ -53,7 +53,9 @@ def core_power() -> CorePower:
     ``CIVICAI_ENERGY_WATTS_PER_CORE`` overrides it: ``"3"`` (a single figure, range +-30 %) or ``"2:4"``
     (a range, its middle used); otherwise the figure for this CPU family, or the generic order of magnitude.
     """
-    raw = os.environ.get("CIVICAI_ENERGY_WATTS_PER_CORE", "").strip()
+    from civicai.settings import settings
+
+    raw = settings().energy_watts_per_core.strip()
     if raw:
         try:
             parts = [float(p) for p in raw.split(":")]

@@ -149,7 +149,7 @@ def predict_table(table: pd.DataFrame, *, progress: bool = True, use_cache: bool
 
     from civicai.faces.data import load_rgb
 
-    from civicai.faces.shared import read_shared
+    from civicai.faces.sharedread import read_shared
 
     cache = PredictionCache() if use_cache else None
     shared = read_shared(cache.key) if cache else {}  # computed once per machine by the hub

@@ -19,31 +19,10 @@ import signal
 import sys
 from pathlib import Path
 
-ENV_VAR = "CIVICAI_FACES_SHARED_DIR"
+from civicai.faces.sharedread import ENV_VAR, read_shared, shared_dir, shared_file  # noqa: F401
+
 # The audit notebook's sample: 40 adults per group x gender cell (02-l-audit.ipynb).
 AUDIT_PER_CELL = 40
-
-
-def shared_dir() -> Path | None:
-    """The shared cache folder given to user servers by the hub, or None (no hub, kiosk, tests)."""
-    value = os.environ.get(ENV_VAR, "").strip()
-    return Path(value) if value else None
-
-
-def shared_file(folder: Path, key: str) -> Path:
-    return Path(folder) / f"predictions-{key}.json"
-
-
-def read_shared(key: str, folder: Path | None = None) -> dict:
-    """The shared predictions for model ``key`` (``{}`` when there are none or they are unreadable)."""
-    folder = folder or shared_dir()
-    if folder is None:
-        return {}
-    try:
-        data = json.loads(shared_file(folder, key).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def fill(folder: Path, paths: list[Path]) -> int:

@@ -18,6 +18,7 @@ from civicai.debate.hubconfig import _add_scope, _as_list
 from civicai.generative.settings import model_setting
 from civicai.net import service_port
 from civicai.paths import kit_root
+from civicai.settings import settings
 
 SERVICE = "ia-generative"
 ACCESS = f"access:services!service={SERVICE}"
@@ -33,9 +34,10 @@ def configure(c, state_dir: str | os.PathLike, *, python: str | None = None) -> 
             env["CIVICAI_IA_AMONT_CLE"] = setting["cle"]
     else:
         env["CIVICAI_IA_MODELE"] = str(Path(setting["chemin"]).resolve())
-    for name in ("CIVICAI_IA_MAX", "CIVICAI_IA_THREADS", "CIVICAI_IA_CONTEXTE"):
-        if os.environ.get(name):
-            env[name] = os.environ[name]
+    kit = settings()
+    env.update({"CIVICAI_IA_THREADS": str(kit.ia_threads), "CIVICAI_IA_CONTEXTE": str(kit.ia_context)})
+    if kit.ia_max:
+        env["CIVICAI_IA_MAX"] = str(kit.ia_max)
     url = f"http://127.0.0.1:{service_port(SERVICE)}"
     services = [s for s in _as_list(c.JupyterHub.services) if s.get("name") != SERVICE]
     services.append({"name": SERVICE, "url": url, "command": [python or sys.executable, "-m",

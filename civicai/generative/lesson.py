@@ -14,6 +14,7 @@ import urllib.request
 
 import numpy as np
 
+from civicai.settings import settings
 from civicai.generative import client
 
 MODULE = "04-ia-generative-chez-nous"
@@ -130,7 +131,7 @@ def cost_of_answer(prompt: str, max_tokens: int = 30, model=None) -> dict:
     seconds, cpu_s = time.perf_counter() - wall, time.process_time() - cpu
     tokens = r["usage"]["completion_tokens"]
     local = isinstance(model, client.LocalModel)
-    busy = cpu_s if local else seconds * float(os.environ.get("CIVICAI_IA_THREADS", "2"))
+    busy = cpu_s if local else seconds * settings().ia_threads
     return {"secondes": round(seconds, 3), "jetons": tokens, "jetons_par_seconde": round(tokens / seconds, 1),
             "secondes_processeur": round(busy, 3), "mesure_processeur": "mesurée" if local else
             "estimée : durée × cœurs du serveur", "energie_wh": round(busy * WATTS_PER_CORE / 3600, 5)}

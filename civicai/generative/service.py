@@ -29,6 +29,8 @@ from jupyterhub.utils import url_path_join
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
+from civicai.settings import settings
+
 FORWARDED = {"v1/completions": "v1/completions", "v1/chat/completions": "v1/chat/completions",
              "v1/models": "v1/models", "extras/tokenize": "extras/tokenize",
              "extras/detokenize": "extras/detokenize"}
@@ -242,13 +244,13 @@ def make_app(upstream: Upstream, ready: asyncio.Future, *, prefix: str, slots: i
 def main() -> None:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    if os.environ.get("CIVICAI_IA_AMONT"):
-        upstream = Upstream(os.environ["CIVICAI_IA_AMONT"], os.environ.get("CIVICAI_IA_AMONT_CLE"))
-        slots = int(os.environ.get("CIVICAI_IA_MAX", "4"))
+    kit = settings()  # the hub hands this service its model setting (civicai/generative/hubconfig.py)
+    if kit.ia_upstream:
+        upstream = Upstream(kit.ia_upstream, kit.ia_upstream_key or None)
+        slots = kit.ia_max or 4
     else:
-        upstream = Upstream.start_llama(os.environ["CIVICAI_IA_MODELE"], int(os.environ.get("CIVICAI_IA_THREADS", "2")),
-                                        int(os.environ.get("CIVICAI_IA_CONTEXTE", "512")))
-        slots = int(os.environ.get("CIVICAI_IA_MAX", "1"))  # llama-cpp-python answers one request at a time
+        upstream = Upstream.start_llama(kit.ia_model, kit.ia_threads, kit.ia_context)
+        slots = kit.ia_max or 1  # llama-cpp-python answers one request at a time
     ready = loop.create_task(upstream.ready()) if upstream.proc else loop.create_future()
     if not upstream.proc:
         ready.set_result(None)

@@ -8,7 +8,6 @@ OpenAI-compatible server, e.g. the university's), then the file written by ``civ
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from civicai.faces.config import config_dir
@@ -31,10 +30,13 @@ def config_file() -> Path:
 
 def model_setting() -> dict:
     """``{"chemin": Path}`` (a GGUF the kit serves itself) or ``{"url": str}`` (a server it forwards to)."""
-    if os.environ.get("CIVICAI_IA_AMONT"):
-        return {"url": os.environ["CIVICAI_IA_AMONT"], "origine": "variable CIVICAI_IA_AMONT"}
-    if os.environ.get("CIVICAI_IA_MODELE"):
-        return {"chemin": Path(os.environ["CIVICAI_IA_MODELE"]), "origine": "variable CIVICAI_IA_MODELE"}
+    from civicai.settings import settings
+
+    kit = settings()
+    if kit.ia_upstream:
+        return {"url": kit.ia_upstream, "origine": "variable CIVICAI_IA_AMONT"}
+    if kit.ia_model:
+        return {"chemin": Path(kit.ia_model), "origine": "variable CIVICAI_IA_MODELE"}
     try:
         raw = json.loads(config_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -14,9 +14,8 @@ import sys
 from pathlib import Path
 
 from civicai.paths import hub_dir, kit_root, modules_dir
-from civicai.settings import Settings, settings
+from civicai.settings import FACILITATORS_GROUP, Settings, settings
 
-FACILITATORS_GROUP = "formateurs"
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud in a room
 
 

@@ -21,9 +21,8 @@ from jupyterhub.utils import url_path_join
 
 from civicai.debate.hubconfig import _add_scope, _as_list
 from civicai.net import service_port
-from civicai.hub.config import FACILITATORS_GROUP
 from civicai.paths import kit_root
-from civicai.room.activity import IDLE_MINUTES
+from civicai.settings import FACILITATORS_GROUP
 
 SERVICE = "salle"
 ACCESS = f"access:services!service={SERVICE}"
@@ -39,7 +38,7 @@ def settings() -> dict:
     kit = kit_settings()
     host = "127.0.0.1" if kit.ip in ("", "0.0.0.0", "::", "*") else kit.ip
     return {"proxy_url": f"http://{host}:{kit.port}",
-            "idle_minutes": float(os.environ.get("CIVICAI_SALLE_INACTIF_MINUTES", IDLE_MINUTES))}
+            "idle_minutes": kit.room_idle_minutes}
 
 
 def landing(handler) -> str:
