@@ -107,18 +107,18 @@ class Upstream:
             if self.proc and self.proc.poll() is not None:
                 raise RuntimeError("llama_cpp.server stopped")
             try:
-                await AsyncHTTPClient().fetch(self.request("v1/models", "GET", None), request_timeout=5)
+                await AsyncHTTPClient().fetch(self.request("v1/models", "GET", None, timeout=5))
                 return
             except (OSError, HTTPClientError):
                 await asyncio.sleep(0.2)
         raise RuntimeError("llama_cpp.server did not start")
 
-    def request(self, path: str, method: str, body: bytes | None, **kw) -> HTTPRequest:
+    def request(self, path: str, method: str, body: bytes | None, timeout: float = 600, **kw) -> HTTPRequest:
         headers = {"Content-Type": "application/json"}
         if self.key:
             headers["Authorization"] = f"Bearer {self.key}"
         url = self.base + (path[3:] if self.base.rstrip("/").endswith("/v1") and path.startswith("v1/") else path)
-        return HTTPRequest(url, method=method, body=body, headers=headers, request_timeout=600, **kw)
+        return HTTPRequest(url, method=method, body=body, headers=headers, request_timeout=timeout, **kw)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -183,7 +183,7 @@ class Forward(Api):
         streamed = isinstance(body, dict) and bool(body.get("stream"))
         arrived, counts = time.monotonic(), {"jetons": 0}
         if streamed:
-            self.set_header("Content-Type", "text/event-stream")
+            self.set_header("Content-Type", "text/event-stream; charset=utf-8")
             self.set_header("Cache-Control", "no-cache")
 
         async def on_wait(position: int) -> None:

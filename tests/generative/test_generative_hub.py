@@ -4,9 +4,11 @@ the hub only, the line beyond the cap, answers in a participant's kernel, a requ
 from __future__ import annotations
 
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import psutil
+
 import pytest
 import requests
 
@@ -56,18 +58,21 @@ def test_nobody_reaches_the_model_without_logging_in(ia_hub):
 
 
 def test_requests_beyond_the_cap_wait_in_line_then_succeed(ia_hub, token):
+    start = threading.Barrier(8)  # the small model answers fast: the requests must really arrive together
+
     def ask(i):
+        start.wait()
         with requests.post(_service(ia_hub, "v1/completions"), headers={"Authorization": f"token {token}"},
-                           json={"prompt": f"La ville {i}", "max_tokens": 40, "temperature": 0.7, "seed": i,
+                           json={"prompt": f"La ville {i}", "max_tokens": 200, "temperature": 0.7, "seed": i,
                                  "stream": True}, stream=True, timeout=180) as r:
             return r.status_code, r.text
 
-    with ThreadPoolExecutor(5) as pool:
-        results = list(pool.map(ask, range(5)))
-    assert [code for code, _ in results] == [200] * 5
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(ask, range(8)))
+    assert [code for code, _ in results] == [200] * 8
     assert all("data: [DONE]" in text for _, text in results)
     waited = [text for _, text in results if ": Patientez…" in text]
-    assert waited, "with one place, at least one of five simultaneous requests must wait"
+    assert waited, "with one place, at least one of eight simultaneous requests must wait"
     assert "demande(s) avant la vôtre" in waited[0]
 
 
