@@ -68,6 +68,7 @@ class Settings:
     ia_max: int | None = _setting("CIVICAI_IA_MAX", None, "concurrent requests to the model (others queue)")
     ia_threads: int = _setting("CIVICAI_IA_THREADS", 2, "CPU threads of the kit's model server")
     ia_context: int = _setting("CIVICAI_IA_CONTEXTE", 512, "context length of the kit's model server")
+    debate_port: int | None = _setting("CIVICAI_DEBAT_PORT", None, "fixed port of the debate service (cluster)")
     module: str = _setting("CIVICAI_MODULE", "", "module participants start with (welcome page)")
     signup: bool = _setting("CIVICAI_INSCRIPTION", False, "self-sign-up with approval (NativeAuthenticator)")
     forwarded: tuple[str, ...] = ()  # CIVICAI_* names of the operator's environment given to user servers
@@ -156,7 +157,7 @@ def _convert(cls, name: str, value):
             return float(value)
         except (TypeError, ValueError):
             raise UserError(f"le réglage CIVICAI_SALLE_INACTIF_MINUTES doit être un nombre (reçu : {value!r}).") from None
-    if name in ("port", "hub_port", "proxy_api_port", "sandbox_uid_base", "ia_max", "ia_threads", "ia_context"):
+    if name in ("port", "hub_port", "proxy_api_port", "sandbox_uid_base", "ia_max", "ia_threads", "ia_context", "debate_port"):
         try:
             return int(value)
         except (TypeError, ValueError):

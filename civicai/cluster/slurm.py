@@ -258,10 +258,8 @@ def configure_slurm(c, *, state_dir: str | os.PathLike | None = None, env: dict 
     # The debate service (civicai/debate/) runs on the hub's node, started by the hub; the jobs' servers reach it
     # at the address they reach the hub at (its CIVICAI_DEBAT_URL), so it listens there, not on the loopback.
     from civicai.debate.hubconfig import configure as configure_debate
-    from civicai.debate.hubconfig import settings as debate_settings
 
-    configure_debate(c, state_dir=state_dir, host=env.get("CIVICAI_HUB_CONNECT_IP") or "127.0.0.1",
-                     port=debate_settings(env)["port"])
+    configure_debate(c, state_dir=state_dir, host=chosen.hub_connect_ip or "127.0.0.1", port=chosen.debate_port)
 
     # Idle sessions give their cores back: a kernel idle for an hour is shut down, then a server
     # with no kernel and no activity for 30 minutes stops itself, which ends the job. (--time

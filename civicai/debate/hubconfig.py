@@ -39,13 +39,6 @@ def _add_scope(roles: list, name: str, scope: str) -> None:
         role["scopes"] = list(role["scopes"]) + [scope]
 
 
-def settings(env=None) -> dict:
-    """The debate's own setting: ``CIVICAI_DEBAT_PORT``, a fixed port (a cluster's firewall); default: any free one."""
-    env = os.environ if env is None else env
-    port = env.get("CIVICAI_DEBAT_PORT", "")
-    return {"port": int(port) if port.isdigit() else None}
-
-
 def configure(c, *, state_dir: str | os.PathLike, python: str | None = None, host: str = "127.0.0.1",
               port: int | None = None) -> None:
     """Add the debate service to the hub config ``c`` (call it after ``configure_local`` or the cluster set-up)."""
