@@ -37,9 +37,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright (no browser download works offline)."""
+    """Debian's Chromium driven by Playwright (no browser download works offline).
+
+    Per test module, not per session: while Playwright's sync API is active its event loop counts as running,
+    and every later ``asyncio.run`` in the session (hub, SLURM and service tests) would fail."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
