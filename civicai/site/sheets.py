@@ -28,9 +28,10 @@ h1 { font-size: 18pt; margin: 0 0 4mm; } h2 { font-size: 14pt; margin: 6mm 0 2mm
 dt { font-weight: bold; margin-top: 3mm; } dd { margin: 1mm 0 0 0; }
 .page { break-before: page; }
 """
-# « **Question 2.7.** text », up to a blank line or the next question (lists put several in a cell)
-_QUESTION = re.compile(r"\*\*Question\s+(\d+(?:\.\d+)*)\.?\*\*\.?\s*"
-                       r"(.+?)(?=\n\s*\n|\n\s*(?:[-*]|\d+\.)?\s*\*\*Question|\Z)", re.DOTALL)
+# « **Question 2.7.** text » or « **M4-Q2.** text », up to a blank line or the next question (lists put several
+# in a cell); both are question 2.7 / 4.2 of the kit (ids M2-Q7, M4-Q2)
+_QUESTION = re.compile(r"\*\*(?:Question\s+(\d+(?:\.\d+)*)|(?:Question\s+)?M(\d+)-Q(\d+))\.?\*\*\.?\s*"
+                       r"(.+?)(?=\n\s*\n|\n\s*(?:[-*]|\d+\.)?\s*\*\*(?:Question|M\d+-Q)|\Z)", re.DOTALL)
 
 
 def _page(title: str, body: str) -> str:
@@ -55,7 +56,8 @@ def module_questions(module: Path) -> list[tuple[str, str, str]]:
     for path in sorted(Path(module).glob("[0-9][0-9]-*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             if cell["cell_type"] == "markdown":
-                for number, text in _QUESTION.findall("".join(cell["source"])):
+                for number, module_no, question_no, text in _QUESTION.findall("".join(cell["source"])):
+                    number = number or f"{module_no}.{question_no}"
                     found.append((path.name, number, " ".join(text.split())))
     return found
 

@@ -86,7 +86,7 @@ def test_answer_sheets_list_every_numbered_question(printed):
         questions = sheets.module_questions(module)
         markdown = "".join("".join(c["source"]) for nb in sorted(module.glob("[0-9][0-9]-*.ipynb"))
                            for c in json.loads(nb.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "markdown")
-        assert len(questions) == len(re.findall(r"\*\*Question\s+\d", markdown))
+        assert len(questions) == len(re.findall(r"\*\*(?:Question\s+\d|(?:Question\s+)?M\d+-Q\d)", markdown))
         if not questions:
             continue
         text = _text(site / f"fiches/reponses-module-{int(module.name[:2])}.pdf")
