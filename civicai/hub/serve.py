@@ -132,7 +132,8 @@ def serve(args) -> int:
           flush=True)
     if chosen.signup:
         print("  Inscription : chaque personne crée son compte sur /hub/signup (le code d'atelier ne sert pas) ;\n"
-              "  les formateurs et formatrices créent aussi le leur, puis valident les autres sur /hub/authorize.\n",
+              "  les comptes des formateurs et formatrices existent déjà (mot de passe ci-dessus) ; ils valident\n"
+              "  les autres sur /hub/authorize.\n",
               flush=True)
     print(banner_links(f"http://{host}:{args.port}/", list_modules(), module), flush=True)
     config = hub_dir() / LOCAL_CONFIG

@@ -3,8 +3,9 @@
 Off by default (the workshop code stays the default): on only when ``CIVICAI_INSCRIPTION=1``, which
 ``civicai serve --inscription`` sets. Then people create their own account (a pseudonym is fine), a
 facilitator approves it on /hub/authorize, passwords are stored hashed with bcrypt by NativeAuthenticator,
-and after a few wrong passwords an account must wait before the next try. Facilitators (admins) sign up like
-everyone and are approved at once. The French pages are ours (``hub/templates/``, found first);
+and after a few wrong passwords an account must wait before the next try. Facilitators (admins) do not sign
+up: the kit creates their accounts with the facilitator password (:mod:`civicai.signup.accounts`), and the
+sign-up page refuses their names. The French pages are ours (``hub/templates/``, found first);
 NativeAuthenticator adds its own template folder after the hub's, as the fallback.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import os
 
+from civicai.errors import UserError
 
 ALLOWED_FAILED_LOGINS = 3
 SECONDS_BEFORE_NEXT_TRY = 60
@@ -31,8 +33,14 @@ def configure(c, state_dir: str | os.PathLike, *, force: bool | None = None) -> 
     from civicai.upstream import nativeauthenticator
 
     nativeauthenticator.check()
-    # NativeAuthenticator itself, with its login handler fixed for JupyterHub 6 (see the adapter)
-    c.JupyterHub.authenticator_class = "civicai.upstream.nativeauthenticator.KitNativeAuthenticator"
+    password = c.SharedPasswordAuthenticator.get("admin_password")  # set by civicai.hub.config.apply_common
+    if not password:
+        raise UserError("Le mode inscription a besoin du mot de passe des formateurs et formatrices : "
+                        "démarrez le hub avec « civicai servir --inscription ».")
+    # NativeAuthenticator (login handler fixed for JupyterHub 6 by the adapter), facilitators' names reserved
+    c.JupyterHub.authenticator_class = "civicai.signup.accounts.SignupAuthenticator"
+    c.SignupAuthenticator.facilitator_password = password
+    c.SignupAuthenticator.state_dir = str(state_dir)
     c.NativeAuthenticator.enable_signup = True
     c.NativeAuthenticator.open_signup = False  # every account waits for a facilitator's approval
     c.NativeAuthenticator.ask_email_on_signup = False  # a pseudonym and a password, nothing more

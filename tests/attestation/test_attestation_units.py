@@ -172,16 +172,3 @@ def test_hub_wiring_is_idempotent_and_keeps_what_is_there(state):
     hook = c.Spawner.pre_spawn_hook
     assert hook.__self__.previous_pre is None  # the second call did not wrap the first
     assert "authenticator_class" not in c.JupyterHub  # the workshop code stays the default
-
-
-def test_signup_mode_switches_to_native_authenticator_once(state):
-    from civicai.signup.hubconfig import configure as signup
-
-    c = Config()
-    signup(c, state, force=False)
-    assert "authenticator_class" not in c.JupyterHub
-    signup(c, state, force=True)
-    signup(c, state, force=True)
-    assert c.JupyterHub.authenticator_class == "civicai.upstream.nativeauthenticator.KitNativeAuthenticator"
-    assert c.NativeAuthenticator.open_signup is False
-    assert c.NativeAuthenticator.allowed_failed_logins == 3

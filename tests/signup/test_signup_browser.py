@@ -1,5 +1,6 @@
 """Self-sign-up with approval, in real Chromium on a real hub (`civicai serve --inscription`): people sign up
-with a pseudonym, wait for a facilitator's approval, then log in; wrong passwords are refused and repeated
+with a pseudonym, wait for a facilitator's approval, then log in; nobody can sign up under a facilitator's
+name (the kit made that account, with the facilitator password); wrong passwords are refused and repeated
 ones lock the account for a while; passwords are stored hashed; the French pages pass axe."""
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ import sqlite3
 
 import pytest
 
-from hubtools import RunningHub
+from hubtools import ADMIN_PASSWORD, RunningHub
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
-FACILITATOR_PASSWORD = "tableau-vert-2026"
 PASSWORD = "marmotte-du-jardin-42"
 
 
@@ -80,9 +80,18 @@ def _scenario(browser, hub):
     lune.goto(f"{hub.url}/hub/spawn")
     assert "/hub/login" in lune.url
 
-    # the facilitator signs up (approved at once, being an admin) and approves lune-bleue
-    admin = sign_up(browser, hub, "formatrice", FACILITATOR_PASSWORD)
-    log_in(admin, hub, "formatrice", FACILITATOR_PASSWORD)
+    # an attacker signs up under the facilitator's name, in any case: refused in French, and cannot log in
+    for name in ("formatrice", "Formatrice"):
+        attacker = sign_up(browser, hub, name, PASSWORD)
+        assert "réservé aux personnes qui animent" in attacker.inner_text(".alert")
+    assert axe_serious(attacker) == []
+    log_in(attacker, hub, "formatrice", PASSWORD)
+    assert "incorrect" in attacker.inner_text(".login_error") and "/hub/login" in attacker.url
+
+    # the genuine facilitator: the account the kit made, with the facilitator password; approves lune-bleue
+    admin = browser.new_context(locale="fr-FR").new_page()
+    log_in(admin, hub, "formatrice", ADMIN_PASSWORD)
+    assert "/hub/login" not in admin.url
     admin.goto(f"{hub.url}/hub/authorize")
     row = admin.locator("#compte-lune-bleue")
     assert row.locator("td").nth(1).inner_text() == "Non"
@@ -94,7 +103,8 @@ def _scenario(browser, hub):
     # approved: lune-bleue logs in and her server starts
     log_in(lune, hub, "lune-bleue", PASSWORD)
     lune.wait_for_url(re.compile(r"/user/lune-bleue/|/hub/spawn"), timeout=120_000)
-    assert hub.api("GET", "/users/lune-bleue").status_code == 200
+    model = hub.api("GET", "/users/lune-bleue").json()
+    assert model["admin"] is False and "formateurs" not in model["groups"]  # approved is not promoted
     hub.spawn("lune-bleue", timeout=180)
 
     # a wrong password is refused in French; after 3 wrong ones even the right one waits
