@@ -24,6 +24,7 @@ AREAS = [
     "civicai.kiosk.cli",
     "civicai.content.cli",
     "civicai.debate.cli",
+    "civicai.room.cli",
     "civicai.attestation.cli",
     "civicai.generative.cli",
 ]

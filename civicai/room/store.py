@@ -3,12 +3,22 @@
 A kernel POSTs ``{"module", "notebook", "question", "kind", "value"}`` (the protocol fixed for issues 15 and
 23). What leaves this module for a page is only aggregated, and nothing at all for a group under
 ``MIN_GROUP`` people: with 3 people in a room, "2 said 40" is close to naming them.
+
+A person is stored as a pseudonym, HMAC-SHA256 of their hub name with a secret kept next to the database
+(``salle.sqlite.cle``, readable by the hub only): no name in the file, yet the service finds a participant's
+own answers, and ``civicai salle effacer NOM`` their rows, by computing the pseudonym again. No page needs
+the link back: the facilitator's per-person view comes from the hub (who is in, what is open), never from
+the answers, which pages only get aggregated. Rows written with the name in clear are converted on opening.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
+import os
 import re
+import secrets
 import sqlite3
 import time
 import unicodedata
@@ -24,6 +34,7 @@ MODULE = re.compile(r"^[0-9]{2}-[a-z0-9-]{1,80}$")
 NOTEBOOK = re.compile(r"^[A-Za-z0-9._-]{1,120}\.ipynb$")
 QUESTION = re.compile(r"^M[0-9]{1,2}-[PQ][0-9]{1,3}$")
 HISTOGRAM_BINS = 8
+PSEUDONYM = "p1:"  # prefix of a pseudonym (rows without it hold a name in clear, from before pseudonyms)
 # words too common to say anything about a room's answers
 STOP_WORDS = set("""au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me même mes
 moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous
@@ -95,20 +106,26 @@ class AnswerStore:
 
     def __init__(self, path: str | Path, *, min_group: int = MIN_GROUP):
         self.min_group = min_group
+        self.key = secret_key(Path(f"{path}.cle"))
         self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
+        self.db.create_function("pseudonym", 1, self.pseudonym, deterministic=True)
+        self.db.execute("UPDATE answers SET person = pseudonym(person) WHERE person NOT LIKE ?", (PSEUDONYM + "%",))
+
+    def pseudonym(self, name: str) -> str:
+        return PSEUDONYM + hmac.new(self.key, name.encode(), hashlib.sha256).hexdigest()
 
     def record(self, person: str, data: dict) -> dict:
         a = clean_answer(data)
         self.db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (person, a["module"], a["notebook"], a["question"], a["kind"], a["number"], a["text"],
-                         time.time()))
+                        (self.pseudonym(person), a["module"], a["notebook"], a["question"], a["kind"], a["number"],
+                         a["text"], time.time()))
         return a
 
     def mine(self, person: str) -> list[dict]:
         rows = self.db.execute("SELECT module, notebook, question, kind, number, text, at FROM answers "
-                               "WHERE person = ? ORDER BY module, notebook, at", (person,))
+                               "WHERE person = ? ORDER BY module, notebook, at", (self.pseudonym(person),))
         return [{"module": m, "notebook": nb, "question": q, "kind": k, "value": n if k == "number" else t, "at": at}
                 for m, nb, q, k, n, t, at in rows]
 
@@ -138,6 +155,25 @@ class AnswerStore:
             out["mots"] = words([t for _, t in same])
         return out
 
-    def forget(self, person: str) -> int:
-        """Delete a person's answers (a participant's request); return how many were deleted."""
-        return self.db.execute("DELETE FROM answers WHERE person = ?", (person,)).rowcount
+    def forget(self, person: str) -> list[dict]:
+        """Delete a person's answers (a participant's request); return what was deleted (module, question)."""
+        gone = self.db.execute("DELETE FROM answers WHERE person = ? RETURNING module, question",
+                               (self.pseudonym(person),)).fetchall()
+        return [{"module": m, "question": q} for m, q in sorted(gone)]
+
+
+def secret_key(path: Path) -> bytes:
+    """The pseudonyms' key: made once (32 random bytes), readable by its owner only."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made by another process meanwhile: use theirs
+        return path.read_bytes()
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+    return key

@@ -77,6 +77,63 @@ def test_words_ignore_small_words_and_count_people_not_repeats():
     assert words(["biais biais biais", "le biais", "le la les"]) == [{"mot": "biais", "n": 2}]
 
 
-def test_forget_deletes_a_persons_answers(store):
+def test_forget_deletes_a_persons_answers_and_says_which(store):
     store.record("alice", answer("M2-P1", "number", 3))
-    assert store.forget("alice") == 1 and store.mine("alice") == []
+    store.record("alice", answer("M2-Q3", "text", "un biais"))
+    store.record("bob", answer("M2-P1", "number", 4))
+    assert store.forget("alice") == [{"module": BASE["module"], "question": q} for q in ("M2-P1", "M2-Q3")]
+    assert store.mine("alice") == [] and len(store.mine("bob")) == 1
+    assert store.forget("alice") == []
+
+
+def test_names_are_stored_as_keyed_pseudonyms(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "salle.sqlite"
+    store = AnswerStore(path)
+    store.record("alice", answer("M2-P1", "number", 3))
+    with sqlite3.connect(path) as db:
+        [(person,)] = db.execute("SELECT person FROM answers").fetchall()
+    assert "alice" not in person and person.startswith("p1:") and len(person) == 3 + 64
+    assert (tmp_path / "salle.sqlite.cle").stat().st_mode & 0o077 == 0
+    assert AnswerStore(path).mine("alice")[0]["value"] == 3  # same key after a restart
+    # another hub (another key) gives alice another pseudonym: the file alone does not say who she is
+    other = AnswerStore(tmp_path / "autre.sqlite")
+    assert other.pseudonym("alice") != store.pseudonym("alice")
+
+
+def test_names_written_in_clear_before_pseudonyms_are_converted(tmp_path):
+    import sqlite3
+
+    from civicai.room.store import SCHEMA
+
+    path = tmp_path / "salle.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(SCHEMA)
+        db.execute("INSERT INTO answers VALUES ('alice', ?, ?, 'M2-P1', 'number', 7, NULL, 0)",
+                   (BASE["module"], BASE["notebook"]))
+    store = AnswerStore(path)
+    assert [a["value"] for a in store.mine("alice")] == [7]
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM answers WHERE person = 'alice'").fetchone() == (0,)
+
+
+def test_the_erase_command_tells_what_it_removed(tmp_path, capsys):
+    from civicai.cli import main
+
+    store = AnswerStore(tmp_path / "salle.sqlite")
+    store.record("camille", answer("M2-P1", "number", 3))
+    store.record("bob", answer("M2-P1", "number", 4))
+    assert main(["salle", "--etat", str(tmp_path), "effacer", "Camille"]) == 0
+    out = capsys.readouterr().out
+    assert "1 réponse" in out and "question M2-P1" in out
+    assert store.mine("camille") == [] and len(store.mine("bob")) == 1
+    assert main(["salle", "--etat", str(tmp_path), "effacer", "camille"]) == 0
+    assert "rien n'a été effacé" in capsys.readouterr().out
+
+
+def test_the_erase_command_without_a_store_says_where_it_looked(tmp_path, capsys):
+    from civicai.cli import main
+
+    assert main(["salle", "--etat", str(tmp_path / "vide"), "effacer", "camille"]) != 0
+    assert "--etat" in capsys.readouterr().err
