@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote, urlparse
@@ -22,6 +23,7 @@ from tornado.ioloop import IOLoop
 from civicai.debate.service import Facilitators, RateLimiter, Refusal
 from civicai.errors import UserError
 from civicai.paths import modules_dir
+from civicai.room import grading
 from civicai.room.activity import IDLE_MINUTES, Room
 from civicai.room.questions import progress
 from civicai.room.store import AnswerStore
@@ -36,8 +38,9 @@ class Base(HubOAuthenticated, web.RequestHandler):
     api = False
 
     def initialize(self, store: AnswerStore, room: Room, facilitators: Facilitators, limiter: RateLimiter,
-                   links: dict):
+                   links: dict, state_dir: Path):
         self.store, self.room, self.facilitators, self.limiter, self.links = store, room, facilitators, limiter, links
+        self.state_dir = state_dir
 
     async def prepare(self):
         """Find who is calling without blocking the event loop (as the debate service does)."""
@@ -197,6 +200,33 @@ class FreshCopyApi(Api):
         self.finish({"nom": user, "chemin": target})
 
 
+class GradingPage(Base):
+    """The French grading page (civicai.room.grading) and each course's grades as a French CSV."""
+
+    @web.authenticated
+    async def get(self, course_id=None):
+        await self.require_facilitator()
+        run = IOLoop.current().run_in_executor
+        if course_id is None:
+            mine = grading.my_courses(self.state_dir, self.name)
+            courses = await run(None, lambda: [grading.summary(c) for c in mine])
+            return self.render("correction.html", cours=courses, etapes=grading.STEPS)
+        course = grading.my_course(self.state_dir, self.name, course_id)
+        with tempfile.TemporaryDirectory() as folder:
+            data = await run(None, grading.csv_bytes, course, Path(folder))
+        self.set_header("Content-Type", "text/csv; charset=utf-8")
+        self.set_header("Content-Disposition", f'attachment; filename="notes-{course_id}.csv"')
+        self.finish(data)
+
+
+class GradingStepApi(Api):
+    @web.authenticated
+    async def post(self, course_id, assignment, step):
+        await self.require_facilitator()
+        course = grading.my_course(self.state_dir, self.name, course_id)
+        self.finish(await grading.run_step(self.state_dir, course, assignment, step))
+
+
 class Page(Base):
     @web.authenticated
     async def get(self, which=""):
@@ -224,13 +254,15 @@ def quiz_report() -> str:
 
 
 def make_app(store: AnswerStore, room: Room, *, prefix: str = "/services/salle/", api_url: str = "",
-             api_token: str = "", links: dict | None = None, limits=None) -> web.Application:
+             api_token: str = "", links: dict | None = None, limits=None, state_dir: Path | None = None
+             ) -> web.Application:
     deps = {"store": store, "room": room, "facilitators": Facilitators(api_url, api_token),
-            "limiter": RateLimiter(limits or LIMITS), "links": links or {}}
+            "limiter": RateLimiter(limits or LIMITS), "links": links or {}, "state_dir": state_dir}
     routes = [("", Page), ("(projection|quiz)", Page), ("api/reponses", AnswersApi), ("api/activite", ActivityApi),
               ("api/salle", RoomApi), ("api/moi", MineApi),
               (f"api/participants/{NAME}/(demarrer|arreter|redemarrer)", ServerApi),
-              (f"api/participants/{NAME}/copie", FreshCopyApi)]
+              (f"api/participants/{NAME}/copie", FreshCopyApi), ("correction", GradingPage),
+              (f"correction/{NAME}\\.csv", GradingPage), (f"api/correction/{NAME}/{NAME}/([a-z]+)", GradingStepApi)]
     handlers = [(url_path_join(prefix, path) + "$", cls, deps) for path, cls in routes]
     handlers += [(url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
                  (url_path_join(prefix, "static/(.*)"), web.StaticFileHandler, {"path": str(PAGES / "static")})]
@@ -246,7 +278,8 @@ def main() -> None:
                 idle_minutes=float(env.get("CIVICAI_SALLE_INACTIF_MINUTES", IDLE_MINUTES)))
     app = make_app(store, room, prefix=env.get("JUPYTERHUB_SERVICE_PREFIX", "/services/salle/"),
                    api_url=env["JUPYTERHUB_API_URL"], api_token=env["JUPYTERHUB_API_TOKEN"],
-                   links=json.loads(env.get("CIVICAI_SALLE_LIENS", "{}")))
+                   links=json.loads(env.get("CIVICAI_SALLE_LIENS", "{}")),
+                   state_dir=Path(env["CIVICAI_SALLE_DB"]).parent)  # salle.sqlite is in the state folder
     url = urlparse(env["JUPYTERHUB_SERVICE_URL"])
     app.listen(url.port, url.hostname)
     IOLoop.current().start()

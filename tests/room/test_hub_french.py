@@ -8,6 +8,7 @@ from pprint import pformat
 import pytest
 
 from hubtools import ADMIN_PASSWORD, WORKSHOP_CODE
+from testkit import REPO
 from roomhub import english_in, visible_text
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
@@ -49,8 +50,14 @@ def log_in(browser, hub, name, password):
 
 
 def test_every_reachable_hub_page_is_french_and_accessible(browser, room_hub):
+    from civicai.grading.course import create_course
+
     hub = room_hub
     hub.create_users("nora")
+    # a course the facilitator grades: the room's French grading page lists it (nbgrader's formgrader, in
+    # English, is only linked from there for manual grading, labelled « en anglais »)
+    create_course(hub.state_dir, "essai", source_root=REPO / "tests" / "grading" / "fixtures" / "source",
+                  teachers=["formateur"])
     problems = {}
     nora, found = log_in(browser, hub, "nora", WORKSHOP_CODE)
     problems.update(found)
@@ -66,6 +73,8 @@ def test_every_reachable_hub_page_is_french_and_accessible(browser, room_hub):
     check(nora, f"{hub_url}/admin", problems, "nora")  # 403 for a participant
     check(nora, f"{hub_url}/cette-page-n-existe-pas", problems, "nora")
     check(nora, f"{hub.url}/services/salle/", problems, "nora", wait="#moi p, #moi ul")
+    assert nora.goto(f"{hub.url}/services/salle/correction").status == 403
+    check(nora, f"{hub.url}/services/salle/correction", problems, "nora")
     check(nora, f"{hub_url}/logout", problems)
 
     admin, found = log_in(browser, hub, "formateur", ADMIN_PASSWORD)
@@ -75,6 +84,9 @@ def test_every_reachable_hub_page_is_french_and_accessible(browser, room_hub):
     check(admin, f"{hub.url}/services/salle/projection", problems, "formateur",
           wait="#projection p, #projection section")
     check(admin, f"{hub.url}/services/salle/quiz", problems, "formateur")
+    check(admin, f"{hub.url}/services/salle/correction", problems, "formateur", "essai", "mini", wait="#cours-essai")
+    csv = admin.request.get(f"{hub.url}/services/salle/correction/essai.csv")
+    assert csv.status == 200 and csv.text().lstrip("\ufeff").startswith("Identifiant;Prénom")
     check(admin, f"{hub_url}/home", problems, "formateur")
     check(admin, f"{hub_url}/admin", problems, "formateur", "nora", wait="table")
     assert problems == {}, pformat(problems, width=150)

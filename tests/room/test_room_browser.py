@@ -116,9 +116,10 @@ def _scenario(browser, hub, pages):
     ines.locator("#moi li", has_text=MODULE).wait_for(timeout=30_000)
     assert "1 question répondue" in ines.inner_text("#moi")
     assert axe_serious(ines) == []
-    for path in ("projection", "quiz"):
+    for path in ("projection", "quiz", "correction", "correction/essai.csv"):
         assert ines.goto(f"{hub.service_url}{path}").status == 403
         assert "réservée aux personnes qui animent" in ines.inner_text("main")
-    for method, path in [("GET", "salle"), ("GET", "reponses"), ("POST", "participants/jules/demarrer")]:
+    for method, path in [("GET", "salle"), ("GET", "reponses"), ("POST", "participants/jules/demarrer"),
+                         ("POST", "correction/essai/mini/distribuer")]:
         assert hub.service(method, path, tokens["ines"]).status_code == 403
 

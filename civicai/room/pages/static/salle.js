@@ -181,3 +181,20 @@ if (document.getElementById("projection")) {
   document.getElementById("plein-ecran").addEventListener("click", () => document.documentElement.requestFullscreen?.());
 }
 if (document.getElementById("moi")) every(refreshMine);
+
+// The grading page: one step (distribute, collect, autograde, feedback) at a time, then the page again.
+for (const button of document.querySelectorAll("button.etape")) {
+  button.addEventListener("click", async () => {
+    const {cours, devoir, etape} = button.dataset;
+    const status = document.getElementById("etape-etat"), out = document.getElementById("etape-sortie");
+    document.querySelectorAll("button.etape").forEach(b => { b.disabled = true; });
+    status.textContent = `${button.firstChild.textContent} (${devoir}) : en cours, patientez…`;
+    try {
+      const r = await api("POST", `correction/${encodeURIComponent(cours)}/${encodeURIComponent(devoir)}/${etape}`);
+      status.textContent = r.reussi ? "C'est fait. Voici ce que la commande a écrit :" : "L'étape a échoué. Voici pourquoi :";
+      out.textContent = r.sortie;
+      out.hidden = false;
+    } catch (e) { status.textContent = e.message; }
+    document.querySelectorAll("button.etape").forEach(b => { b.disabled = false; });
+  });
+}
