@@ -92,3 +92,17 @@ def test_without_a_password_the_authenticator_refuses_to_start(db, tmp_path):
     with pytest.raises(ValueError, match="facilitator_password"):
         authenticator(db, tmp_path, password="")
     assert UserInfo.find(db, "formatrice") is None
+
+
+def test_the_kit_serves_its_sign_up_handler_in_place_of_nativeauthenticators():
+    """Contract with NativeAuthenticator 1.3.0 (pinned): /signup is its SignUpHandler, which ours replaces.
+    Were it renamed, ``create_user`` would still refuse the names (generic message): fail closed."""
+    from nativeauthenticator import NativeAuthenticator
+    from nativeauthenticator.handlers import SignUpHandler
+
+    from civicai.signup.accounts import KitSignUpHandler
+
+    theirs = dict(NativeAuthenticator.get_handlers(NativeAuthenticator.__new__(NativeAuthenticator), None))
+    ours = dict(SignupAuthenticator.get_handlers(SignupAuthenticator.__new__(SignupAuthenticator), None))
+    assert theirs[r"/signup"] is SignUpHandler and ours[r"/signup"] is KitSignUpHandler
+    assert {"username", "password", "is_authorized", "has_2fa"} <= set(UserInfo.__table__.columns.keys())
