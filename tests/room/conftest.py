@@ -18,9 +18,9 @@ def room_hub():
     # participants' servers, under their own accounts, still work in there.
     base = Path(tempfile.mkdtemp(prefix="civicai-salle-"))
     os.chmod(base, 0o711)
-    hub = RoomHub(base / "var", formateurs="formateur")
-    try:  # a start that times out still stops what it started
-        yield hub.start(timeout=300)  # five services on a busy 2-core machine
+    hub = RoomHub(base / "var", formateurs="formateur").start(timeout=300)  # five services, a busy machine
+    try:
+        yield hub
     finally:
         hub.stop()
         print(hub.log()[-3000:])
