@@ -65,18 +65,9 @@ def samples(prompt: str, temperature: float, n: int = 3, max_tokens: int = 12, m
 
 def record(question: str, kind: str, value, notebook: str) -> bool:
     """Send an answer to the facilitator's room (``CIVICAI_SALLE_URL``) if there is one; never fails."""
-    base = os.environ.get("CIVICAI_SALLE_URL")
-    if not base:
-        return False
-    body = json.dumps({"module": MODULE, "notebook": notebook, "question": question, "kind": kind,
-                       "value": value}).encode()
-    req = urllib.request.Request(base + "api/reponses", data=body, headers={
-        "Content-Type": "application/json", "Authorization": f"token {os.environ.get('JUPYTERHUB_API_TOKEN', '')}"})
-    try:
-        urllib.request.urlopen(req, timeout=5).close()
-        return True
-    except OSError:
-        return False
+    from civicai.activities.store import post_answer
+
+    return post_answer(MODULE, notebook, question, kind, value) is True
 
 
 def predict_then_see(question: str, notebook: str, prompt: str, choices: list[str], k: int = 8):
