@@ -1,4 +1,4 @@
-"""Does every learner notebook of modules 1 to 3 ask for a guess before a result, give every numbered
+"""Does every learner notebook of modules 1 to 4 ask for a guess before a result, give every numbered
 question an answer box, and show the saved answers again when it runs?"""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from testkit import FAIRFACE_SAMPLE, REPO, execute_notebook
 
-LEARNER = sorted(p for p in REPO.glob("modules/0[123]-*/0*.ipynb"))
+LEARNER = sorted(p for p in REPO.glob("modules/0[1234]-*/0*.ipynb"))
 ALL = sorted(REPO.glob("modules/*/*.ipynb")) + sorted(REPO.glob("exercises/source/*/*.ipynb"))
 IDS = [str(p.relative_to(REPO / "modules")) for p in LEARNER]
 QUESTION = re.compile(r"\*\*Question (\d+)\.(\d+)\.\*\*")
@@ -39,7 +39,7 @@ def steps(path):
 
 
 def test_the_learner_notebooks_are_found():
-    assert len(LEARNER) == 14
+    assert len(LEARNER) == 17
 
 
 @pytest.mark.parametrize("path", LEARNER, ids=IDS)
@@ -71,7 +71,7 @@ def test_question_ids_are_unique_across_the_kit():
             if kind in ("question", "predict"):
                 assert qid not in seen, f"{qid} in {path.name} and in {seen[qid]}"
                 seen[qid] = path.name
-    assert {q for q in seen if "-Q" in q} >= {f"M{m}-Q{n}" for m, last in ((1, 9), (2, 11), (3, 10))
+    assert {q for q in seen if "-Q" in q} >= {f"M{m}-Q{n}" for m, last in ((1, 9), (2, 11), (3, 10), (4, 7))
                                                 for n in range(1, last + 1)}
 
 
@@ -132,6 +132,8 @@ def test_readme_and_guide_give_the_ranges_the_notebooks_have(folder):
     last_q = max(int(q.split("Q")[1]) for kind, q in found if kind == "question")
     last_p = max(int(q.split("P")[1]) for kind, q in found if kind == "predict")
     for doc in ("README.md", "guide-animation.md"):
+        if doc != "README.md" and not (folder / doc).exists():
+            continue  # module 4 has no facilitator's guide yet
         text = (folder / doc).read_text()
         assert f"M{m}-Q1 à M{m}-Q{last_q}" in text and f"M{m}-P1 à M{m}-P{last_p}" in text, doc
 
