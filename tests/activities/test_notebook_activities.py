@@ -162,3 +162,17 @@ def test_skipping_the_optional_cells_breaks_no_essential_cell(path):
             assert not used & optional_only, f"essential cell reads {used & optional_only} from an optional cell"
             essential_defs |= defined
             optional_only -= defined
+
+
+@pytest.mark.parametrize("path", [p for p in LEARNER if module_number(p) in (2, 3)],
+                         ids=[i for p, i in zip(LEARNER, IDS) if module_number(p) in (2, 3)])
+def test_optional_text_tells_the_learner_it_is_optional(path):
+    """The essential path skips `optional` cells: the learner reads « Pour aller plus loin (facultatif) » there."""
+    cells = nbformat.read(path, as_version=4).cells
+    optional_text = [c for c in cells if c.cell_type == "markdown" and "optional" in c.metadata.get("tags", [])]
+    assert optional_text, "no optional part: the facilitator's guide and README list one per notebook"
+    for cell in optional_text:
+        assert "Pour aller plus loin (facultatif)" in cell.source, cell.source[:80]
+    for cell in cells:
+        if "Pour aller plus loin (facultatif)" in cell.source:
+            assert "optional" in cell.metadata.get("tags", []), f"said optional but counted: {cell.source[:80]}"
