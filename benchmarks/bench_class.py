@@ -11,13 +11,14 @@ in a kernel of their own server, through the Jupyter websocket as JupyterLab doe
 time from the moment all start until the last participant has the table. Needs root (one Unix
 account per participant) and the FairFace sample (../shared/data/fairface-sample).
 
-    sudo .venv/bin/python benchmarks/bench_class.py --participants 20
+    sudo nice .venv/bin/python benchmarks/bench_class.py            # 20 participants; --participants N
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -79,6 +80,7 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=20)
     args = parser.parse_args()
     names = [f"eleve{i:02d}" for i in range(1, args.participants + 1)]
+    load_before = os.getloadavg()  # the machine is shared: the figures mean little without its load
     with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
         t_hub = time.perf_counter()
         hub = RunningHub(Path(tmp) / "etat", extra_env={"CIVICAI_FAIRFACE_DIR": str(FAIRFACE_SAMPLE)})
@@ -91,7 +93,9 @@ def main() -> None:
                 list(pool.map(lambda n: hub.spawn(n, timeout=300), names))
             tokens = {n: hub.user_token(n) for n in names}
             per_person = run_round(hub, names, tokens, shared=False)
+            load_per_person = os.getloadavg()
             shared = run_round(hub, names, tokens, shared=True)
+            load_shared = os.getloadavg()
         except Exception:
             print(hub.log()[-4000:], file=sys.stderr)
             raise
@@ -103,6 +107,8 @@ def main() -> None:
     print(f"  last participant sees the table, per-person cache : {per_person:7.1f} s")
     print(f"  last participant sees the table, shared cache     : {shared:7.1f} s")
     print(f"  ratio per-person / shared                         : {per_person / shared:7.1f}")
+    print("  load average (1, 5, 15 min) before / after per-person round / after shared round: "
+          + " / ".join(", ".join(f"{x:.1f}" for x in load) for load in (load_before, load_per_person, load_shared)))
 
 
 if __name__ == "__main__":

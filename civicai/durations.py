@@ -10,8 +10,9 @@ A notebook's essential time = reading + waiting + interacting, over its cells no
   croyez », 2019-06, https://www.actualitte.com/article/monde-edition/vous-lisez-probablement-moins-vite-que-ce-que-vous-croyez/95472);
 - waiting: each code cell's execution time, measured in a recorded run (:func:`record`, saved in
   ``modules/NN-slug/durees-mesurees.json`` with its date; cells are found by their id);
-- interacting: a budget per interaction, the kit's stated choices (:data:`BUDGET_S`): a cell that
-  shows a widget, a cell that shows a chart or a table to look at, a prediction step (``M<n>-P<k>`` id in a code cell), an answer box (``M<n>-Q<k>``).
+- interacting: a budget per interaction, the kit's stated choices (:data:`BUDGET_S`): a prediction step
+  (``M<n>-P<k>`` id in a code cell), an answer box (``M<n>-Q<k>``), else a cell that shows a widget, else a
+  cell that shows a chart or a table to look at (one budget per cell: :func:`interaction_s`).
 
 Displayed durations round the essential time up to the next 5 minutes (:func:`shown_minutes`).
 """
@@ -90,11 +91,21 @@ def notebook_duration(path: Path, recorded: dict | None = None) -> Duration:
             missing += 1
             run = {"seconds": 0.0, "widget": False, "figure": False}
         running += run["seconds"]
-        interacting += BUDGET_S["widget"] * bool(run["widget"])
-        interacting += BUDGET_S["figure"] * bool(run.get("figure") and not run["widget"])
-        interacting += BUDGET_S["prediction"] * len(set(_PREDICTION.findall(source)))
-        interacting += BUDGET_S["answer"] * len(set(_ANSWER.findall(source)))
+        interacting += interaction_s(source, run)
     return Duration(reading, running, interacting, missing)
+
+
+def interaction_s(source: str, run: dict) -> float:
+    """The budget of one code cell. A cell that asks a prediction or a numbered question counts those
+    budgets only: its widget is the answer box itself, and counting it again as « a widget to play with »
+    gave each answer box four minutes (the same interaction twice, found 2026-12-02)."""
+    asked = (BUDGET_S["prediction"] * len(set(_PREDICTION.findall(source)))
+             + BUDGET_S["answer"] * len(set(_ANSWER.findall(source))))
+    if asked:
+        return asked
+    if run["widget"]:
+        return BUDGET_S["widget"]
+    return BUDGET_S["figure"] * bool(run.get("figure"))
 
 
 def module_durations(module: Path) -> dict[str, Duration]:
@@ -106,6 +117,33 @@ def module_durations(module: Path) -> dict[str, Duration]:
 
 def module_duration(module: Path) -> Duration:
     return sum(module_durations(module).values(), Duration(0, 0, 0))
+
+
+def readme_figures(module: Path) -> str:
+    """The « Parcours essentiel » line and the per-notebook table of a module's README, from this source
+    (``python -m civicai.durations readme modules/NN-slug`` prints it; a test holds the READMEs to it)."""
+    from civicai.french import number
+    from civicai.readability import notebook_readability
+
+    each = module_durations(module)
+    total = sum(each.values(), Duration(0, 0, 0))
+    lines = [f"- **Parcours essentiel** : {round(total.seconds / 60)} minutes au total (lecture "
+             f"{round(total.reading_s / 60)} min à", f"  {WORDS_PER_MINUTE} mots par minute, calculs "
+             f"{math.ceil(total.running_s / 60)} min mesurés dans `{RECORD_FILE}` "
+             f"({_recorded_on(module)}),", f"  interactions {round(total.interacting_s / 60)} min), sans les "
+             "cellules marquées `optional` ni le temps de la personne", "  qui anime (accueil, débat). Source "
+             "unique : `civicai/durations.py`, vérifiée par", "  `tests/test_durations.py`.", "",
+             "| notebook | lisibilité | parcours essentiel |", "|---|---|---|"]
+    lines += [f"| `{name}` | {notebook_readability(Path(module) / name).score:.0f} | "
+              f"{number(d.seconds / 60, 1)} min |" for name, d in each.items()]
+    return "\n".join(lines)
+
+
+def _recorded_on(module: Path) -> str:
+    try:
+        return "enregistrés le " + json.loads((Path(module) / RECORD_FILE).read_text(encoding="utf-8"))["recorded"]
+    except (OSError, ValueError, KeyError):
+        return "pas encore enregistrés"
 
 
 def record(module: Path, *, timeout: int = 600) -> Path:
@@ -144,6 +182,10 @@ def record(module: Path, *, timeout: int = 600) -> Path:
 if __name__ == "__main__":  # pragma: no cover - maintenance command
     import sys
 
+    if sys.argv[1:2] == ["readme"]:
+        for folder in sys.argv[2:]:
+            print(readme_figures(Path(folder)), end="\n\n")
+        sys.exit(0)
     if sys.argv[1:2] == ["enregistrer"]:
         for folder in sys.argv[2:]:
             print(record(Path(folder)))

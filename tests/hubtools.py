@@ -133,7 +133,9 @@ async def _execute(url: str, headers: dict, code: str, timeout: float) -> dict:
     from tornado.websocket import websocket_connect
 
     msg_id, session = uuid.uuid4().hex, uuid.uuid4().hex
-    ws = await websocket_connect(HTTPRequest(url, headers=headers), subprotocols=[])
+    # a class connecting at once on a loaded machine can take longer than tornado's default 20 s handshake
+    ws = await websocket_connect(HTTPRequest(url, headers=headers, connect_timeout=timeout, request_timeout=timeout),
+                                 subprotocols=[])
     try:
         ws.write_message(json.dumps({
             "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": session, "username": "test",

@@ -28,7 +28,6 @@ KNOWN_REPEATS = {
     ('civicai/attestation/organisation.py', 'civicai/quiz.py'),
     ('civicai/attestation/service.py', 'civicai/debate/service.py'),
     ('civicai/attestation/service.py', 'civicai/debate/service.py', 'civicai/room/service.py'),
-    ('civicai/debate/lesson.py', 'civicai/energy/ask.py'),
     ('civicai/debate/mapworker.py', 'civicai/grading/warmstart.py'),
     ('civicai/debate/service.py', 'civicai/generative/service.py', 'civicai/room/service.py'),
     ('civicai/debate/service.py', 'civicai/room/service.py'),

@@ -34,25 +34,26 @@ def test_reading_running_and_interactions_add_up(tmp_path):
     got = d.notebook_duration(_notebook(tmp_path, cells), recorded)
     assert got.reading_s == pytest.approx(60)
     assert got.running_s == pytest.approx(4)  # the optional cell's 10 minutes are not counted
-    assert got.interacting_s == d.BUDGET_S["widget"] + d.BUDGET_S["prediction"] + d.BUDGET_S["answer"]
+    # b's widget is its prediction step (counted once), f asks a question; no generic widget budget
+    assert got.interacting_s == d.BUDGET_S["prediction"] + d.BUDGET_S["answer"]
     assert got.missing_cells == 1  # cell f was not in the recorded run
+
+
+def test_one_budget_per_cell_the_asked_one_first():
+    widget, figure, plain = ({"widget": True, "figure": True}, {"widget": False, "figure": True},
+                             {"widget": False, "figure": False})
+    assert d.interaction_s("sheet.question('M9-Q1')", widget) == d.BUDGET_S["answer"]
+    assert d.interaction_s("sheet.predict('M9-P1')  # M9-P1", widget) == d.BUDGET_S["prediction"]
+    assert d.interaction_s("demo()", widget) == d.BUDGET_S["widget"]
+    assert d.interaction_s("chart()", figure) == d.BUDGET_S["figure"]
+    assert d.interaction_s("x = 1", plain) == 0
 
 
 def test_shown_minutes_round_up_to_five():
     assert [d.shown_minutes(s) for s in (1, 300, 301, 899, 900)] == [5, 5, 10, 15, 15]
 
 
-# Since the answer boxes and predictions landed (2026-12-02), the one source puts modules 2 and 3 over 90
-# minutes (108 and 103): they need a shorter essential path (more cells tagged `optional`) — issue 15, open.
-OVER_90 = {"02", "03"}
-
-
-def _params(failing: set, reason: str):
-    return [pytest.param(m, id=m.name[:2], marks=pytest.mark.xfail(strict=True, reason=reason))
-            if m.name[:2] in failing else pytest.param(m, id=m.name[:2]) for m in MODULES]
-
-
-@pytest.mark.parametrize("module", _params(OVER_90, "essential path over 90 minutes, to shorten"))
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name[:2])
 def test_essential_path_fits_90_minutes_from_an_up_to_date_record(module):
     total = d.module_duration(module)
     assert total.missing_cells == 0, (f"{module.name}: cells not in {d.RECORD_FILE}; record again with "
@@ -60,7 +61,7 @@ def test_essential_path_fits_90_minutes_from_an_up_to_date_record(module):
     assert total.seconds <= 90 * 60, f"{module.name}: {total.seconds / 60:.0f} min"
 
 
-@pytest.mark.parametrize("module", _params({"04"}, "module 4's widgets are not counted by the source yet"))
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.name[:2])
 def test_readme_states_the_essential_path_of_the_source(module):
     shown = re.search(r"Parcours essentiel\*\* : (\d+) minutes au total", (module / "README.md").read_text("utf-8"))
     assert shown, f"{module.name}/README.md does not state its essential path"
@@ -97,23 +98,18 @@ def mismatches() -> set[tuple[str, str, int, int]]:
     return out
 
 
-# Texts written before the one source existed (2026-12-02): the lead and the authors of the modules
-# fix them at merge, and remove each line here; a new mismatch, or a fixed one still listed, fails.
-KNOWN = {
-    # Module 4's own widgets (civicai/generative/lesson.py) are not counted yet by the source, which gives
-    # 10, 5 and 5 minutes: its headers keep the authors' 25 minutes until they are (issue 15, still open).
-    ('04-ia-generative-chez-nous/01-des-mots-aux-jetons.ipynb (en-tête)', '01-des-mots-aux-jetons.ipynb', 25, 10),
-    ('04-ia-generative-chez-nous/02-pourquoi-elle-invente.ipynb (en-tête)', '02-pourquoi-elle-invente.ipynb', 25, 5),
-    ('04-ia-generative-chez-nous/03-ce-que-ca-coute-et-qui-decide.ipynb (en-tête)', '03-ce-que-ca-coute-et-qui-decide.ipynb', 25, 5),
-    ('04-ia-generative-chez-nous/README.md', '01-des-mots-aux-jetons.ipynb', 25, 10),
-    ('04-ia-generative-chez-nous/README.md', '02-pourquoi-elle-invente.ipynb', 25, 5),
-    ('04-ia-generative-chez-nous/README.md', '03-ce-que-ca-coute-et-qui-decide.ipynb', 25, 5),
-}
-
-
 def test_every_shown_duration_matches_the_source():
     assert shown_durations(), "no duration found: did the headers or the READMEs change their wording?"
-    found = mismatches()
-    assert found - KNOWN == set(), "new mismatches: " + "; ".join(
-        f"{w}: {n} affiche {s} min, la source donne {e}" for w, n, s, e in sorted(found - KNOWN))
-    assert KNOWN - found == set(), f"fixed, remove from KNOWN: {sorted(KNOWN - found)}"
+    assert mismatches() == set(), "; ".join(
+        f"{w}: {n} affiche {s} min, la source donne {e}" for w, n, s, e in sorted(mismatches()))
+
+
+FIGURES = "| notebook | lisibilité | parcours essentiel |"
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if FIGURES in (m / "README.md").read_text("utf-8")],
+                         ids=lambda m: m.name[:2])
+def test_readme_figures_are_the_source_s(module):
+    """The README's breakdown and per-notebook table are printed by the source, not typed by hand."""
+    assert d.readme_figures(module) in (module / "README.md").read_text("utf-8"), (
+        f"run: python -m civicai.durations readme modules/{module.name}, and paste its output")

@@ -106,21 +106,36 @@ class AnswerStore:
         return entry
 
     def send(self, question: str, entry: dict) -> str | None:
-        """POST the answer to the room (common interface); ``None`` if sent or no room, else a French note."""
-        url = os.environ.get("CIVICAI_SALLE_URL", "")
-        token = os.environ.get("JUPYTERHUB_API_TOKEN", "")
-        if not url:
+        """POST the answer to the room; ``None`` if sent or no room, else a French note."""
+        sent = post_answer(self.module, self.notebook, question, entry["kind"], entry["value"])
+        if sent is None or sent:
             return None
-        if urllib.parse.urlsplit(url).hostname not in LOOPBACK or not token:
+        if not room_reachable():
             return "Votre réponse est gardée ici, mais elle n'a pas été envoyée à la personne qui anime."
-        body = {"module": self.module, "notebook": self.notebook, "question": question,
-                "kind": entry["kind"], "value": entry["value"]}
-        req = urllib.request.Request(url.rstrip("/") + "/api/reponses", data=json.dumps(body).encode(),
-                                     method="POST", headers={"Authorization": f"token {token}",
-                                                             "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=3):
-                return None
-        except (urllib.error.URLError, OSError, ValueError):
-            return ("Votre réponse est gardée ici, mais l'envoi à la personne qui anime n'a pas marché. "
-                    "Ce n'est pas grave : vous pourrez la lui lire.")
+        return ("Votre réponse est gardée ici, mais l'envoi à la personne qui anime n'a pas marché. "
+                "Ce n'est pas grave : vous pourrez la lui lire.")
+
+
+def room_reachable() -> bool:
+    """Whether the room's address is one this kernel may send to: loopback, with the hub's token."""
+    url = os.environ.get("CIVICAI_SALLE_URL", "")
+    return urllib.parse.urlsplit(url).hostname in LOOPBACK and bool(os.environ.get("JUPYTERHUB_API_TOKEN"))
+
+
+def post_answer(module: str, notebook: str, question: str, kind: str, value) -> bool | None:
+    """Send one answer to the facilitator room (the contract of issues 15 and 23): ``None`` when there is no
+    room (kiosk, laptop, tests), ``True`` when it took it, ``False`` when it could not be reached; never raises."""
+    url = os.environ.get("CIVICAI_SALLE_URL", "")
+    if not url:
+        return None
+    if not room_reachable():
+        return False
+    body = {"module": module, "notebook": notebook, "question": question, "kind": kind, "value": value}
+    headers = {"Authorization": f"token {os.environ['JUPYTERHUB_API_TOKEN']}", "Content-Type": "application/json"}
+    req = urllib.request.Request(url.rstrip("/") + "/api/reponses", data=json.dumps(body).encode(),
+                                 method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=3) as resp:
+            return 200 <= resp.status < 300
+    except (urllib.error.URLError, OSError, ValueError):
+        return False

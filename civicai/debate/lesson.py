@@ -42,24 +42,10 @@ def show_table(votes, n_people: int = 12):
 
 def prediction(question: str, options: list[str]):
     """A "what do you expect?" step: the answer is kept in ``widget.answer`` and said back."""
-    import ipywidgets as w
-    from IPython.display import display
+    from civicai.activities.choice import choice_prediction
 
-    choice = w.RadioButtons(options=options, value=None, layout=w.Layout(width="auto"))
-    button = w.Button(description="Valider ma prédiction", layout=w.Layout(min_height="48px"))
-    said = w.HTML()
-    box = w.VBox([w.HTML(f"<b>{question}</b>"), choice, button, said])
-    box.answer = None
-
-    def submit(_):
-        if choice.value is None:
-            said.value = "Choisissez une réponse, puis validez."
-            return
-        box.answer = choice.value
-        said.value = f"Prédiction notée : <b>{choice.value}</b>. Lancez la cellule suivante pour voir la réponse."
-    button.on_click(submit)
-    display(box)
-    return box
+    return choice_prediction(f"<b>{question}</b>", options,
+                             next_step="Lancez la cellule suivante pour voir la réponse.")
 
 
 def show_map(opinion_map, *, title: str, colour: bool = True):

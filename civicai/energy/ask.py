@@ -2,56 +2,27 @@
 
 An answer is kept in the widget (``box.answer``) and, on a hub where the facilitator-room service set
 ``CIVICAI_SALLE_URL``, POSTed to ``$CIVICAI_SALLE_URL/api/reponses``. Without it (kiosk, tests, a laptop) the
-answer stays local and nothing fails. The lead may replace this with the shared helper of issue 15.
+answer stays local and nothing fails. The sending and the guess widget are the shared ones of
+:mod:`civicai.activities`.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import urllib.error
-import urllib.request
+from civicai.activities.choice import choice_prediction
+from civicai.activities.store import post_answer
 
 MODULE = "05-ce-que-coute-l-ia"
 
 
 def record(notebook: str, question: str, kind: str, value) -> bool:
     """Send one answer to the facilitator room if there is one; True when it was accepted."""
-    url, token = os.environ.get("CIVICAI_SALLE_URL", ""), os.environ.get("JUPYTERHUB_API_TOKEN", "")
-    if not (url and token):
-        return False
-    body = json.dumps({"module": MODULE, "notebook": notebook, "question": question, "kind": kind,
-                       "value": value}).encode()
-    req = urllib.request.Request(url.rstrip("/") + "/api/reponses", data=body, method="POST",
-                                 headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=5) as resp:
-            return 200 <= resp.status < 300
-    except (urllib.error.URLError, OSError):
-        return False        # the room is down: the answer is still in the notebook
+    return post_answer(MODULE, notebook, question, kind, value) is True
 
 
 def prediction(notebook: str, question_id: str, question: str, options: list[str]):
     """A « what do you expect? » step: radio buttons, a button, the guess said back and kept in ``.answer``."""
-    import ipywidgets as w
-    from IPython.display import display
-
-    choice = w.RadioButtons(options=options, value=None, layout=w.Layout(width="auto"))
-    button = w.Button(description="Valider ma prédiction", layout=w.Layout(min_height="48px", width="auto"))
-    said = w.HTML()
-    box = w.VBox([w.HTML(f"<b>{question_id}.</b> {question}"), choice, button, said])
-    box.answer = None
-
-    def submit(_):
-        if choice.value is None:
-            said.value = "Choisissez une réponse, puis validez."
-            return
-        box.answer = choice.value
-        record(notebook, question_id, "choice", choice.value)
-        said.value = f"Prédiction notée : <b>{choice.value}</b>. Lancez la cellule suivante pour voir le résultat."
-    button.on_click(submit)
-    display(box)
-    return box
+    return choice_prediction(f"<b>{question_id}.</b> {question}", options,
+                             on_answer=lambda value: record(notebook, question_id, "choice", value))
 
 
 def question(notebook: str, question_id: str, text: str):

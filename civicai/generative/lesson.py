@@ -17,7 +17,6 @@ import numpy as np
 from civicai.settings import settings
 from civicai.generative import client
 
-MODULE = "04-ia-generative-chez-nous"
 # Energy estimate: CPU seconds x an assumed power per busy core. An assumption, not a measurement: this machine
 # has no power counter (no RAPL under /sys/class/powercap); 15 W per busy core is in the range of desktop and
 # server processors' rated power divided by their core count. Say so wherever the figure is shown.
@@ -61,49 +60,6 @@ def samples(prompt: str, temperature: float, n: int = 3, max_tokens: int = 12, m
     """n continuations at this temperature (seeds 1..n, so that a re-run gives the same ones)."""
     model = model or client.connect()
     return [client.answer(model, prompt, max_tokens, temperature, seed=s) for s in range(1, n + 1)]
-
-
-def record(question: str, kind: str, value, notebook: str) -> bool:
-    """Send an answer to the facilitator's room (``CIVICAI_SALLE_URL``) if there is one; never fails."""
-    base = os.environ.get("CIVICAI_SALLE_URL")
-    if not base:
-        return False
-    body = json.dumps({"module": MODULE, "notebook": notebook, "question": question, "kind": kind,
-                       "value": value}).encode()
-    req = urllib.request.Request(base + "api/reponses", data=body, headers={
-        "Content-Type": "application/json", "Authorization": f"token {os.environ.get('JUPYTERHUB_API_TOKEN', '')}"})
-    try:
-        urllib.request.urlopen(req, timeout=5).close()
-        return True
-    except OSError:
-        return False
-
-
-def predict_then_see(question: str, notebook: str, prompt: str, choices: list[str], k: int = 8):
-    """Choose the likeliest next word first, then see the model's table (predict-then-see)."""
-    import ipywidgets as w
-
-    pick = w.RadioButtons(options=choices, value=None, description="Votre choix :")
-    button = w.Button(description="Voir le tableau de l'IA", button_style="primary")
-    out = w.Output()
-
-    def show(_):
-        if pick.value is None:
-            with out:
-                out.clear_output()
-                print("Choisissez d'abord une réponse.")
-            return
-        record(question, "choice", pick.value, notebook)
-        table = client.next_token_table(client.connect(), prompt, k)
-        with out:
-            out.clear_output()
-            from IPython.display import display
-
-            display(probability_bars(table, f"Après « {prompt} », le modèle propose :"))
-
-    button.on_click(show)
-    return w.VBox([w.HTML(f"<p><b>{question}.</b> Après « {html.escape(prompt)} », quel mot viendra le plus "
-                          "probablement ?</p>"), pick, button, out])
 
 
 def retrieve(question: str, k: int = 1) -> list[dict]:
