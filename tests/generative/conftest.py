@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from hubtools import RunningHub
+from hubtools import RunningHub, served
 
 
 @pytest.fixture(scope="module")
 def ia_hub(tmp_path_factory):
-    hub = RunningHub(tmp_path_factory.mktemp("hub-ia") / "var", extra_env={"CIVICAI_IA_MAX": "1"}).start()
-    try:
+    with served(RunningHub(tmp_path_factory.mktemp("hub-ia") / "var", extra_env={"CIVICAI_IA_MAX": "1"})) as hub:
         yield hub
-    finally:
-        hub.stop()
-        print(hub.log()[-3000:])
