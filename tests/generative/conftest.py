@@ -9,5 +9,6 @@ from hubtools import RunningHub, served
 
 @pytest.fixture(scope="module")
 def ia_hub(tmp_path_factory):
-    with served(RunningHub(tmp_path_factory.mktemp("hub-ia") / "var", extra_env={"CIVICAI_IA_MAX": "1"})) as hub:
+    hub = RunningHub(tmp_path_factory.mktemp("hub-ia") / "var", extra_env={"CIVICAI_IA_MAX": "1"})
+    with served(hub, timeout=300) as hub:  # its managed services (the model's among them) start on a busy machine
         yield hub
