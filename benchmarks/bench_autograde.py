@@ -27,13 +27,13 @@ import warnings
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "tests" / "grading")]
 
 
 def make_class(course, exercise: str, n: int) -> None:
     import nbformat
 
-    from civicai.grading.checks import answer_cells, solution_copy
+    from gradingtools import answer_cells, solution_copy
 
     source = next((course.root / "source" / exercise).glob("*.ipynb"))
     release = course.root / "release" / exercise / source.name

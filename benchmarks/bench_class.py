@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from hubtools import RunningHub  # noqa: E402
+from hubtools import RunningHub, served  # noqa: E402
 from testkit import FAIRFACE_SAMPLE, REPO  # noqa: E402
 
 NOTEBOOK = REPO / "modules" / "02-biais-reconnaissance-faciale" / "02-l-audit.ipynb"
@@ -84,8 +84,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
         t_hub = time.perf_counter()
         hub = RunningHub(Path(tmp) / "etat", extra_env={"CIVICAI_FAIRFACE_DIR": str(FAIRFACE_SAMPLE)})
-        try:
-            hub.start()
+        with served(hub, quiet=True):
             fill = wait_shared(hub.state_dir, timeout=1800)
             fill_after_start = time.perf_counter() - t_hub
             hub.create_users(*names)
@@ -96,11 +95,6 @@ def main() -> None:
             load_per_person = os.getloadavg()
             shared = run_round(hub, names, tokens, shared=True)
             load_shared = os.getloadavg()
-        except Exception:
-            print(hub.log()[-4000:], file=sys.stderr)
-            raise
-        finally:
-            hub.stop()
     print(f"bench_class: {args.participants} participants, module 2 audit (560 photos), one hub, same run")
     print(f"  shared cache filled by the hub's service: {fill_after_start:.1f} s after hub start "
           f"({fill:.1f} s after the hub answered)")

@@ -24,6 +24,7 @@ import requests
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "tests"), str(HERE.parent / "tests" / "room")]
+from hubtools import served  # noqa: E402
 from roomhub import MODULE, NOTEBOOK, RoomHub  # noqa: E402
 
 GOAL_S = 1.0
@@ -38,14 +39,8 @@ def main() -> dict:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-salle-") as tmp:
         Path(tmp).chmod(0o711)
-        hub = RoomHub(Path(tmp) / "var", formateurs="formateur").start()
-        try:
+        with served(RoomHub(Path(tmp) / "var", formateurs="formateur"), quiet=True) as hub:
             return _run(hub, args.participants, min(args.notebooks, args.participants), args.samples)
-        except Exception:
-            print(hub.log()[-4000:], file=sys.stderr)
-            raise
-        finally:
-            hub.stop()
 
 
 def _run(hub: RoomHub, n: int, notebooks: int, samples: int) -> dict:

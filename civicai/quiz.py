@@ -35,7 +35,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from civicai.catalog import read_quiz
-from civicai.errors import UserError
+from civicai.errors import UserError, read_json
 
 PHASES = ("avant", "apres")
 KINDS = ("rappel", "transfert")
@@ -154,14 +154,8 @@ def read_record(data: dict, phase: str, quiz: Quiz) -> dict[str, str] | None:
 
 def load_result(quiz: Quiz, phase: str) -> dict[str, str] | None:
     """This participant's saved answers for one phase (see :func:`read_record`)."""
-    path = results_dir() / f"{quiz.module}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        raise UserError(f"Le fichier {path} est illisible : supprimez-le, puis refaites le quiz.") from None
-    return read_record(data, phase, quiz)
+    data = read_json(results_dir() / f"{quiz.module}.json", "supprimez-le, puis refaites le quiz.")
+    return read_record(data, phase, quiz)  # no file: None
 
 
 def save_result(quiz: Quiz, phase: str, picked: dict[str, str | None]) -> Path:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -18,6 +19,20 @@ from testkit import REPO, free_port, run_async, wait_http
 
 WORKSHOP_CODE = "atelier-test-2026"
 ADMIN_PASSWORD = "mot-de-passe-formateur-de-test-assez-long-0123456789"
+
+
+@contextmanager
+def served(hub: "RunningHub", timeout: float = 90, quiet: bool = False):
+    """The hub started for a block, then stopped. The tail of its log is printed at the end (pytest shows it
+    when a test fails), or with ``quiet`` (a benchmark's output) only on stderr when the block failed."""
+    failed = True
+    try:
+        yield hub.start(timeout)
+        failed = False
+    finally:
+        hub.stop()
+        if failed or not quiet:
+            print(hub.log()[-4000:], file=sys.stderr if quiet else sys.stdout)
 
 
 class RunningHub:

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -129,6 +130,56 @@ def wait_http(url: str, timeout: float = 60, proc=None, ok=lambda status: status
             pass
         time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+def first_answer(url: str, proc, timeout: float = 60):
+    """The first HTTP answer of a server that is starting, whatever its status (the server must stay up)."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return requests.get(url, timeout=5)
+        except requests.ConnectionError:
+            assert proc.poll() is None and time.monotonic() < deadline, "the service did not start"
+            time.sleep(0.3)
+
+
+class RecordingRoom:
+    """A loopback HTTP server standing for the room's endpoint: answers 201 to each POST and keeps
+    (path, Authorization header, JSON body) in ``got``."""
+
+    def __init__(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        got = self.got = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                got.append((self.path, self.headers["Authorization"], json.loads(body)))
+                self.send_response(201)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def axe_serious(page) -> list:
+    """axe-core's serious and critical violations of the page shown: (rule, impact, every node's target)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in found
+            if v.get("impact") in ("serious", "critical")]
 
 
 

@@ -11,7 +11,7 @@ import json
 import os
 from pathlib import Path
 
-from civicai.errors import UserError
+from civicai.errors import UserError, read_json
 
 FOLDER = "organisation"
 MAX_LOGO_BYTES = 1_000_000
@@ -94,13 +94,8 @@ def _check_image(data: bytes) -> None:
 
 def load(state_dir) -> dict | None:
     """The saved settings (``name``, ``place``, ``logo`` file name or None), or None if never set."""
-    path = folder(state_dir) / "organisation.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        raise UserError(f"Le fichier {path} est illisible : refaites « civicai organisation --nom ... --lieu ... ».") from None
+    data = read_json(folder(state_dir) / "organisation.json",
+                     "refaites « civicai organisation --nom ... --lieu ... ».")
     if not isinstance(data, dict) or not data.get("name"):
         return None
     return data

@@ -10,31 +10,23 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlparse
 
-from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
-from jupyterhub.utils import url_path_join
 from tornado import web
-from tornado.ioloop import IOLoop
 
 from civicai.settings import settings
 from civicai.attestation import issue, organisation, profiles
 from civicai.errors import UserError
+from civicai.hub.service_base import ServiceHandler, application, serve
 
 PAGES = Path(__file__).resolve().parent / "pages"
 FILES = {"attestation.pdf": ("application/pdf", "attestation.pdf"),
          "attestation.json": ("application/ld+json", "attestation-numerique.json")}
 
 
-class Base(HubOAuthenticated, web.RequestHandler):
+class Base(ServiceHandler):
     @property
     def state_dir(self) -> Path:
         return self.settings["state_dir"]
-
-    def write_error(self, status_code, **kwargs):
-        message = {403: "Accès refusé.", 404: "Page introuvable."}.get(
-            status_code, "Une erreur est survenue. Réessayez dans un instant.")
-        self.render("erreur.html", message=message, status=status_code)
 
 
 class Page(Base):
@@ -86,21 +78,12 @@ class Logo(web.RequestHandler):
 
 
 def make_app(state_dir: Path, prefix: str = "/services/attestation/") -> web.Application:
-    handlers = [
-        (url_path_join(prefix, "") + "$", Page),
-        (url_path_join(prefix, "(attestation.pdf|attestation.json)") + "$", Download),
-        (url_path_join(prefix, "logo") + "$", Logo),
-        (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
-    ]
-    return web.Application(handlers, cookie_secret=os.urandom(32), xsrf_cookies=True, template_path=str(PAGES),
-                           state_dir=Path(state_dir), prefix=prefix)
+    routes = [("", Page), ("(attestation.pdf|attestation.json)", Download), ("logo", Logo)]
+    return application(prefix, routes, xsrf_cookies=True, template_path=str(PAGES), state_dir=Path(state_dir))
 
 
 def main() -> None:
-    app = make_app(settings().state_dir, os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/attestation/"))
-    url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
-    app.listen(url.port, url.hostname)
-    IOLoop.current().start()
+    serve(make_app(settings().state_dir, os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/attestation/")))
 
 
 if __name__ == "__main__":

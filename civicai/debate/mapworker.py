@@ -14,6 +14,8 @@ import subprocess
 import sys
 import threading
 
+from civicai import procs
+
 
 class MapWorker:
     """The service's side: ``compute`` blocks (call it from a worker thread); one request at a time."""
@@ -53,11 +55,7 @@ class MapWorker:
                 self.proc.stdin.close()
             except OSError:
                 pass
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            procs.stop(self.proc, 5, terminate=False)  # it ends once its input is closed
             self.proc = None
 
 

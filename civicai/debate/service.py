@@ -8,79 +8,20 @@ with the service's own token. Everything stays in one SQLite file on this machin
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlparse
 
-from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated, UserNotAllowed
-from jupyterhub.utils import url_path_join
 from tornado import web
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.ioloop import IOLoop
 
 from civicai.debate.store import APPROVED, PENDING, DebateStore
 from civicai.errors import UserError
-from civicai.settings import FACILITATORS_GROUP
+from civicai.hub.service_base import Facilitators, RateLimiter, Refusal, ServiceHandler, application, serve
 
 # (actions, seconds) per participant: generous for a room, tight enough to stop a script flooding the debate
 LIMITS = {"vote": (120, 60), "phrase": (5, 300), "carte": (60, 60)}
 PAGES = Path(__file__).resolve().parent / "pages"
-
-
-class Refusal(web.HTTPError):
-    """An HTTP error with a French message for people (the status line keeps tornado's English reason)."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(status)
-        self.message = message
-
-
-class RateLimiter:
-    """Sliding windows per (person, kind of action), in memory: a restart forgets them, which is harmless."""
-
-    def __init__(self, limits: dict[str, tuple[int, float]]):
-        self.limits = limits
-        self.seen: dict[tuple[str, str], deque] = defaultdict(deque)
-
-    def check(self, who: str, kind: str) -> None:
-        count, window = self.limits[kind]
-        now = time.monotonic()
-        q = self.seen[(who, kind)]
-        while q and q[0] <= now - window:
-            q.popleft()
-        if len(q) >= count:
-            wait = int(q[0] + window - now) + 1
-            raise Refusal(429, f"Vous allez trop vite : attendez {wait} secondes, puis recommencez.")
-        q.append(now)
-
-
-class Facilitators:
-    """Who is in the hub group ``formateurs`` (asked to the hub, kept 10 s)."""
-
-    def __init__(self, api_url: str, token: str, ttl: float = 10):
-        self.url, self.token, self.ttl = url_path_join(api_url, "groups", FACILITATORS_GROUP), token, ttl
-        self.names: set[str] = set()
-        self.fetched = 0.0
-        self.pending: asyncio.Future | None = None  # one question to the hub at a time, shared by all requests
-
-    async def includes(self, name: str) -> bool:
-        if time.monotonic() - self.fetched > self.ttl:
-            if self.pending is None:
-                self.pending = asyncio.ensure_future(self._fetch())
-            try:
-                await asyncio.shield(self.pending)
-            finally:
-                self.pending = None
-        return name in self.names
-
-    async def _fetch(self) -> None:
-        req = HTTPRequest(self.url, headers={"Authorization": f"token {self.token}"}, request_timeout=10)
-        resp = await AsyncHTTPClient().fetch(req, raise_error=False)
-        self.names = set(json.loads(resp.body)["users"]) if resp.code == 200 else set()  # fail closed
-        self.fetched = time.monotonic()
 
 
 class MapCache:
@@ -121,73 +62,18 @@ class MapCache:
             self.running.pop(slug, None)
 
 
-class Base(HubOAuthenticated, web.RequestHandler):
-    api = False
+class Base(ServiceHandler):
+    refused = "Votre compte n'a pas accès aux débats. Demandez à la personne qui anime."
+    facilitators_only = "Cette action est réservée aux personnes qui animent le débat (groupe « formateurs »)."
 
     def initialize(self, store: DebateStore, limiter: RateLimiter, facilitators: Facilitators, maps: MapCache):
         self.store, self.limiter, self.facilitators, self.maps = store, limiter, facilitators, maps
-
-    async def prepare(self):
-        """Find who is calling without blocking the event loop (HubAuth's default path waits on a thread)."""
-        model = await self.hub_auth.get_user(self, sync=False)
-        try:
-            self._hub_auth_user_cache = self.check_hub_user(model) if model else None
-        except UserNotAllowed:
-            raise Refusal(403, "Votre compte n'a pas accès aux débats. Demandez à la personne qui anime.") from None
-
-    def get_template_namespace(self):
-        token = self.xsrf_token
-        return dict(super().get_template_namespace(), prefix=self.settings["debat_prefix"],
-                    xsrf_token=token.decode() if isinstance(token, bytes) else token)
-
-    def get_login_url(self):
-        if self.api:  # an API call without a valid token gets 403, not a redirect to a login page
-            raise Refusal(403, "Connectez-vous au hub d'abord.")
-        return super().get_login_url()
-
-    @property
-    def name(self) -> str:
-        return self.current_user["name"]
-
-    async def is_facilitator(self) -> bool:
-        return self.current_user.get("kind", "user") == "user" and await self.facilitators.includes(self.name)
-
-    async def require_facilitator(self) -> None:
-        if not await self.is_facilitator():
-            raise Refusal(403, "Cette action est réservée aux personnes qui animent le débat "
-                                            "(groupe « formateurs »).")
 
     def debate(self, slug: str) -> dict:
         try:
             return self.store.debate(slug)
         except KeyError:
             raise Refusal(404, "Ce débat n'existe pas. Vérifiez l'adresse.") from None
-
-    def body(self) -> dict:
-        try:
-            data = json.loads(self.request.body or b"{}")
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            raise Refusal(400, "Requête illisible : envoyez un objet JSON.")
-        return data
-
-    def _handle_request_exception(self, e):
-        if not isinstance(e, UserError):
-            return super()._handle_request_exception(e)
-        try:  # a person's mistake: a 400 with its French message, logged on one line (tornado reads exc_info)
-            raise Refusal(400, str(e)) from None
-        except Refusal as refusal:
-            return super()._handle_request_exception(refusal)
-
-    def write_error(self, status_code, **kwargs):
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        message = getattr(exc, "message", None) or {403: "Accès refusé.", 404: "Page introuvable."}.get(
-            status_code, "Une erreur est survenue. Réessayez dans un instant.")
-        if self.api:
-            self.finish({"erreur": message})
-        else:
-            self.render("erreur.html", message=message, status=status_code)
 
 
 class Api(Base):
@@ -342,12 +228,7 @@ def make_app(store: DebateStore, *, prefix: str = "/services/debat/", limits=Non
         (f"api/debats/{slug}/admin/phrases/([0-9]+)", ModerateApi), (f"api/debats/{slug}/admin/fermer", CloseApi),
         (f"api/debats/{slug}/admin/(resultats.csv|decidim.csv|synthese.pdf)", ExportApi),
     ]
-    handlers = [(url_path_join(prefix, path) + "$", cls, deps) for path, cls in routes]
-    handlers += [(url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
-                 (url_path_join(prefix, "static/(.*)"), web.StaticFileHandler, {"path": str(PAGES / "static")})]
-    return web.Application(handlers, cookie_secret=os.urandom(32), debat_prefix=prefix, debat_maps=deps["maps"],
-                           template_path=str(PAGES), static_path=str(PAGES / "static"),
-                           static_url_prefix=url_path_join(prefix, "static/"))
+    return application(prefix, [(path, cls, deps) for path, cls in routes], pages=PAGES, debat_maps=deps["maps"])
 
 
 def main() -> None:
@@ -355,9 +236,7 @@ def main() -> None:
     app = make_app(store, prefix=os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/debat/"),
                    api_url=os.environ["JUPYTERHUB_API_URL"], api_token=os.environ["JUPYTERHUB_API_TOKEN"])
     app.settings["debat_maps"].worker.start()  # its imports are done before the first map is asked for
-    url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
-    app.listen(url.port, url.hostname)
-    IOLoop.current().start()
+    serve(app)
 
 
 if __name__ == "__main__":

@@ -121,12 +121,18 @@ def write_csv(rows: list[dict], path: Path | None = None) -> Path:
     return path
 
 
-def read_rows(path: str | Path | None = None) -> list[dict]:
-    """The corpus as a list of dicts, without pandas (for the light kiosk demos)."""
+def _built(path: str | Path | None) -> Path:
+    """The corpus file (the kit's own by default), which must have been built."""
     path = Path(path) if path else csv_path()
     if not path.is_file():
         raise UserError(f"Corpus introuvable : {path}. Reconstruisez-le avec "
                         "« python -m civicai.disinfo.corpus build ».")
+    return path
+
+
+def read_rows(path: str | Path | None = None) -> list[dict]:
+    """The corpus as a list of dicts, without pandas (for the light kiosk demos)."""
+    path = _built(path)
     with open(path, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
@@ -140,11 +146,7 @@ def load_claims(path: str | Path | None = None):
     """
     import pandas as pd
 
-    path = Path(path) if path else csv_path()
-    if not path.is_file():
-        raise UserError(f"Corpus introuvable : {path}. Reconstruisez-le avec "
-                        "« python -m civicai.disinfo.corpus build ».")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.read_csv(_built(path), dtype=str, keep_default_na=False)
 
 
 def split(df, name: str):

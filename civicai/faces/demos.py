@@ -7,6 +7,7 @@ build on (kiosk header, face tiles, charts) live in :mod:`civicai.faces.widgets`
 from __future__ import annotations
 
 import io
+import itertools
 
 from civicai.faces.widgets import (error_gallery, face_tile, ipywidgets, kiosk_box, kiosk_header,
                                    plot_error_rates)
@@ -119,23 +120,14 @@ def demo_faces(n: int = 6, detector: str = "haar"):
     from civicai.faces.data import load_fairface_images, load_rgb, shipped_faces
     from civicai.faces.detect import detect_faces, prepare
 
+    def first_found(images) -> list:  # images are read one by one, until n faces are found
+        found = (img for img in map(prepare, images) if detect_faces(img, detector))
+        return list(itertools.islice(found, n))
+
     paths, missing = load_fairface_images()
-    out = []
     if paths is not None:
-        for path in paths:
-            img = prepare(load_rgb(path))
-            if detect_faces(img, detector):
-                out.append(img)
-            if len(out) == n:
-                break
-        return out, "FairFace (Kärkkäinen et Joo, 2021, CC BY 4.0)", ""
-    for img in shipped_faces(40):
-        img = prepare(img)
-        if detect_faces(img, detector):
-            out.append(img)
-        if len(out) == n:
-            break
-    return out, "scikit-image (photo de la NASA et visages LFW)", missing
+        return first_found(map(load_rgb, paths)), "FairFace (Kärkkäinen et Joo, 2021, CC BY 4.0)", ""
+    return first_found(shipped_faces(40)), "scikit-image (photo de la NASA et visages LFW)", missing
 
 
 def light_demo(n: int = 6, detector: str = "haar"):

@@ -22,13 +22,12 @@ import tempfile
 import time
 from collections import deque
 from pathlib import Path
-from urllib.parse import urlparse
 
-from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated, UserNotAllowed
-from jupyterhub.utils import url_path_join
 from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
+from civicai import procs
+from civicai.hub.service_base import HubUser, application, serve
 from civicai.settings import settings
 
 FORWARDED = {"v1/completions": "v1/completions", "v1/chat/completions": "v1/chat/completions",
@@ -121,12 +120,8 @@ class Upstream:
         return HTTPRequest(url, method=method, body=body, headers=headers, request_timeout=timeout, **kw)
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        if self.proc:
+            procs.stop(self.proc, 10)
 
 
 def _die_with_parent() -> None:
@@ -135,16 +130,9 @@ def _die_with_parent() -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-class Api(HubOAuthenticated, web.RequestHandler):
+class Api(HubUser):
     def initialize(self, line: Line, upstream: Upstream, journal: deque, ready: asyncio.Future):
         self.line, self.upstream, self.journal, self.ready = line, upstream, journal, ready
-
-    async def prepare(self):
-        model = await self.hub_auth.get_user(self, sync=False)
-        try:
-            self._hub_auth_user_cache = self.check_hub_user(model) if model else None
-        except UserNotAllowed:
-            raise web.HTTPError(403) from None
 
     def get_login_url(self):
         raise web.HTTPError(403)
@@ -234,11 +222,7 @@ def _usage(body: bytes) -> dict:
 
 def make_app(upstream: Upstream, ready: asyncio.Future, *, prefix: str, slots: int) -> web.Application:
     deps = {"line": Line(slots), "upstream": upstream, "journal": deque(maxlen=200), "ready": ready}
-    return web.Application([  # in this order: the last route takes every other path
-        (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
-        (url_path_join(prefix, "api/journal") + "$", Journal, deps),
-        (url_path_join(prefix, "(.*)") + "$", Forward, deps),
-    ], cookie_secret=os.urandom(32))
+    return application(prefix, [("api/journal", Journal, deps), ("(.*)", Forward, deps)])  # the last takes the rest
 
 
 def main() -> None:
@@ -256,14 +240,7 @@ def main() -> None:
         ready.set_result(None)
     app = make_app(upstream, ready, prefix=os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/ia-generative/"),
                    slots=slots)
-    url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
-    app.listen(url.port, url.hostname)
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, loop.stop)
-    try:
-        loop.run_forever()
-    finally:
-        upstream.stop()
+    serve(app, on_stop=upstream.stop)
 
 
 if __name__ == "__main__":

@@ -28,13 +28,13 @@ import json
 import multiprocessing
 import os
 import shutil
-import signal
 import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from civicai import procs
 from civicai.grading import isolation
 from civicai.grading.course import Course, ensure_tools_on_path
 from civicai.grading.intake import UNREADABLE, inspect_submission, regular_files_only
@@ -128,10 +128,7 @@ def _fill_slot(slot_dir: Path, job: dict) -> None:
 
 def _kill_tree(pid: int, uid: int | None, template=None) -> None:
     """Kill a grading child's process group, every other process of its slot's sandbox, and its uid."""
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    procs.kill_group(pid)
     if template is not None:
         template.sweep()
     kill_uid(uid)

@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+from civicai import procs
+
 # Libraries that may be imported before a fork (no threads of their own that a child would need).
 FORK_SAFE = ("numpy", "pandas", "sklearn", "scipy", "matplotlib")
 # ipykernel.debugger: ipykernel 7 imports debugpy when each kernel starts (about 0.5 s of CPU, and debugpy then
@@ -243,10 +245,7 @@ class KernelTemplate:
             self.proc.wait(5)
         except subprocess.TimeoutExpired:
             pass
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        procs.kill_group(self.proc.pid)
         self.proc.wait()
 
 
@@ -274,7 +273,7 @@ def _serve(sock: socket.socket, modules: list[str]) -> None:
         _warm_matplotlib()
     # kernels are reaped by waiting for them (not by ignoring SIGCHLD), so that their CPU time adds up in the
     # template's; it does not reach the batch yet (bench_autograde.py says so): the sandbox's end loses it
-    signal.signal(signal.SIGCHLD, lambda *_: _reap())
+    signal.signal(signal.SIGCHLD, lambda *_: procs.reap())
     import ctypes
 
     ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no kernel may ptrace or read the template
@@ -304,11 +303,8 @@ def _serve(sock: socket.socket, modules: list[str]) -> None:
         children = [c for c in children if _alive(c)]
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     for pid in children:  # the batch is over: nothing of it keeps running
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    _reap(block=True)
+        procs.kill_group(pid)
+    procs.reap(block=True)
 
 
 def _warm_matplotlib() -> None:
@@ -330,17 +326,6 @@ def _warm_matplotlib() -> None:
         fig.savefig(io.BytesIO(), format="png")
     except Exception:  # noqa: BLE001 (a warm-up only: the kernels draw as they would have)
         pass
-
-
-def _reap(block: bool = False) -> None:
-    """Wait for every finished child (all of them with ``block``)."""
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, 0 if block else os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
 
 
 def _become_kernel(sock: socket.socket, reply: socket.socket, alert: int | None, request: dict) -> None:

@@ -28,6 +28,8 @@ import signal
 import sys
 import traceback
 
+from civicai import procs
+
 # What a participant's server imports on start; a failure here only costs speed.
 PRELOAD = (
     "jupyterhub.singleuser.extension",
@@ -50,16 +52,6 @@ def skip_slow_imports() -> None:
     Jupyter's event schemas never use IRI formats, so the check is not missed.
     """
     sys.modules.setdefault("rfc3987_syntax", None)
-
-
-def _reap(*_):
-    while True:
-        try:
-            pid, _status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
 
 
 def become_participant(request: dict) -> None:
@@ -130,7 +122,7 @@ def serve(requests=sys.stdin, answers=sys.stdout) -> None:
             importlib.import_module(name)
         except Exception as error:  # noqa: BLE001
             print(f"civicai fork server: could not preload {name}: {error}", file=sys.stderr)
-    signal.signal(signal.SIGCHLD, _reap)
+    signal.signal(signal.SIGCHLD, lambda *_: procs.reap())
     gc.collect()
     gc.freeze()  # keep the collector off the shared pages in the children
     for line in requests:

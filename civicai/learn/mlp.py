@@ -85,12 +85,17 @@ class TinyMLP:
         p = self.predict_proba(X)
         return float(-np.log(np.clip(p[np.arange(len(y)), np.asarray(y)], 1e-12, None)).mean())
 
-    def step(self, X, y) -> float:
-        """One Adam step on (X, y); returns the loss before the step."""
+    def _ready(self, X, y):
+        """(X, y) as arrays; the weights are drawn on the first call, when the number of inputs is known."""
         X = np.asarray(X, dtype=float)
         y = np.asarray(y, dtype=int)
         if not self.weights:
             self._init(X.shape[1])
+        return X, y
+
+    def step(self, X, y) -> float:
+        """One Adam step on (X, y); returns the loss before the step."""
+        X, y = self._ready(X, y)
         acts, p = self._forward(X)
         n = len(y)
         loss = float(-np.log(np.clip(p[np.arange(n), y], 1e-12, None)).mean())
@@ -116,10 +121,7 @@ class TinyMLP:
 
     def fit(self, X, y, *, steps: int = 300, batch_size: int | None = None) -> "TinyMLP":
         """Train for ``steps`` Adam steps (full batch, or random mini-batches of ``batch_size``)."""
-        X = np.asarray(X, dtype=float)
-        y = np.asarray(y, dtype=int)
-        if not self.weights:
-            self._init(X.shape[1])
+        X, y = self._ready(X, y)
         rng = np.random.default_rng(self.seed + 1)
         for _ in range(steps):
             if batch_size and batch_size < len(y):

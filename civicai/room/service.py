@@ -13,15 +13,14 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
-from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated, UserNotAllowed
 from jupyterhub.utils import url_path_join
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from civicai.debate.service import Facilitators, RateLimiter, Refusal
 from civicai.errors import UserError
+from civicai.hub.service_base import Facilitators, RateLimiter, Refusal, ServiceHandler, application, serve
 from civicai.paths import modules_dir
 from civicai.room import grading
 from civicai.room.activity import IDLE_MINUTES, Room
@@ -34,69 +33,14 @@ LIMITS = {"reponse": (120, 60), "activite": (600, 60)}
 NAME = r"([^/]+)"
 
 
-class Base(HubOAuthenticated, web.RequestHandler):
-    api = False
+class Base(ServiceHandler):
+    refused = "Votre compte n'a pas accès à la salle. Demandez à la personne qui anime."
+    facilitators_only = "Cette page est réservée aux personnes qui animent l'atelier (groupe « formateurs »)."
 
     def initialize(self, store: AnswerStore, room: Room, facilitators: Facilitators, limiter: RateLimiter,
                    links: dict, state_dir: Path):
         self.store, self.room, self.facilitators, self.limiter, self.links = store, room, facilitators, limiter, links
         self.state_dir = state_dir
-
-    async def prepare(self):
-        """Find who is calling without blocking the event loop (as the debate service does)."""
-        model = await self.hub_auth.get_user(self, sync=False)
-        try:
-            self._hub_auth_user_cache = self.check_hub_user(model) if model else None
-        except UserNotAllowed:
-            raise Refusal(403, "Votre compte n'a pas accès à la salle. Demandez à la personne qui anime.") from None
-
-    def get_template_namespace(self):
-        token = self.xsrf_token
-        return dict(super().get_template_namespace(), prefix=self.settings["salle_prefix"],
-                    xsrf_token=token.decode() if isinstance(token, bytes) else token)
-
-    def get_login_url(self):
-        if self.api:  # an API call without a valid token gets 403, not a redirect to a login page
-            raise Refusal(403, "Connectez-vous au hub d'abord.")
-        return super().get_login_url()
-
-    @property
-    def name(self) -> str:
-        return self.current_user["name"]
-
-    async def is_facilitator(self) -> bool:
-        return self.current_user.get("kind", "user") == "user" and await self.facilitators.includes(self.name)
-
-    async def require_facilitator(self) -> None:
-        if not await self.is_facilitator():
-            raise Refusal(403, "Cette page est réservée aux personnes qui animent l'atelier "
-                               "(groupe « formateurs »).")
-
-    def body(self) -> dict:
-        try:
-            data = json.loads(self.request.body or b"{}")
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            raise Refusal(400, "Requête illisible : envoyez un objet JSON.")
-        return data
-
-    def _handle_request_exception(self, e):
-        if not isinstance(e, UserError):
-            return super()._handle_request_exception(e)
-        try:  # a person's mistake: a 400 with its French message
-            raise Refusal(400, str(e)) from None
-        except Refusal as refusal:
-            return super()._handle_request_exception(refusal)
-
-    def write_error(self, status_code, **kwargs):
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        message = getattr(exc, "message", None) or {403: "Accès refusé.", 404: "Page introuvable."}.get(
-            status_code, "Une erreur est survenue. Réessayez dans un instant.")
-        if self.api:
-            self.finish({"erreur": message})
-        else:
-            self.render("erreur.html", message=message, status=status_code)
 
 
 class Api(Base):
@@ -263,12 +207,7 @@ def make_app(store: AnswerStore, room: Room, *, prefix: str = "/services/salle/"
               (f"api/participants/{NAME}/(demarrer|arreter|redemarrer)", ServerApi),
               (f"api/participants/{NAME}/copie", FreshCopyApi), ("correction", GradingPage),
               (f"correction/{NAME}\\.csv", GradingPage), (f"api/correction/{NAME}/{NAME}/([a-z]+)", GradingStepApi)]
-    handlers = [(url_path_join(prefix, path) + "$", cls, deps) for path, cls in routes]
-    handlers += [(url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
-                 (url_path_join(prefix, "static/(.*)"), web.StaticFileHandler, {"path": str(PAGES / "static")})]
-    return web.Application(handlers, cookie_secret=os.urandom(32), salle_prefix=prefix,
-                           template_path=str(PAGES), static_path=str(PAGES / "static"),
-                           static_url_prefix=url_path_join(prefix, "static/"))
+    return application(prefix, [(path, cls, deps) for path, cls in routes], pages=PAGES)
 
 
 def main() -> None:
@@ -280,9 +219,7 @@ def main() -> None:
                    api_url=env["JUPYTERHUB_API_URL"], api_token=env["JUPYTERHUB_API_TOKEN"],
                    links=json.loads(env.get("CIVICAI_SALLE_LIENS", "{}")),
                    state_dir=Path(env["CIVICAI_SALLE_DB"]).parent)  # salle.sqlite is in the state folder
-    url = urlparse(env["JUPYTERHUB_SERVICE_URL"])
-    app.listen(url.port, url.hostname)
-    IOLoop.current().start()
+    serve(app)
 
 
 if __name__ == "__main__":

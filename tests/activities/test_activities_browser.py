@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import nbformat
 import pytest
 
-from testkit import free_port, wait_http
+from testkit import RecordingRoom, free_port, wait_http
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -20,18 +18,6 @@ CELLS = ['from civicai.activities import AnswerSheet\nsheet = AnswerSheet("essai
          'sheet.predict("M1-P1", unit="%")',
          'sheet.question("M1-Q1")',
          'sheet.reveal("M1-P1", 97.5, unit="%", digits=1)']
-
-
-class _Room(BaseHTTPRequestHandler):
-    received: list = []
-
-    def do_POST(self):  # noqa: N802 (http.server's name)
-        _Room.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-        self.send_response(201)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture
@@ -42,11 +28,8 @@ def served(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, folder / "essai.ipynb")
-    room = ThreadingHTTPServer(("127.0.0.1", 0), _Room)
-    threading.Thread(target=room.serve_forever, daemon=True).start()
-    _Room.received.clear()
-    env = {**__import__("os").environ, "CIVICAI_SALLE_URL": f"http://127.0.0.1:{room.server_address[1]}/",
-           "JUPYTERHUB_API_TOKEN": "jeton"}
+    room = RecordingRoom()
+    env = {**__import__("os").environ, "CIVICAI_SALLE_URL": room.url, "JUPYTERHUB_API_TOKEN": "jeton"}
     port = free_port()
     log = open(tmp_path / "voila.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
@@ -54,17 +37,17 @@ def served(tmp_path):
                             stdout=log, stderr=subprocess.STDOUT, cwd=folder, env=env)
     try:
         wait_http(f"http://127.0.0.1:{port}/", timeout=120, proc=proc)  # the file list: no kernel yet
-        yield f"http://127.0.0.1:{port}/voila/render/essai.ipynb", folder
+        yield f"http://127.0.0.1:{port}/voila/render/essai.ipynb", folder, room.got
     finally:
         proc.terminate()
         proc.wait(10)
         log.close()
-        room.shutdown()
-        room.server_close()
+        room.close()
 
 
 def test_typed_answer_and_guess_are_saved_sent_and_shown_again(page, served):
-    url, folder = served
+    url, folder, posted = served
+    received = [body for _, _, body in posted]
     page.goto(url, timeout=120_000)
     page.get_by_text("Pas encore de réponse enregistrée.").wait_for(timeout=120_000)
     page.locator("textarea").fill("Il faut 64 nombres.")
@@ -75,9 +58,8 @@ def test_typed_answer_and_guess_are_saved_sent_and_shown_again(page, served):
 
     saved = json.loads((folder / ".essai.reponses.json").read_text())["reponses"]
     assert saved["M1-Q1"]["value"] == "Il faut 64 nombres." and saved["M1-P1"]["kind"] == "number"
-    assert {r["question"] for r in _Room.received} == {"M1-Q1", "M1-P1"}
-    assert all(r["module"] == "01-comment-une-ia-apprend" and r["notebook"] == "essai.ipynb"
-               for r in _Room.received)
+    assert {r["question"] for r in received} == {"M1-Q1", "M1-P1"}
+    assert all(r["module"] == "01-comment-une-ia-apprend" and r["notebook"] == "essai.ipynb" for r in received)
 
     page.reload()  # a new kernel: everything is read back from the file
     page.get_by_text("Votre prédiction : ").wait_for(timeout=120_000)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from hubtools import WORKSHOP_CODE, RunningHub
-from testkit import REPO
+from hubtools import WORKSHOP_CODE, RunningHub, served
+from testkit import REPO, axe_serious
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 MODULE = "01-comment-une-ia-apprend"
@@ -35,13 +35,6 @@ save_result(q, "avant", wrong)
 save_result(q, "apres", {{x.id: x.answer for x in q.questions}})
 print(len(q.questions))
 """
-
-
-def axe_serious(page) -> list:
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    return [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in found if v.get("impact") in ("serious", "critical")]
 
 
 @pytest.fixture
@@ -75,15 +68,9 @@ def test_group_attestations_from_a_real_hub(browser, hub_state, tmp_path):
     from civicai.grading.course import create_course
 
     course = create_course(hub_state, "essai", source_root=MINI / "source")
-    hub = RunningHub(hub_state, demonstration=True)
-    try:
-        hub.start(timeout=300)  # three managed services to start on a busy 2-core machine
+    # three managed services to start on a busy 2-core machine
+    with served(RunningHub(hub_state, demonstration=True), timeout=300) as hub:
         _scenario(browser, hub, course, hub_state, tmp_path, autograde, Limits)
-    except Exception:
-        print(hub.log()[-4000:])
-        raise
-    finally:
-        hub.stop()
 
 
 def _scenario(browser, hub, course, state, tmp_path, autograde, Limits):

@@ -5,13 +5,10 @@ from __future__ import annotations
 import pytest
 
 from debatehub import DebateHub
+from hubtools import served
 
 
 @pytest.fixture(scope="session")
 def debate_hub(tmp_path_factory):
-    hub = DebateHub(tmp_path_factory.mktemp("hub-debat") / "var", formateurs="formateur").start()
-    try:
+    with served(DebateHub(tmp_path_factory.mktemp("hub-debat") / "var", formateurs="formateur")) as hub:
         yield hub
-    finally:
-        hub.stop()
-        print(hub.log()[-3000:])

@@ -8,17 +8,11 @@ import re
 import pytest
 
 from hubtools import ADMIN_PASSWORD, WORKSHOP_CODE
+from testkit import axe_serious
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 PHONE = {"width": 390, "height": 844}
 VOTE_CLASS = {"D'accord": "accord", "Pas d'accord": "desaccord", "Je passe": "passe"}
-
-
-def axe_serious(page) -> list:
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    return [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in found if v.get("impact") in ("serious", "critical")]
 
 
 def open_as(browser, hub, name: str, password: str, path: str, viewport=None):

@@ -6,13 +6,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
 from traitlets.config import Config
 
 from civicai.cluster.slurm import configure_slurm
+from testkit import first_answer
 
 
 def _debate(c) -> dict:
@@ -56,15 +56,7 @@ def test_the_service_really_listens_on_the_address_of_its_url_only(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "civicai.debate.service"], env=env, cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        url = f"http://127.0.0.2:{port}/services/debat/api/debats"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = requests.get(url, timeout=5)
-                break
-            except requests.ConnectionError:
-                assert proc.poll() is None and time.monotonic() < deadline, "the service did not start"
-                time.sleep(0.3)
+        r = first_answer(f"http://127.0.0.2:{port}/services/debat/api/debats", proc)
         assert r.status_code == 403 and "Connectez-vous" in r.json()["erreur"]  # up, and closed to strangers
         with pytest.raises(requests.ConnectionError):
             requests.get(f"http://127.0.0.1:{port}/services/debat/api/debats", timeout=5)

@@ -7,16 +7,15 @@ import os
 import socket
 import subprocess
 import sys
-import time
 
 import pytest
-import requests
 import yaml
 from traitlets.config import Config
 
 from civicai.cluster.kubernetes import validation_errors
 from civicai.debate import hubconfig
 from civicai.paths import hub_dir
+from testkit import first_answer
 
 
 @pytest.fixture(scope="module")
@@ -93,14 +92,7 @@ def test_the_pods_command_and_environment_really_start_the_service(manifests, tm
     command = [sys.executable, *_container(manifests)["command"][1:]]
     proc = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = requests.get(f"http://127.0.0.1:{port}/services/debat/api/debats", timeout=5)
-                break
-            except requests.ConnectionError:
-                assert proc.poll() is None and time.monotonic() < deadline, "the service did not start"
-                time.sleep(0.3)
+        r = first_answer(f"http://127.0.0.1:{port}/services/debat/api/debats", proc)
         assert r.status_code == 403 and "Connectez-vous" in r.json()["erreur"]
         assert (tmp_path / "debat.sqlite").exists()
     finally:

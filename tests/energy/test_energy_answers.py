@@ -3,41 +3,19 @@ kept locally (and no failure) when there is none or when it is down?"""
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 from civicai.energy import ask
-
-
-def _room():
-    """A loopback HTTP server that records what it receives (stands for the `salle` service's endpoint)."""
-    got = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            got.append((self.path, self.headers["Authorization"], json.loads(body)))
-            self.send_response(201)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, got
+from testkit import RecordingRoom
 
 
 def test_an_answer_is_posted_with_the_contract_fields(monkeypatch):
-    server, got = _room()
+    room = RecordingRoom()
     try:
-        monkeypatch.setenv("CIVICAI_SALLE_URL", f"http://127.0.0.1:{server.server_port}/services/salle/")
+        monkeypatch.setenv("CIVICAI_SALLE_URL", f"{room.url}services/salle/")
         monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "jeton-de-test")
         assert ask.record("01-l-energie-d-un-apprentissage.ipynb", "M5-P1", "choice", "Environ 5 fois plus")
     finally:
-        server.shutdown()
-    path, auth, body = got[0]
+        room.close()
+    path, auth, body = room.got[0]
     assert path == "/services/salle/api/reponses" and auth == "token jeton-de-test"
     assert body == {"module": "05-ce-que-coute-l-ia", "notebook": "01-l-energie-d-un-apprentissage.ipynb",
                     "question": "M5-P1", "kind": "choice", "value": "Environ 5 fois plus"}
@@ -46,10 +24,8 @@ def test_an_answer_is_posted_with_the_contract_fields(monkeypatch):
 def test_without_a_room_or_with_a_room_down_nothing_fails(monkeypatch):
     monkeypatch.delenv("CIVICAI_SALLE_URL", raising=False)
     assert ask.record("x.ipynb", "M5-Q1", "text", "ma réponse") is False
-    server, _ = _room()
-    port = server.server_port
-    server.shutdown()
-    server.server_close()
-    monkeypatch.setenv("CIVICAI_SALLE_URL", f"http://127.0.0.1:{port}/")
+    room = RecordingRoom()
+    room.close()
+    monkeypatch.setenv("CIVICAI_SALLE_URL", room.url)
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "jeton")
     assert ask.record("x.ipynb", "M5-Q1", "text", "ma réponse") is False

@@ -76,8 +76,11 @@ def strip_solution_markers(source: str) -> str:
                      if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
 
 
-def answered_copy(source_nb: Path, release_nb: Path, overrides: dict | None = None) -> dict:
-    """The released notebook with the source's solutions as a student's answers (``overrides``: grade_id -> code)."""
+def solution_copy(source_nb: Path, release_nb: Path, overrides: dict | None = None, *, keep_stub: tuple = ()):
+    """The released notebook with the source's solutions as a student's answers.
+
+    ``overrides``: grade_id -> code to put instead; ``keep_stub``: grade_ids left unanswered.
+    """
     import nbformat
 
     src = nbformat.read(source_nb, as_version=4)
@@ -85,10 +88,19 @@ def answered_copy(source_nb: Path, release_nb: Path, overrides: dict | None = No
                  if c.metadata.get("nbgrader", {}).get("solution")}
     nb = nbformat.read(release_nb, as_version=4)
     for cell in nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.metadata.get("nbgrader", {}).get("solution") and gid in solutions:
+        meta = cell.metadata.get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if meta.get("solution") and gid in solutions and gid not in keep_stub:
             cell.source = (overrides or {}).get(gid, solutions[gid])
     return nb
+
+
+def answer_cells(source_nb: Path) -> list[str]:
+    import nbformat
+
+    nb = nbformat.read(source_nb, as_version=4)
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"]
 
 
 def points_of(source_nb: Path, prefix: str = "") -> float:

@@ -16,7 +16,7 @@ import time
 import pytest
 import requests
 
-from gradingtools import FIXTURES, REPO, answered_copy, points_of
+from gradingtools import FIXTURES, REPO, points_of, solution_copy
 from hubtools import RunningHub
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
@@ -88,7 +88,7 @@ def test_cycle_release_fetch_submit_collect_grade_feedback_export(cycle):
         assert r.json()["success"], r.text
         fetched = next((state / "homes" / user).rglob(f"{EXERCISE}/{EXERCISE}.ipynb"))
         rel = fetched.relative_to(state / "homes" / user).as_posix()
-        nb = answered_copy(SOURCE, fetched, overrides)
+        nb = solution_copy(SOURCE, fetched, overrides)
         r = call(cycle, user, "PUT", f"api/contents/{rel}", json={"type": "notebook", "format": "json", "content": nb})
         assert r.status_code == 200, r.text
         r = call(cycle, user, "POST", "assignments/submit", data={"course_id": "classe-a", "assignment_id": EXERCISE})

@@ -8,7 +8,7 @@ import shutil
 import nbformat
 import pytest
 
-from gradingtools import REPO, points_of
+from gradingtools import REPO, points_of, solution_copy
 
 from civicai.grading import pristine
 from civicai.grading.intake import clean_notebook, read_notebook
@@ -43,8 +43,6 @@ def test_every_rebinding_of_what_the_tests_use_is_flagged(code, rebound):
 
 
 def test_honest_answers_are_not_flagged():
-    from civicai.grading.checks import solution_copy
-
     tmp_release = M1  # the source's own cells carry the same nbgrader metadata as the release
     nb = json.loads(nbformat.writes(solution_copy(M1, tmp_release)))
     assert check_submission(nb, _released()) == []
@@ -130,7 +128,6 @@ RIGGED = {
 @pytest.mark.slow
 def test_rigged_copies_of_the_real_exercise_get_what_they_deserve(tmp_path):
     from civicai.grading.autograde import Limits, autograde
-    from civicai.grading.checks import solution_copy
     from civicai.grading.course import create_course
 
     course = create_course(tmp_path / "var", "triche", assignments=["m1-apprendre"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 
-from gradingtools import FIXTURES, answered_copy, mini_course_factory, submit_directly  # noqa: F401
+from gradingtools import FIXTURES, mini_course_factory, solution_copy, submit_directly  # noqa: F401
 
 from civicai.grading.autograde import Limits, autograde
 from civicai.grading.warmstart import KernelTemplate, exercise_imports
@@ -34,7 +34,7 @@ for _fd in os.listdir("/proc/self/fd"):
 
 
 def _probe_submission(course) -> nbformat.NotebookNode:
-    nb = answered_copy(FIXTURES / "source" / "mini" / "mini.ipynb", course.root / "release" / "mini" / "mini.ipynb",
+    nb = solution_copy(FIXTURES / "source" / "mini" / "mini.ipynb", course.root / "release" / "mini" / "mini.ipynb",
                        {"moyenne_reponse": PROBE + "def moyenne(notes):\n    return sum(notes) / len(notes) + len(LEAKED)",
                         "qcm_reponse": 'reponse_qcm = "b" if FORKED else "a"'})
     return nb

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import requests
 
+from civicai import procs
 from testkit import REPO, free_port, wait_http
 
 
@@ -94,13 +95,8 @@ class KioskServer:
             time.sleep(0.3)
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        if self.proc:
+            procs.stop(self.proc, 20)
         if getattr(self, "_log", None):
             self._log.close()
 

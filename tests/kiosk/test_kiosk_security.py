@@ -46,13 +46,18 @@ def _replies(ws, seconds):
     return got
 
 
-def test_execute_request_over_the_websocket_runs_nothing(kiosk_fixture_demos, tmp_path):
-    kiosk = kiosk_fixture_demos
+def _visitor_channels(kiosk):
+    """A websocket on the channels of a visitor's kernel, with that visitor's cookies."""
     kernel_id, session = _take_kernel(kiosk)
-    proof = tmp_path / "ran.txt"
-    ws = websocket.create_connection(
+    return websocket.create_connection(
         kiosk.url.replace("http", "ws") + f"api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}",
         cookie="; ".join(f"{k}={v}" for k, v in session.cookies.items()), timeout=10)
+
+
+def test_execute_request_over_the_websocket_runs_nothing(kiosk_fixture_demos, tmp_path):
+    kiosk = kiosk_fixture_demos
+    proof = tmp_path / "ran.txt"
+    ws = _visitor_channels(kiosk)
     try:
         execute = _message("execute_request", {
             "code": f"open({str(proof)!r}, 'w').write('ran')", "silent": False,
@@ -70,16 +75,12 @@ def test_execute_request_over_the_websocket_runs_nothing(kiosk_fixture_demos, tm
     assert to_execute == [], f"the kernel reacted to execute_request: {[m['header']['msg_type'] for m in to_execute]}"
     time.sleep(1)
     assert not proof.exists(), "code sent from the browser was executed"
-    assert "execute_request" in kiosk.log() or True  # Jupyter Server may or may not log the drop
 
 
 def test_comm_messages_from_a_visitor_are_not_logged(kiosk_fixture_demos):
     kiosk = kiosk_fixture_demos
-    kernel_id, session = _take_kernel(kiosk)
     marker = f"saisie-privee-{uuid.uuid4().hex[:8]}"
-    ws = websocket.create_connection(
-        kiosk.url.replace("http", "ws") + f"api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}",
-        cookie="; ".join(f"{k}={v}" for k, v in session.cookies.items()), timeout=10)
+    ws = _visitor_channels(kiosk)
     try:
         ws.send(json.dumps(_message("comm_msg", {"comm_id": uuid.uuid4().hex,
                                                  "data": {"method": "update", "state": {"value": marker}}})))

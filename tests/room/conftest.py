@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hubtools import served
 from roomhub import RoomHub
 
 
@@ -18,10 +19,8 @@ def room_hub():
     # participants' servers, under their own accounts, still work in there.
     base = Path(tempfile.mkdtemp(prefix="civicai-salle-"))
     os.chmod(base, 0o711)
-    hub = RoomHub(base / "var", formateurs="formateur").start(timeout=300)  # five services, a busy machine
     try:
-        yield hub
+        with served(RoomHub(base / "var", formateurs="formateur"), timeout=300) as hub:  # five services, a busy machine
+            yield hub
     finally:
-        hub.stop()
-        print(hub.log()[-3000:])
         shutil.rmtree(base, ignore_errors=True)

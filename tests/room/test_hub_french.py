@@ -10,16 +10,9 @@ import pytest
 from hubtools import ADMIN_PASSWORD, WORKSHOP_CODE
 from testkit import REPO
 from roomhub import english_in, visible_text
+from testkit import axe_serious
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
-
-
-def axe_serious(page) -> list:
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in found
-            if v.get("impact") in ("serious", "critical")]
 
 
 def check(page, url: str, problems: dict, *allowed: str, wait: str | None = None) -> None:

@@ -10,18 +10,11 @@ import pytest
 
 from hubtools import ADMIN_PASSWORD, WORKSHOP_CODE
 from roomhub import MODULE, NOTEBOOK
+from testkit import axe_serious
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 PEOPLE = ["ines", "jules", "karim"]
 PREDICTIONS = {"ines": 30, "jules": 45, "karim": 45, "lea": 60, "malo": 12}
-
-
-def axe_serious(page) -> list:
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in found
-            if v.get("impact") in ("serious", "critical")]
 
 
 def log_in(browser, hub, name: str, password: str, next_path: str | None = None):

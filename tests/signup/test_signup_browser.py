@@ -10,30 +10,18 @@ import sqlite3
 
 import pytest
 
-from hubtools import ADMIN_PASSWORD, RunningHub
+from hubtools import ADMIN_PASSWORD, RunningHub, served
+from testkit import axe_serious
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 PASSWORD = "marmotte-du-jardin-42"
 
 
-def axe_serious(page) -> list:
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    return [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in found if v.get("impact") in ("serious", "critical")]
-
-
 @pytest.fixture
 def signup_hub(tmp_path):
-    hub = RunningHub(tmp_path / "var", formateurs="formatrice", args=("--inscription",), demonstration=True)
-    try:
-        hub.start(timeout=300)
+    with served(RunningHub(tmp_path / "var", formateurs="formatrice", args=("--inscription",), demonstration=True),
+                timeout=300) as hub:
         yield hub
-    except Exception:
-        print(hub.log()[-4000:])
-        raise
-    finally:
-        hub.stop()
 
 
 def sign_up(browser, hub, name: str, password: str, confirmation: str | None = None):
