@@ -72,6 +72,8 @@ class Settings:
     module: str = _setting("CIVICAI_MODULE", "", "module participants start with (welcome page)")
     signup: bool = _setting("CIVICAI_INSCRIPTION", False, "self-sign-up with approval (NativeAuthenticator)")
     forwarded: tuple[str, ...] = ()  # CIVICAI_* names of the operator's environment given to user servers
+    # Participants' kernels (civicai/kernels/): set by the hub for user servers; '' starts kernels plainly
+    kernel_sockets: str = _setting("CIVICAI_NOYAUX", "", "folder of the kernel templates' sockets")
 
     @property
     def demonstration(self) -> bool:
