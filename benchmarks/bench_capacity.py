@@ -45,6 +45,7 @@ from civicai.cluster import capacity  # noqa: E402
 
 DEFAULT_NOTEBOOK = "01-comment-une-ia-apprend/02-un-reseau-de-neurones.ipynb"
 TEMPLATE = "civicai.kernels.template"
+START_TIMEOUT_S = 600  # a 2-core machine shared with other work can take minutes to start a hub
 
 
 def _tree(pid: int) -> list[psutil.Process]:
@@ -103,7 +104,7 @@ def _templates_ready(hub: RunningHub, timeout: float = 300) -> float:
     return _pss([p for p in _tree(hub.proc.pid) if TEMPLATE in _cmd(p) or "civicai.kernels.daemon" in _cmd(p)])
 
 
-def run_notebook_remotely(hub: RunningHub, name: str, token: str, rel: str, timeout: float = 120) -> dict:
+def run_notebook_remotely(hub: RunningHub, name: str, token: str, rel: str, timeout: float = 900) -> dict:
     """Open ``rel`` in the participant's server (a session) and run its code cells in that kernel."""
     import websocket
 
@@ -157,11 +158,11 @@ class StandaloneHub(RunningHub):
 
 def standalone_server_rss(tmp: Path, settle: float) -> float:
     """RSS (bytes) of one participant's server started alone, the way cluster jobs and pods start it."""
-    hub = StandaloneHub(tmp / "standalone")
-    hub.start()
+    hub = StandaloneHub(tmp / "standalone", extra_env={"CIVICAI_NOYAUX_PARTAGES": "0"})
+    hub.start(timeout=START_TIMEOUT_S)
     try:
         hub.create_users("cap-alone")
-        hub.spawn("cap-alone")
+        hub.spawn("cap-alone", timeout=START_TIMEOUT_S)
         time.sleep(settle)
         servers = [p for p in _tree(hub.proc.pid) if "jupyterhub.singleuser" in " ".join(p.cmdline())]
         rss = max(p.memory_info().rss for p in servers)
@@ -175,7 +176,7 @@ def measure(users: int, notebook: str, settle: float, *, shared: bool = True, al
     """One hub, ``users`` participants running ``notebook`` at once; kernels forked (``shared``) or plain."""
     with tempfile.TemporaryDirectory(prefix="civicai-bench-capacity-") as tmp:
         hub = RunningHub(Path(tmp) / "var", extra_env={"CIVICAI_NOYAUX_PARTAGES": "1" if shared else "0"})
-        hub.start()
+        hub.start(timeout=START_TIMEOUT_S)
         try:
             templates_pss = _templates_ready(hub) if shared else 0
             names = [f"cap-{i:02d}" for i in range(users)]
@@ -183,7 +184,7 @@ def measure(users: int, notebook: str, settle: float, *, shared: bool = True, al
             time.sleep(settle)
             hub_tree_before = _pss(_tree(hub.proc.pid))
             available_before = psutil.virtual_memory().available
-            spawns = [hub.spawn(name) for name in names]
+            spawns = [hub.spawn(name, timeout=START_TIMEOUT_S) for name in names]
             time.sleep(settle)
             after_spawn = _pss(_tree(hub.proc.pid))
             # everyone runs the notebook at the same time, as when a facilitator says "run all"

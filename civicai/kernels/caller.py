@@ -21,9 +21,12 @@ from civicai.hub.userenv import per_user_env
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 CGROUP_CONTROLLERS = ("memory", "pids", "cpu")  # the ones civicai.hub.limits sets (v1); v2 has one hierarchy
-# The limits a participant's server has, copied to its kernels (the same as a kernel it would start itself).
-RLIMITS = ("RLIMIT_NPROC", "RLIMIT_CORE", "RLIMIT_AS", "RLIMIT_DATA", "RLIMIT_NOFILE", "RLIMIT_FSIZE",
-           "RLIMIT_CPU", "RLIMIT_STACK", "RLIMIT_MEMLOCK")
+# The limits a participant's server has, copied to its kernels (the same as a kernel it would start itself),
+# by their names in /proc/<pid>/limits (readable by all; prlimit() on another uid needs CAP_SYS_RESOURCE).
+RLIMITS = {"Max cpu time": "RLIMIT_CPU", "Max file size": "RLIMIT_FSIZE", "Max data size": "RLIMIT_DATA",
+           "Max stack size": "RLIMIT_STACK", "Max core file size": "RLIMIT_CORE", "Max processes": "RLIMIT_NPROC",
+           "Max open files": "RLIMIT_NOFILE", "Max locked memory": "RLIMIT_MEMLOCK",
+           "Max address space": "RLIMIT_AS"}
 ALLOWED_ENV = frozenset({"PATH", "LANG", "LANGUAGE", "TZ", "TERM", "USER", "LOGNAME", "SHELL", "TMPDIR",
                          "VIRTUAL_ENV", "MPLBACKEND", "PYDEVD_DISABLE_FILE_VALIDATION", "CLICOLOR", "PAGER",
                          "FORCE_COLOR"})
@@ -93,16 +96,38 @@ def join_cgroups(caller: Caller) -> None:
             raise Refused(f"cannot join {procs.parent}: {error}") from None
 
 
+def read_rlimits(pid: int) -> dict[int, tuple[int, int]]:
+    """The process's resource limits, from /proc/<pid>/limits."""
+    try:
+        text = Path(f"/proc/{pid}/limits").read_text()
+    except OSError:
+        raise Refused(f"process {pid} is gone") from None
+    out = {}
+    for line in text.splitlines()[1:]:
+        name = next((n for n in RLIMITS if line.startswith(n + " ")), None)
+        if name is not None:
+            soft, hard = line[len(name):].split()[:2]
+            out[getattr(resource, RLIMITS[name])] = tuple(
+                resource.RLIM_INFINITY if v == "unlimited" else int(v) for v in (soft, hard))
+    return out
+
+
+def _lower(a: int, b: int) -> int:
+    inf = resource.RLIM_INFINITY
+    return b if a == inf else a if b == inf else min(a, b)
+
+
 def copy_rlimits(caller: Caller) -> None:
-    """Set this process's limits to the caller's (its server's limits apply to its kernels)."""
-    for name in RLIMITS:
-        which = getattr(resource, name, None)
-        if which is None:
-            continue
+    """Set this process's limits to the caller's (its server's limits apply to its kernels).
+
+    Without CAP_SYS_RESOURCE a hard limit cannot be raised: the kernel then keeps the template's, lower one.
+    """
+    for which, (soft, hard) in read_rlimits(caller.pid).items():
+        hard = _lower(hard, resource.getrlimit(which)[1])
         try:
-            resource.setrlimit(which, resource.prlimit(caller.pid, which))
+            resource.setrlimit(which, (_lower(soft, hard), hard))
         except (OSError, ValueError) as error:
-            raise Refused(f"cannot copy {name}: {error}") from None
+            raise Refused(f"cannot set limit {which} to {soft, hard}: {error}") from None
 
 
 def home_of(caller: Caller, sent_env: dict) -> str:

@@ -55,6 +55,7 @@ class SharedKernelProvisioner(LocalProvisioner):
     folder = Unicode("", config=True, help="folder of the templates' sockets ('' : the CIVICAI_NOYAUX setting)")
     forked = Bool(False, help="True when the running kernel was forked from a template")
     flavour = Unicode("", help="the template it was forked from")
+    fallback = Unicode("", help="why the running kernel was started plainly ('' when forked or not asked)")
 
     async def launch_kernel(self, cmd, **kwargs):
         import asyncio
@@ -62,13 +63,14 @@ class SharedKernelProvisioner(LocalProvisioner):
         folder = self.folder or settings().kernel_sockets
         env = dict(kwargs.get("env") or os.environ)
         cwd = os.fspath(kwargs.get("cwd") or os.getcwd())
-        self.forked = False
+        self.forked, self.fallback = False, ""
         if folder and is_this_ipykernel(list(cmd)):
             self.flavour = flavour_for(env.get("JPY_SESSION_NAME"))
             path = socket_path(folder, self.flavour)
             try:
                 pid = await asyncio.to_thread(ask_template, path, list(cmd), env, cwd)
             except (OSError, ValueError) as error:
+                self.fallback = f"{type(error).__name__}: {error}"
                 self.log.warning("civicai: kernel started plainly (template %s: %s)", self.flavour, error)
             else:
                 self.process, self.pid, self.pgid, self.cwd = ForkedKernel(pid), pid, pid, cwd

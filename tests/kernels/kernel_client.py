@@ -56,7 +56,7 @@ def main(request: dict) -> dict:
     env = {**os.environ, "JPY_SESSION_NAME": request.get("notebook", "")}
     km.start_kernel(cwd=request.get("cwd") or os.getcwd(), env=env)
     answer = {"forked": km.provisioner.forked, "flavour": km.provisioner.flavour, "pid": km.provisioner.pid,
-              "results": []}
+              "fallback": km.provisioner.fallback, "results": []}
     kc = km.client()
     kc.start_channels()
     try:

@@ -16,7 +16,7 @@ NOTEBOOK = "modules/01-comment-une-ia-apprend/03-terrain-de-jeu.ipynb"  # kernel
 
 @pytest.fixture(scope="module")
 def hub(shared_tmp):
-    h = RunningHub(shared_tmp / "hub" / "var").start()
+    h = RunningHub(shared_tmp / "hub" / "var").start(timeout=300)  # a busy 2-core machine takes minutes
     wait_for(h.state_dir / "noyaux" / "light.sock")
     yield h
     h.stop()

@@ -66,7 +66,7 @@ def test_a_forked_kernel_is_entirely_the_participants(daemon, participants):
         if cg:
             time.sleep(0.5)
             cg[0].remove(cg[1])
-    assert answer["forked"] and answer["flavour"] == "heavy"
+    assert answer["forked"] and answer["flavour"] == "heavy", answer["fallback"]
     got = _probe(answer)
     assert (got["uid"], got["gid"], got["groups"]) == (who.uid, who.gid, [who.gid])
     assert got["cwd"] == workdir
