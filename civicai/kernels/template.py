@@ -68,6 +68,11 @@ def listen(path: str) -> socket.socket:
 
 
 def serve(flavour: str, path: str) -> None:
+    import ctypes
+
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: ends with its daemon, however it ends
+    if os.getppid() == 1:
+        sys.exit(4)  # the daemon was already gone
     missing = preload(flavour)
     if missing:
         print(f"civicai noyaux ({flavour}): not preloaded: {', '.join(missing)}", file=sys.stderr, flush=True)
