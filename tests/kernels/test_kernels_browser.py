@@ -42,12 +42,12 @@ def _run(page, code: str, expect: str) -> str:
 
 
 def test_run_interrupt_restart_run_in_jupyterlab(page, hub, tmp_path):
+    shot = tmp_path / "noyau.png"
     try:
         _scenario(page, hub)
-    except Exception:
-        page.screenshot(path=str(tmp_path / "jupyterlab.png"))
-        print(f"screenshot: {tmp_path / 'jupyterlab.png'}\nhub log:\n{hub.log()[-4000:]}")
-        raise
+    except Exception as error:
+        page.screenshot(path=str(shot))
+        raise AssertionError(f"{error}\n(screenshot {shot}; end of the hub's log:)\n{hub.log()[-4000:]}") from error
 
 
 def _scenario(page, hub):

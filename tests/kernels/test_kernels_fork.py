@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from civicai.grading.warmstart import _cmdline
 from civicai.hub import limits
 from civicai.hub.userenv import per_user_env
 from civicai.kernels.flavour import flavour_for
@@ -113,14 +114,6 @@ def _parent(pid: int) -> int:
 def test_the_template_is_single_threaded(daemon):
     for flavour in ("light", "heavy"):
         assert len(os.listdir(f"/proc/{_template(daemon, flavour)}/task")) == 1
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            return fh.read()
-    except OSError:
-        return b""
 
 
 def test_interrupt_and_restart_work_as_with_a_plain_kernel(daemon, participants):
