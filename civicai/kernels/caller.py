@@ -13,6 +13,7 @@ import os
 import pwd
 import resource
 import socket
+import stat
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,10 +132,19 @@ def copy_rlimits(caller: Caller) -> None:
 
 
 def home_of(caller: Caller, sent_env: dict) -> str:
-    """The caller's home: their account's, or (a template of their own account) the home they run with."""
-    if os.geteuid() == 0 and caller.uid != 0:
-        return pwd.getpwuid(caller.uid).pw_dir
-    return sent_env.get("HOME") or pwd.getpwuid(caller.uid).pw_dir
+    """The caller's home: the HOME its server sent if that folder is the caller's own, else its account's.
+
+    Owned by the caller is the test that matters (a participant owns only their home; the kernel runs as
+    them anyway): the account's recorded home may be stale (a hub moved to another state folder).
+    """
+    sent = sent_env.get("HOME") or ""
+    try:
+        st = os.lstat(sent) if sent else None
+    except OSError:
+        st = None
+    if st is not None and stat.S_ISDIR(st.st_mode) and st.st_uid == caller.uid:
+        return sent
+    return pwd.getpwuid(caller.uid).pw_dir
 
 
 def become(caller: Caller) -> None:
