@@ -30,9 +30,15 @@ TIMING = ("sec", "temps", "duree", "durée", "time", "elapsed")
 
 
 class SharedKernelManager(AsyncKernelManager):
+    forked: list = []  # for each kernel started, whether it was forked (nbclient drops its manager at the end)
+
     @default("kernel_spec_manager")
     def _shared(self):
         return SharedKernelSpecManager()
+
+    async def _async_post_start_kernel(self, **kwargs):
+        await super()._async_post_start_kernel(**kwargs)
+        SharedKernelManager.forked.append(self.provisioner.forked)
 
 
 def _run(path, folder: str, home) -> dict:
@@ -41,8 +47,9 @@ def _run(path, folder: str, home) -> dict:
     os.environ["CIVICAI_NOYAUX"], os.environ["JPY_SESSION_NAME"], os.environ["HOME"] = folder, str(path), str(home)
     client = NotebookClient(nb, timeout=300, kernel_name="python3", kernel_manager_class=SharedKernelManager,
                             resources={"metadata": {"path": str(path.parent)}})
+    SharedKernelManager.forked.clear()
     client.execute()
-    forked = client.km.provisioner.forked if client.km and client.km.provisioner else None
+    forked = SharedKernelManager.forked[-1] if SharedKernelManager.forked else None
     for out in nb.cells[-1].get("outputs", []):
         if out.get("name") == "stdout" and "__CIVICAI_VALUES__" in out["text"]:
             return {"forked": forked, "values": json.loads(out["text"].split("__CIVICAI_VALUES__", 1)[1])}
