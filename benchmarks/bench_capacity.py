@@ -266,8 +266,10 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"  {label:45s}{a:9.1f}{b:9.1f}{(b / a if a else float('nan')):8.2f}")
     measured = capacity.Measured(
         server_pss_mb=round(m["server_pss_mb"], 1), kernel_pss_mb=round(m["per_user_pss_mb"] - m["server_pss_mb"], 1),
-        server_rss_mb=round(m["server_rss_mb"], 1), kernel_rss_mb=round(m["kernel_rss_mb"], 1),
-        kernel_cpu_s=round(m["kernel_cpu_s"], 1), spawn_s=round(m["spawn_median_s"], 1))
+        # clusters start kernels plainly (no template shared across jobs or pods): their RSS and CPU are the default's
+        server_rss_mb=round(capacity.MEASURED.server_rss_mb if args.skip_alone else m["server_rss_mb"], 1),
+        kernel_rss_mb=round(plain["kernel_rss_mb"], 1), kernel_cpu_s=round(plain["kernel_cpu_s"], 1),
+        spawn_s=round(m["spawn_median_s"], 1))
     print(f"\n{measured!r}\n  -> k8s request {capacity.request_mb(measured)} MB, limit / SLURM --mem "
           f"{capacity.limit_mb(measured)} MB (one kernel); {capacity.limit_mb(measured, kernels=2)} MB (two)\n")
     print(capacity.format_plan(capacity.plan(measured)))

@@ -74,7 +74,7 @@ def _scenario(page, hub):
 
     page.get_by_role("menuitem", name="Noyau").click()  # the menu a participant uses, then its dialog
     page.get_by_text("Redémarrer le noyau…", exact=True).click()
-    page.get_by_role("button", name=re.compile(r"^Redémarrer$")).click()
+    page.locator(".jp-Dialog-button.jp-mod-accept", has_text="Redémarrer").click()
     page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Inactif")).wait_for(timeout=120_000)
     time.sleep(1)
     second = int(re.search(r"encore (\d+)", _run(page, "import os; print('encore', os.getpid())", r"encore \d+"))[1])
