@@ -86,12 +86,12 @@ def run(folder: str | os.PathLike, flavours=FLAVOURS) -> None:
     (folder / "mpl").mkdir(exist_ok=True)
     os.chmod(folder, 0o755)  # participants reach the sockets; each kernel is checked by its caller's credentials
     templates = [Template(folder, f) for f in flavours]
-    stopping = []
+    stopping, hub = [], os.getppid()
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
     for t in templates:
         t.start()
     try:
-        while not stopping:
+        while not stopping and os.getppid() == hub:  # a hub killed outright does not stop its services
             for t in templates:
                 why = t.check()
                 if why:
