@@ -1,24 +1,29 @@
-"""Capacity benchmark: memory and CPU per participant with a module open, for hub/README.md.
+"""Capacity benchmark: memory and CPU per participant with a module open, default vs forked kernels.
 
-A real `civicai servir` hub on loopback; N participants each get a server (spawn time measured),
-open a module notebook and run it top to bottom in their own kernel, as in a workshop. Then:
+Two real `civicai servir` hubs on loopback, one after the other in the same run: the first with default
+kernels (each a new Python: CIVICAI_NOYAUX_PARTAGES=0), the second with kernels forked from the warm
+templates of civicai/kernels/. In each, N participants (default 10) get a server (spawn time measured),
+open a module notebook and run it top to bottom in their own kernel, all at the same time. Then:
 
 - memory per participant = growth of the summed PSS (proportional set size: shared pages split
   between the processes sharing them) of the hub's whole process tree, divided by N, split into
-  the server part (measured before the kernels) and the kernel part; the drop in MemAvailable is
-  printed too (noisier on a shared machine);
+  the server part (measured before the kernels) and the kernel part; the templates are started and
+  measured before (a fixed cost, printed apart); the drop in MemAvailable is printed too (noisier);
 - RSS (resident set size: every page a process touches) of a kernel, and of a server started
-  alone (a second hub without the fork server), which is what a SLURM job or a pod is charged;
-- CPU per participant = CPU seconds one kernel spent running the notebook.
+  alone (a hub without the fork server), which is what a SLURM job or a pod is charged;
+- CPU per participant = CPU seconds one kernel spent running the notebook (a forked kernel's count
+  starts at the fork: the imports were paid once by its template); time until the last run ends.
 
-From these, civicai.cluster.capacity gives participants per node for a workshop, a class and the
-convention (formula in hub/README.md). Run: `.venv/bin/python benchmarks/bench_capacity.py`.
+Each figure is printed for both, with the ratio forked / default. From the forked figures,
+civicai.cluster.capacity gives participants per node (formula in hub/README.md).
+Run: `nice .venv/bin/python benchmarks/bench_capacity.py --users 10` (as root, like the hub).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -39,6 +44,8 @@ from hubtools import RunningHub  # noqa: E402
 from civicai.cluster import capacity  # noqa: E402
 
 DEFAULT_NOTEBOOK = "01-comment-une-ia-apprend/02-un-reseau-de-neurones.ipynb"
+TEMPLATE = "civicai.kernels.template"
+START_TIMEOUT_S = 600  # a 2-core machine shared with other work can take minutes to start a hub
 
 
 def _tree(pid: int) -> list[psutil.Process]:
@@ -59,18 +66,45 @@ def _pss(procs) -> int:
     return total
 
 
+def _cmd(proc: psutil.Process) -> str:
+    try:
+        return " ".join(proc.cmdline())
+    except psutil.Error:
+        return ""
+
+
 def _kernels(hub_pid: int) -> list[psutil.Process]:
+    """Plain kernels (``ipykernel_launcher``) and kernels forked from a template (children of a template)."""
     out = []
     for proc in _tree(hub_pid):
-        try:
-            if "ipykernel_launcher" in " ".join(proc.cmdline()):
-                out.append(proc)
-        except psutil.NoSuchProcess:
-            pass
+        cmd = _cmd(proc)
+        if "ipykernel_launcher" in cmd:
+            out.append(proc)
+        elif TEMPLATE in cmd:
+            try:
+                if TEMPLATE in _cmd(proc.parent()):
+                    out.append(proc)
+            except psutil.Error:
+                pass
     return out
 
 
-def run_notebook_remotely(hub: RunningHub, name: str, token: str, rel: str, timeout: float = 120) -> dict:
+def _servers(hub_pid: int) -> list[psutil.Process]:
+    """Participants' servers: the fork server's children."""
+    return [p for f in _tree(hub_pid) if "civicai.hub.forkserver" in _cmd(f) for p in f.children()]
+
+
+def _templates_ready(hub: RunningHub, timeout: float = 300) -> float:
+    """Wait until both kernel templates listen; their summed PSS (bytes), the fixed cost of sharing."""
+    end = time.monotonic() + timeout
+    while not all((hub.state_dir / "noyaux" / f"{f}.sock").exists() for f in ("light", "heavy")):
+        if time.monotonic() > end:
+            raise RuntimeError("the kernel templates did not start")
+        time.sleep(0.5)
+    return _pss([p for p in _tree(hub.proc.pid) if TEMPLATE in _cmd(p) or "civicai.kernels.daemon" in _cmd(p)])
+
+
+def run_notebook_remotely(hub: RunningHub, name: str, token: str, rel: str, timeout: float = 900) -> dict:
     """Open ``rel`` in the participant's server (a session) and run its code cells in that kernel."""
     import websocket
 
@@ -124,11 +158,11 @@ class StandaloneHub(RunningHub):
 
 def standalone_server_rss(tmp: Path, settle: float) -> float:
     """RSS (bytes) of one participant's server started alone, the way cluster jobs and pods start it."""
-    hub = StandaloneHub(tmp / "standalone")
-    hub.start()
+    hub = StandaloneHub(tmp / "standalone", extra_env={"CIVICAI_NOYAUX_PARTAGES": "0"})
+    hub.start(timeout=START_TIMEOUT_S)
     try:
         hub.create_users("cap-alone")
-        hub.spawn("cap-alone")
+        hub.spawn("cap-alone", timeout=START_TIMEOUT_S)
         time.sleep(settle)
         servers = [p for p in _tree(hub.proc.pid) if "jupyterhub.singleuser" in " ".join(p.cmdline())]
         rss = max(p.memory_info().rss for p in servers)
@@ -138,24 +172,28 @@ def standalone_server_rss(tmp: Path, settle: float) -> float:
     return rss
 
 
-def measure(users: int, notebook: str, settle: float) -> dict:
+def measure(users: int, notebook: str, settle: float, *, shared: bool = True, alone: bool = True) -> dict:
+    """One hub, ``users`` participants running ``notebook`` at once; kernels forked (``shared``) or plain."""
     with tempfile.TemporaryDirectory(prefix="civicai-bench-capacity-") as tmp:
-        hub = RunningHub(Path(tmp) / "var")
-        hub.start()
+        hub = RunningHub(Path(tmp) / "var", extra_env={"CIVICAI_NOYAUX_PARTAGES": "1" if shared else "0"})
+        hub.start(timeout=START_TIMEOUT_S)
         try:
+            templates_pss = _templates_ready(hub) if shared else 0
             names = [f"cap-{i:02d}" for i in range(users)]
             hub.create_users(*names)
             time.sleep(settle)
             hub_tree_before = _pss(_tree(hub.proc.pid))
             available_before = psutil.virtual_memory().available
-            spawns = [hub.spawn(name) for name in names]
+            spawns = [hub.spawn(name, timeout=START_TIMEOUT_S) for name in names]
             time.sleep(settle)
             after_spawn = _pss(_tree(hub.proc.pid))
             # everyone runs the notebook at the same time, as when a facilitator says "run all"
             tokens = {name: hub.user_token(name) for name in names}
+            t0 = time.perf_counter()
             with ThreadPoolExecutor(len(names)) as pool:
                 runs = list(pool.map(lambda n: run_notebook_remotely(hub, n, tokens[n], f"modules/{notebook}"),
                                      names))
+            all_runs = time.perf_counter() - t0
             time.sleep(settle)
             tree = _tree(hub.proc.pid)
             after_kernels = _pss(tree)
@@ -163,20 +201,20 @@ def measure(users: int, notebook: str, settle: float) -> dict:
             kernel_pss = [_pss([k]) for k in kernels]
             kernel_rss = [k.memory_info().rss for k in kernels]
             kernel_cpu = [sum(k.cpu_times()[:2]) for k in kernels]
-            # a kernel's parent is its participant's (forked) server
-            forked_rss = [k.parent().memory_info().rss for k in kernels]
+            forked_rss = [p.memory_info().rss for p in _servers(hub.proc.pid)]
             available_after = psutil.virtual_memory().available
             for name in names:
                 hub.stop_server(name)
         finally:
             hub.stop()
-        server_rss = standalone_server_rss(Path(tmp), settle)
+        server_rss = standalone_server_rss(Path(tmp), settle) if alone else float("nan")
     mb = 1024 * 1024
     return {
         "users": users, "notebook": notebook,
         "notebook_cells_ran": [f"{r['ran']}/{r['cells']}" for r in runs],
         "notebook_errors": [r["error"] for r in runs if r["error"]],
-        "notebook_seconds_median": statistics.median(r["seconds"] for r in runs),
+        "notebook_seconds_median": statistics.median(r["seconds"] for r in runs), "all_runs_s": all_runs,
+        "shared": shared, "kernels_found": len(kernels), "templates_pss_mb": templates_pss / mb,
         "spawn_median_s": statistics.median(spawns), "spawn_max_s": max(spawns),
         "server_pss_mb": (after_spawn - hub_tree_before) / users / mb,
         "kernel_pss_mb": statistics.mean(kernel_pss) / mb if kernel_pss else float("nan"),
@@ -190,33 +228,48 @@ def measure(users: int, notebook: str, settle: float) -> dict:
     }
 
 
+ROWS = (("spawn_median_s", "spawn-to-ready, median (s)"), ("spawn_max_s", "spawn-to-ready, max (s)"),
+        ("notebook_seconds_median", "notebook run, all at once, median (s)"),
+        ("all_runs_s", "time until the last run ends (s)"),
+        ("server_pss_mb", "server alone, PSS per participant (MB)"),
+        ("forked_server_rss_mb", "server (forked), RSS (MB)"),
+        ("server_rss_mb", "server started alone (as on a cluster), RSS (MB)"),
+        ("kernel_pss_mb", "kernel after the notebook, PSS (MB)"),
+        ("kernel_rss_mb", "kernel after the notebook, RSS (MB)"),
+        ("per_user_pss_mb", "server + kernel, PSS per participant (MB)"),
+        ("available_drop_per_user_mb", "MemAvailable drop per participant (MB)"),
+        ("kernel_cpu_s", "CPU seconds per notebook run"),
+        ("templates_pss_mb", "kernel templates, fixed PSS (MB)"))
+
+
 def main(argv: list[str] | None = None) -> dict:
     """Run the benchmark; ``argv`` defaults to no options (benchmarks/run.py calls ``main()``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=3, help="participants (default 3)")
+    parser.add_argument("--users", type=int, default=10, help="participants (default 10)")
     parser.add_argument("--notebook", default=DEFAULT_NOTEBOOK, help=f"module notebook (default {DEFAULT_NOTEBOOK})")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds of rest before memory readings")
     parser.add_argument("--json", metavar="FILE", help="also write the results to FILE")
+    parser.add_argument("--skip-alone", action="store_true", help="no third hub for a server started alone")
     args = parser.parse_args(argv if argv is not None else [])
-    m = measure(args.users, args.notebook, args.settle)
-    print(f"\nCapacity benchmark: {m['users']} participants, each running modules/{m['notebook']}")
-    print(f"  cells run: {', '.join(m['notebook_cells_ran'])}"
-          + (f"  ERRORS: {m['notebook_errors']}" if m["notebook_errors"] else ""))
-    for key, label in (("spawn_median_s", "spawn-to-ready, median (s)"), ("spawn_max_s", "spawn-to-ready, max (s)"),
-                       ("notebook_seconds_median", "notebook run, all at once, median (s)"),
-                       ("server_pss_mb", "server alone, PSS per participant (MB)"),
-                       ("forked_server_rss_mb", "server (forked), RSS (MB)"),
-                       ("server_rss_mb", "server started alone (as on a cluster), RSS (MB)"),
-                       ("kernel_pss_mb", "kernel after the notebook, PSS (MB)"),
-                       ("kernel_rss_mb", "kernel after the notebook, RSS (MB)"),
-                       ("per_user_pss_mb", "server + kernel, PSS per participant (MB)"),
-                       ("available_drop_per_user_mb", "MemAvailable drop per participant (MB)"),
-                       ("kernel_cpu_s", "CPU seconds per notebook run")):
-        print(f"  {label:45s}{m[key]:9.1f}")
+    load = os.getloadavg()
+    plain = measure(args.users, args.notebook, args.settle, shared=False, alone=False)
+    m = measure(args.users, args.notebook, args.settle, shared=True, alone=not args.skip_alone)
+    m["baseline"], m["load_before"], m["load_after"] = plain, load, os.getloadavg()
+    print(f"\nCapacity benchmark: {m['users']} participants, each running modules/{m['notebook']} at once")
+    print(f"  load average before / after: {load[0]:.1f} / {m['load_after'][0]:.1f} on {m['cores']} cores")
+    for run, label in ((plain, "default kernels"), (m, "forked kernels")):
+        print(f"  {label}: cells run {', '.join(run['notebook_cells_ran'])}; {run['kernels_found']} kernels found"
+              + (f"  ERRORS: {run['notebook_errors']}" if run["notebook_errors"] else ""))
+    print(f"  {'':45s}{'default':>9s}{'forked':>9s}{'ratio':>8s}")
+    for key, label in ROWS:
+        a, b = plain.get(key, float("nan")), m[key]
+        print(f"  {label:45s}{a:9.1f}{b:9.1f}{(b / a if a else float('nan')):8.2f}")
     measured = capacity.Measured(
-        server_pss_mb=round(m["server_pss_mb"], 1), kernel_pss_mb=round(m["kernel_pss_mb"], 1),
-        server_rss_mb=round(m["server_rss_mb"], 1), kernel_rss_mb=round(m["kernel_rss_mb"], 1),
-        kernel_cpu_s=round(m["kernel_cpu_s"], 1), spawn_s=round(m["spawn_median_s"], 1))
+        server_pss_mb=round(m["server_pss_mb"], 1), kernel_pss_mb=round(m["per_user_pss_mb"] - m["server_pss_mb"], 1),
+        # clusters start kernels plainly (no template shared across jobs or pods): their RSS and CPU are the default's
+        server_rss_mb=round(capacity.MEASURED.server_rss_mb if args.skip_alone else m["server_rss_mb"], 1),
+        kernel_rss_mb=round(plain["kernel_rss_mb"], 1), kernel_cpu_s=round(plain["kernel_cpu_s"], 1),
+        spawn_s=round(m["spawn_median_s"], 1))
     print(f"\n{measured!r}\n  -> k8s request {capacity.request_mb(measured)} MB, limit / SLURM --mem "
           f"{capacity.limit_mb(measured)} MB (one kernel); {capacity.limit_mb(measured, kernels=2)} MB (two)\n")
     print(capacity.format_plan(capacity.plan(measured)))

@@ -72,6 +72,9 @@ class Settings:
     module: str = _setting("CIVICAI_MODULE", "", "module participants start with (welcome page)")
     signup: bool = _setting("CIVICAI_INSCRIPTION", False, "self-sign-up with approval (NativeAuthenticator)")
     forwarded: tuple[str, ...] = ()  # CIVICAI_* names of the operator's environment given to user servers
+    # Participants' kernels (civicai/kernels/): set by the hub for user servers; '' starts kernels plainly
+    kernel_sockets: str = _setting("CIVICAI_NOYAUX", "", "folder of the kernel templates' sockets")
+    kernel_templates: bool = _setting("CIVICAI_NOYAUX_PARTAGES", True, "one-machine hub forks kernels from templates")
 
     @property
     def demonstration(self) -> bool:
@@ -163,7 +166,7 @@ def _convert(cls, name: str, value):
         except (TypeError, ValueError):
             env = next(f.metadata["env"] for f in fields(cls) if f.name == name)
             raise UserError(f"le réglage {env} doit être un nombre entier (reçu : {value!r}).") from None
-    if name == "signup":
+    if name in ("signup", "kernel_templates"):
         return value is True or str(value).strip().lower() in ("1", "oui", "true")
     if name in ("kit_root", "state_dir", "config_dir", "cache_dir", "quiz_dir", "sandbox_locks"):
         return Path(value).expanduser()

@@ -43,11 +43,13 @@ class Measured(NamedTuple):
     spawn_s: float        # spawn-to-ready, median (civicai servir)
 
 
-# benchmarks/bench_capacity.py: 3 participants running module 1's neural-network notebook (torch,
-# scikit-learn) at the same time with `civicai servir` (server RSS: a server started alone, as on a
-# cluster), on a 2-core 24 GiB machine shared with other work, 2026-11-22; see hub/README.md. Rerun the benchmark and paste its `Measured(...)` line here.
-MEASURED = Measured(server_pss_mb=44.2, kernel_pss_mb=315.8, server_rss_mb=145.1, kernel_rss_mb=405.5,
-                    kernel_cpu_s=13.1, spawn_s=3.8)
+# benchmarks/bench_capacity.py, 2026-12-02, 5 participants running module 1's neural-network notebook (torch,
+# scikit-learn) at the same time with `civicai servir`, on a 2-core 24 GiB machine shared with other work; see
+# hub/README.md. PSS: kernels forked from the templates (one machine; kernel = what a participant's kernel adds).
+# RSS and CPU: default kernels of the same run (clusters share no template); server RSS: 2026-11-22 (a server
+# started alone, as on a cluster). Rerun the benchmark and paste its `Measured(...)` line here.
+MEASURED = Measured(server_pss_mb=36.2, kernel_pss_mb=83.4, server_rss_mb=145.1, kernel_rss_mb=404.7,
+                    kernel_cpu_s=11.1, spawn_s=4.2)
 
 HEADROOM = 1.3  # a training cell or a second plot briefly needs more than the resting figure
 

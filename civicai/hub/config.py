@@ -167,6 +167,8 @@ def configure_local(c, *, state_dir: str | os.PathLike | None = None) -> None:
     configure_attestation(c, state_dir)
     from civicai.generative.hubconfig import configure as configure_generative  # module 4's shared model
     configure_generative(c, state_dir=state_dir)
+    from civicai.kernels.hubconfig import configure as configure_kernels  # participants' kernels, forked
+    configure_kernels(c, state_dir)
     # The facilitators' room (civicai/room/): who is in, the room's answers; last, it links to the other services.
     from civicai.room.hubconfig import configure as configure_room
 

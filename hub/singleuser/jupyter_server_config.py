@@ -24,3 +24,6 @@ c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 from civicai.welcome.serverconfig import configure as configure_welcome  # noqa: E402
 
 configure_welcome(c)
+# Kernels forked from a warm template of the notebook's flavour when the hub runs one (civicai/kernels/):
+# they share the libraries' memory and skip the imports; a plain start otherwise.
+c.ServerApp.kernel_spec_manager_class = "civicai.kernels.provisioner.SharedKernelSpecManager"
