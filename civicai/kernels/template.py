@@ -27,7 +27,8 @@ import socket  # noqa: E402
 import sys  # noqa: E402
 import traceback  # noqa: E402
 
-from civicai.grading.warmstart import KERNEL_MODULES, _reap, _warm_matplotlib  # noqa: E402
+from civicai.grading.warmstart import KERNEL_MODULES, _warm_matplotlib  # noqa: E402
+from civicai.procs import reap  # noqa: E402
 from civicai.kernels import caller as who  # noqa: E402
 from civicai.kernels.flavour import PRELOAD  # noqa: E402
 
@@ -83,7 +84,7 @@ def serve(flavour: str, path: str) -> None:
     gc.collect()
     gc.freeze()
     sock = listen(path)
-    signal.signal(signal.SIGCHLD, lambda *_: _reap())
+    signal.signal(signal.SIGCHLD, lambda *_: reap())
     print(f"civicai noyaux ({flavour}): ready on {path}", file=sys.stderr, flush=True)
     while True:
         conn, _ = sock.accept()
