@@ -26,6 +26,7 @@ AREAS = [
     "civicai.debate.cli",
     "civicai.attestation.cli",
     "civicai.generative.cli",
+    "civicai.cluster.cli",
 ]
 
 
