@@ -5,7 +5,7 @@ scalars replaced, ``null`` deleting a default) and validates the result against 
 ``values.schema.json``. The chart's defaults and schema for JupyterHub 5.5 are kept in
 ``../shared/schemas/z2jh/`` (see its SOURCE.md); pass ``--chart`` to use others.
 
-    civicai kubernetes verifier hub/kubernetes/values.yaml   (or python -m civicai.cluster.kubernetes)
+    civicai kubernetes verifier deploy/kubernetes/values.yaml   (or python -m civicai.cluster.kubernetes)
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from civicai.paths import hub_dir, kit_root
+from civicai.paths import deploy_dir, kit_root
 
 
 def default_chart_dir() -> Path:
@@ -25,7 +25,7 @@ def default_chart_dir() -> Path:
 
 
 def default_values_file() -> Path:
-    return hub_dir() / "kubernetes" / "values.yaml"
+    return deploy_dir() / "kubernetes" / "values.yaml"
 
 
 def coalesce(defaults: dict, override: dict) -> dict:

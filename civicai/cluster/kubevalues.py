@@ -18,14 +18,14 @@ from civicai.cluster import capacity
 from civicai.paths import modules_dir
 from civicai.settings import FACILITATORS_GROUP, Settings
 
-# Where the kit's images put things (hub/kubernetes/Dockerfile, Dockerfile.hub; tests check both).
+# Where the kit's images put things (deploy/kubernetes/Dockerfile, Dockerfile.hub; tests check both).
 IMAGE_KIT_ROOT = "/opt/civicai"
 IMAGE_PYTHON = "/opt/venv/bin/python"
 IMAGE_TEMPLATES = "/usr/local/share/civicai/templates"
 HOME = "/home/jovyan"
 EXCHANGE = "/srv/nbgrader/exchange"
-EXCHANGE_CLAIM = "civicai-nbgrader-exchange"  # hub/kubernetes/nbgrader-exchange-pvc.yaml
-DEBATE_HOST = "civicai-debat"  # the debate pod's Service (hub/kubernetes/debat.yaml)
+EXCHANGE_CLAIM = "civicai-nbgrader-exchange"  # deploy/kubernetes/nbgrader-exchange-pvc.yaml
+DEBATE_HOST = "civicai-debat"  # the debate pod's Service (deploy/kubernetes/debat.yaml)
 DEBATE_PORT = 8000
 PARTICIPANTS_GROUP = "civicai-participants"
 IDLE_SECONDS = 3600  # an idle server, or an idle kernel, gives its memory back after an hour
@@ -37,11 +37,11 @@ HEADER = """\
 # (civicai/cluster/kubevalues.py, which explains each value): do not edit by hand, regenerate.
 #
 #   helm upgrade --install civicai jupyterhub/jupyterhub --version <chart version for JupyterHub 5.5> \\
-#     --namespace civicai --create-namespace --values hub/kubernetes/values.yaml \\
+#     --namespace civicai --create-namespace --values deploy/kubernetes/values.yaml \\
 #     --values my-university.yaml          # your host name, OIDC client, image registry (hub/README.md)
 #
 # Every "univ-exemple.fr" below is a placeholder to override in your own file. Check offline:
-#   civicai kubernetes verifier hub/kubernetes/values.yaml
+#   civicai kubernetes verifier deploy/kubernetes/values.yaml
 """
 
 

@@ -1,4 +1,4 @@
-"""hub/kubernetes/values.yaml: generated from the settings, valid against the zero-to-jupyterhub chart (JupyterHub 5.5)."""
+"""deploy/kubernetes/values.yaml: generated from the settings, valid against the zero-to-jupyterhub chart (JupyterHub 5.5)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from civicai.cluster.kubevalues import values as values_for
 from civicai.settings import FACILITATORS_GROUP, Settings
 from testkit import REPO
 
-K8S = REPO / "hub" / "kubernetes"
+K8S = REPO / "deploy" / "kubernetes"
 
 
 @pytest.fixture(scope="module")
