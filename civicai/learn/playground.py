@@ -16,8 +16,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from civicai.kiosk.style import widgets_css
-
 PRESETS = {"nuages": "deux nuages", "xor": "XOR", "cercles": "cercles", "spirales": "spirales"}
 MODELS = {"linéaire": (), "petit réseau": (8, 8)}
 COLOURS = ("#1f77b4", "#ff7f0e")          # class 0 blue, class 1 orange
@@ -128,6 +126,13 @@ def plot_boundaries(presets=("xor", "cercles", "spirales"), *, steps: int = 300,
     return fig
 
 
+_BIG_CSS = """<style>
+.civicai-big .widget-toggle-button, .civicai-big select, .civicai-big .widget-label {
+  font-size: 24px !important; height: 56px !important; line-height: 56px; }
+.civicai-big .widget-toggle-button { width: 190px !important; }
+.civicai-big .widget-label { width: 130px !important; }
+.civicai-big select { width: 330px !important; }
+</style>"""
 
 
 class Playground:
@@ -173,7 +178,7 @@ class Playground:
                            self.status], layout=w.Layout(margin="0 0 0 30px"))
         if big:
             controls.add_class("civicai-big")
-            controls.children = (w.HTML(widgets_css()),) + controls.children
+            controls.children = (w.HTML(_BIG_CSS),) + controls.children
         self.widget = w.HBox([self.canvas, controls], layout=w.Layout(gap="30px", align_items="flex-start"))
 
     def _status(self, text: str) -> str:
