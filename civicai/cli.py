@@ -27,6 +27,7 @@ AREAS = [
     "civicai.room.cli",
     "civicai.attestation.cli",
     "civicai.generative.cli",
+    "civicai.cluster.cli",
 ]
 
 

@@ -40,7 +40,13 @@ def exercises_dir() -> Path:
 
 
 def hub_dir() -> Path:
+    """What every deployment shares: the participants' JupyterLab settings, the hub's French pages."""
     return kit_root() / "hub"
+
+
+def deploy_dir() -> Path:
+    """The operational files of each target: ``local``, ``slurm``, ``kubernetes``, ``kiosque``."""
+    return kit_root() / "deploy"
 
 
 def state_dir() -> Path:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from civicai.errors import UserError
-from civicai.french import number
+from civicai.french import number, percent
 from civicai.quiz import PHASES, OldAnswers, Quiz, read_record
 
 MIN_PEOPLE = 5
@@ -113,7 +113,7 @@ def report(quiz: Quiz, homes: str | os.PathLike) -> str:
         for phase in PHASES:
             records = answers.phases[phase]
             right = sum(r.get(q.id) == q.answer for r in records)
-            shares.append(f"{right / len(records):.0%}".replace("%", " %")
+            shares.append(percent(right / len(records))
                           if len(records) >= MIN_PEOPLE else "—")
         lines.append(f"  {i}. {shares[0]} → {shares[1]}  {q.question}")
     return "\n".join(lines)

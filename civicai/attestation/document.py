@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from civicai.attestation import text
-from civicai.french import number
+from civicai.french import day, number
 
 
 def _font_dir() -> Path:
@@ -61,7 +61,7 @@ def render(record: dict, *, logo: Path | None = None, credential_id: str = "") -
     heading("Personne formée")
     line(record["name"])
     heading("Formation")
-    line(f"Date : {_day(record['day'])}   Lieu : {record['place']}")
+    line(f"Date : {day(record['day'])}   Lieu : {record['place']}")
     line(f"Animée par : {record['facilitator']}")
     line(f"Temps passé sur le hub : {text.duration(record['seconds'])}")
     heading("Modules travaillés")
@@ -93,8 +93,3 @@ def render(record: dict, *, logo: Path | None = None, credential_id: str = "") -
     return bytes(pdf.output())
 
 
-def _day(iso_day: str) -> str:
-    months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-              "novembre", "décembre")
-    year, month, day = (int(x) for x in iso_day.split("-"))
-    return f"{'1er' if day == 1 else day} {months[month - 1]} {year}"

@@ -5,7 +5,7 @@ scalars replaced, ``null`` deleting a default) and validates the result against 
 ``values.schema.json``. The chart's defaults and schema for JupyterHub 5.5 are kept in
 ``../shared/schemas/z2jh/`` (see its SOURCE.md); pass ``--chart`` to use others.
 
-    python -m civicai.cluster.kubernetes hub/kubernetes/values.yaml
+    civicai kubernetes verifier deploy/kubernetes/values.yaml   (or python -m civicai.cluster.kubernetes)
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from civicai.paths import hub_dir, kit_root
+from civicai.paths import deploy_dir, kit_root
 
 
 def default_chart_dir() -> Path:
@@ -25,7 +25,7 @@ def default_chart_dir() -> Path:
 
 
 def default_values_file() -> Path:
-    return hub_dir() / "kubernetes" / "values.yaml"
+    return deploy_dir() / "kubernetes" / "values.yaml"
 
 
 def coalesce(defaults: dict, override: dict) -> dict:
@@ -63,12 +63,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chart", type=Path, default=None, help="folder with the chart's values.yaml "
                         "and values.schema.yaml (default: ../shared/schemas/z2jh)")
     args = parser.parse_args(argv)
-    path = args.values or default_values_file()
-    errors = validation_errors(load_yaml(path), args.chart)
+    return check_file(args.values, args.chart)
+
+
+def check_file(path: Path | None, chart: Path | None, ok: str = "{path}: valid against the chart's schema",
+               error: str = "{path}: {line}") -> int:
+    """Print the errors of the values file ``path`` (default: the kit's) on stderr; 1 if any, else 0."""
+    path = path or default_values_file()
+    errors = validation_errors(load_yaml(path), chart)
     for line in errors:
-        print(f"{path}: {line}", file=sys.stderr)
+        print(error.format(path=path, line=line), file=sys.stderr)
     if not errors:
-        print(f"{path}: valid against the chart's schema")
+        print(ok.format(path=path))
     return 1 if errors else 0
 
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from civicai.errors import UserError
+from civicai.french import MONTHS
+from civicai.french import day as french_date  # the content's pages and reports say « vérifié le 1er ... »
 
 FILE = "etat-du-droit.yaml"
 STATUSES = ("vérifié", "à vérifier")
 KINDS = ("loi", "fait")
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
 # « Faits vérifiés le 1er décembre 2026 » at the end of a notebook's Sources block.
 CHECKED_RE = re.compile(r"Faits vérifiés le (\d{1,2})(?:er)? (" + "|".join(MONTHS) + r") (\d{4})")
 MAX_AGE_DAYS = 365
@@ -105,12 +105,6 @@ def load(module_dir: Path) -> tuple[dict, list[Entry]]:
     if len(set(ids)) != len(ids):
         raise UserError(f"{path} : deux entrées ont le même identifiant.")
     return raw, entries
-
-
-def french_date(day: dt.date) -> str:
-    """2026-12-01 -> « 1er décembre 2026 »."""
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {MONTHS[day.month - 1]} {day.year}"
 
 
 def notebook_checked(path: Path) -> dt.date | None:

@@ -27,6 +27,7 @@ def _claims(args) -> int:
 
     from civicai.disinfo import corpus, detector, matching
     from civicai.errors import UserError
+    from civicai.french import percent
 
     if args.reconstruire:
         corpus.write_csv(corpus.build_rows(corpus.parse_sources()))
@@ -40,7 +41,7 @@ def _claims(args) -> int:
         raise UserError(f"Le corpus a des problèmes. {exc}") from None
     print(f"{report['rows']} affirmations, {report['facts']} faits : {report['labels']}.")
     print(f"Partie A : {report['rows_A']} affirmations, style et étiquette liés à "
-          f"{report['association_A']:.0%}.")
+          f"{percent(report['association_A'])}.")
     print(f"Partie B : {report['rows_B']} affirmations, style et étiquette liés à "
-          f"{report['association_B']:.0%} (50 % = indépendants).")
+          f"{percent(report['association_B'])} (50 % = indépendants).")
     return 0

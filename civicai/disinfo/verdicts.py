@@ -8,21 +8,10 @@ was checked against a source.
 
 from __future__ import annotations
 
+from civicai.french import day
+
 SAME, DETAIL, UNKNOWN = "meme", "detail", "inconnu"
 LABEL_FEMININE = {"vrai": "VRAIE", "faux": "FAUSSE", "trompeur": "TROMPEUSE"}  # « une affirmation »
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
-
-
-def french_date(iso: str) -> str:
-    """« 2026-12-01 » -> « 1er décembre 2026 » (anything else is returned as written)."""
-    try:
-        year, month, day = (int(p) for p in iso.split("-"))
-        return f"{'1er' if day == 1 else day} {MONTHS[month - 1]} {year}"
-    except (ValueError, IndexError):
-        return iso
-
-
 def verified_sentence(row: dict) -> str:
     """« L'affirmation « … » a été vérifiée : FAUSSE. » about the corpus sentence."""
     return f"L'affirmation « {row['texte']} » a été vérifiée : {LABEL_FEMININE[row['etiquette']]}."
@@ -61,7 +50,7 @@ def base_description(fact_ids, reviews: dict) -> str:
     done = [reviews[f] for f in fact_ids if f in reviews and reviews[f].is_reviewed]
     if not done:
         return f"une base pédagogique de {n} affirmations écrites pour l'atelier, pas encore relues"
-    last = french_date(max(r.reviewed_on for r in done))
+    last = day(max(r.reviewed_on for r in done))
     if len(done) == n:
         return f"une base pédagogique de {n} affirmations, relue le {last}"
     return (f"une base pédagogique de {n} affirmations, dont {len(done)} relues à partir d'une source "

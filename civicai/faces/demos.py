@@ -6,11 +6,11 @@ build on (kiosk header, face tiles, charts) live in :mod:`civicai.faces.widgets`
 
 from __future__ import annotations
 
-import io
 import itertools
 
 from civicai.faces.widgets import (error_gallery, face_tile, ipywidgets, kiosk_box, kiosk_header,
                                    plot_error_rates)
+from civicai.figures import image_bytes
 from civicai.french import number, percent, significant
 
 # --- Demo: the audit explorer ---------------------------------------------------------------
@@ -78,9 +78,7 @@ def audit_explorer_demo():
         plot_error_rates(table, title="Taux d'erreur par groupe perçu et genre perçu",
                          highlight=name, ax=ax)
         fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=80)
-        chart.value = buf.getvalue()
+        chart.value = image_bytes(fig, "png", dpi=80)
         if with_images:
             sub = p[p["race"] == race]
             gallery.children = error_gallery(sub, n=10, side=120, only_errors=False).children

@@ -10,6 +10,7 @@ import html
 import math
 import threading
 
+from civicai.french import percent
 from civicai.generative import client
 
 QUESTIONS = ["Qu'est-ce qu'une intelligence artificielle ?", "Comment une IA apprend-elle ?",
@@ -29,7 +30,7 @@ def candidates_html(top: dict, chosen: str) -> str:
     rows = "".join(
         f"<tr><td style='font-family:monospace;font-size:22px'>{'➜ ' if t == chosen else ''}"
         f"{html.escape(t.replace(' ', '▁'))}</td><td><div style='background:#1d4ed8;height:18px;"
-        f"width:{max(2, round(260 * math.exp(lp)))}px'></div></td><td>{math.exp(lp):.0%}</td></tr>"
+        f"width:{max(2, round(260 * math.exp(lp)))}px'></div></td><td>{percent(math.exp(lp))}</td></tr>"
         for t, lp in sorted(top.items(), key=lambda kv: -kv[1]))
     return ("<table style='font-size:22px'><caption>Les jetons candidats, et leur chance d'être choisis"
             f"</caption><tr><th>jeton</th><th></th><th>chance</th></tr>{rows}</table>")

@@ -14,6 +14,7 @@ import urllib.request
 
 import numpy as np
 
+from civicai.french import percent
 from civicai.settings import settings
 from civicai.generative import client
 
@@ -43,7 +44,7 @@ def probability_bars(table: list[tuple[str, float]], title: str = ""):
     rows = "".join(
         f"<tr><td style='font-family:monospace'>{html.escape(t.replace(' ', '▁'))}</td>"
         f"<td><div style='background:#2563eb;height:14px;width:{max(1, round(300 * p))}px'></div></td>"
-        f"<td>{p:.0%}</td></tr>" for t, p in table)
+        f"<td>{percent(p)}</td></tr>" for t, p in table)
     return _html(f"<table><caption>{html.escape(title)}</caption><tr><th>jeton</th><th></th>"
                  f"<th>probabilité</th></tr>{rows}</table>")
 

@@ -144,7 +144,7 @@ def _collect_flags(work: Path) -> list[Flag]:
                 flags.append(Flag(d["code"], d.get("detail", "")))
             except (ValueError, KeyError):
                 pass
-    alerts = work / "alertes.jsonl"
+    alerts = work / "alerts.jsonl"
     if alerts.exists():
         paths = set()
         for line in alerts.read_text(encoding="utf-8", errors="replace").splitlines()[:1000]:

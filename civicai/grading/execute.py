@@ -109,7 +109,7 @@ def grade_in_child(job: dict, template_key: str = "") -> None:
     started = time.perf_counter()
     result_path = work / "result.json"
     flag_file = work / "flags.jsonl"
-    alert_path = work / "alertes.jsonl"
+    alert_path = work / "alerts.jsonl"
     student, assignment, course_id = job["student"], job["assignment"], job["course_id"]
     try:
         from nbgrader.apps import NbGraderAPI

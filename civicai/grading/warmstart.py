@@ -164,7 +164,7 @@ class KernelTemplate:
         if self.ready is None:
             self.sock.settimeout(self.ready_timeout)
             try:
-                self.ready = self.sock.recv(64) == b"pret"
+                self.ready = self.sock.recv(64) == b"ready"
             except OSError:
                 self.ready = False
             self.sock.settimeout(None)
@@ -278,7 +278,7 @@ def _serve(sock: socket.socket, modules: list[str]) -> None:
 
     ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no kernel may ptrace or read the template
     children: list[int] = []
-    sock.send(b"pret")
+    sock.send(b"ready")
     while True:
         try:
             msg, fds, _, _ = socket.recv_fds(sock, 1 << 20, 4)

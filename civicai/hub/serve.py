@@ -109,7 +109,7 @@ def run_settings(args, state_dir: Path, module=None) -> Settings:
 
 def serve(args) -> int:
     from civicai.hub.config import load_secrets, proxy_command
-    from civicai.paths import hub_dir
+    from civicai.paths import deploy_dir
 
     chosen = settings()  # the operator's environment fills what the command line leaves out
     args.etat, args.ip = args.etat or chosen.state_dir, args.ip or chosen.ip
@@ -136,7 +136,7 @@ def serve(args) -> int:
               "  les autres sur /hub/authorize.\n",
               flush=True)
     print(banner_links(f"http://{host}:{args.port}/", list_modules(), module), flush=True)
-    config = hub_dir() / LOCAL_CONFIG
+    config = deploy_dir() / LOCAL_CONFIG
     os.chdir(state_dir)  # whatever JupyterHub writes lands in the state directory
     argv = [sys.executable, "-m", "civicai.hub.launch", "-f", str(config)] + list(args.jupyterhub_args)
     os.execve(sys.executable, argv, env)

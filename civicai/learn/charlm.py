@@ -15,6 +15,8 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
+from civicai.french import number
+
 START, END = "^", "$"
 
 
@@ -170,7 +172,7 @@ def temperature_explorer(model: CharLM, context: str = "mai", *, n: int = 8):
             display(fig)
             plt.close(fig)
             words = model.generate(n, temperature=t, seed=0)
-            print(f"Température {t:.2f} : " + ", ".join(words))
+            print(f"Température {number(t, 2)} : " + ", ".join(words))
 
     slider.observe(draw, "value")
     draw()

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from civicai.figures import save
+
 SIZE = (4.8, 3.0)      # inches at 100 dpi: 480 x 300 pixels
 
 
@@ -40,8 +42,7 @@ def draw_digit_tile(path: Path) -> Path:
     ax2.set_xlabel("%", fontsize=14)
     for s in ("top", "right"):
         ax2.spines[s].set_visible(False)
-    fig.savefig(path)
-    return path
+    return save(fig, path)
 
 
 def words_tile(path: Path) -> Path:
@@ -54,8 +55,7 @@ def words_tile(path: Path) -> Path:
     for i, w in enumerate(words):
         fig.text(0.05 + 0.48 * (i % 2), 0.8 - 0.25 * (i // 2), w, fontsize=17, fontweight="bold",
                  color="#5b3a00")
-    fig.savefig(path, facecolor=fig.get_facecolor())
-    return path
+    return save(fig, path, facecolor=fig.get_facecolor())
 
 
 def playground_tile(path: Path) -> Path:
@@ -70,8 +70,7 @@ def playground_tile(path: Path) -> Path:
     ax.set_xlim(-1.6, 1.6)
     ax.set_ylim(-1, 1)
     ax.axis("off")
-    fig.savefig(path)
-    return path
+    return save(fig, path)
 
 
 TILES = {"dessine-un-chiffre": draw_digit_tile, "invente-des-mots": words_tile, "terrain-de-jeu": playground_tile}

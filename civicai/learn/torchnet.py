@@ -18,6 +18,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from civicai.french import number
+
 SEED = 0
 
 
@@ -84,7 +86,7 @@ class _LivePlot:
             lines.append(f"<polyline fill='none' stroke='#ff7f0e' stroke-width='3' stroke-dasharray='6 4' "
                          f"points='{self._points(test_losses)}'/>")
         ticks = "".join(f"<text x='{p - 8}' y='{base - f * (h - 1.5 * p) + 4:.0f}' text-anchor='end' "
-                        f"font-size='12'>{f * self.ymax:.1f}</text>" for f in (0, 0.5, 1))
+                        f"font-size='12'>{number(f * self.ymax, 1)}</text>" for f in (0, 0.5, 1))
         return (f"<svg width='{w}' height='{h}' xmlns='http://www.w3.org/2000/svg' "
                 "style='font-family:sans-serif;background:white'>"
                 f"<text x='{w / 2}' y='18' text-anchor='middle' font-size='15'>"

@@ -1,9 +1,11 @@
-"""hub/kubernetes/values.yaml against the zero-to-jupyterhub chart (JupyterHub 5.5), as helm checks it."""
+"""deploy/kubernetes/values.yaml: generated from the settings, valid against the zero-to-jupyterhub chart (JupyterHub 5.5)."""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
+import os
 import re
 import subprocess
 import sys
@@ -11,10 +13,13 @@ import sys
 import pytest
 
 from civicai.cluster import capacity
-from civicai.cluster.kubernetes import coalesce, default_chart_dir, load_yaml, validation_errors
+from civicai.cluster.kubernetes import check_file, coalesce, default_chart_dir, load_yaml, validation_errors
+from civicai.cluster.kubevalues import render
+from civicai.cluster.kubevalues import values as values_for
+from civicai.settings import FACILITATORS_GROUP, Settings
 from testkit import REPO
 
-K8S = REPO / "hub" / "kubernetes"
+K8S = REPO / "deploy" / "kubernetes"
 
 
 @pytest.fixture(scope="module")
@@ -65,17 +70,51 @@ def test_a_value_of_the_wrong_type_fails_validation(chart, values):
     assert any(e.startswith("cull.enabled") for e in validation_errors(broken, chart))
 
 
-def test_the_cli_reports_errors_and_exit_code(chart, values, tmp_path):
-    good = subprocess.run([sys.executable, "-m", "civicai.cluster.kubernetes", str(K8S / "values.yaml"),
-                           "--chart", str(chart)], capture_output=True, text=True, timeout=60)
-    assert good.returncode == 0, good.stderr
+def test_the_check_command_reports_errors_and_exit_code(chart, values, tmp_path, capsys):
+    from civicai.cli import main
+
+    assert main(["kubernetes", "verifier", str(K8S / "values.yaml"), "--paquet", str(chart)]) == 0
+    assert "conforme" in capsys.readouterr().out
     broken = copy.deepcopy(values)
     broken["singleuser"]["profilList"] = broken["singleuser"].pop("profileList")
     path = tmp_path / "values.yaml"
     path.write_text(json.dumps(broken))  # JSON is YAML
-    bad = subprocess.run([sys.executable, "-m", "civicai.cluster.kubernetes", str(path), "--chart", str(chart)],
-                         capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 1 and "profilList" in bad.stderr
+    assert main(["kubernetes", "verifier", str(path), "--paquet", str(chart)]) == 1
+    assert "profilList" in capsys.readouterr().err
+    assert check_file(path, chart) == 1  # the developers' entry point, python -m civicai.cluster.kubernetes
+
+
+def _defaults(**changes) -> Settings:
+    return dataclasses.replace(Settings.load({"CIVICAI_KIT_ROOT": str(REPO)}), **changes)
+
+
+def test_the_committed_values_are_the_ones_the_kit_writes(capsys, monkeypatch):
+    """values.yaml is generated: `civicai kubernetes valeurs` with the default settings writes it byte for byte."""
+    for name in [k for k in os.environ if k.startswith("CIVICAI_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("CIVICAI_KIT_ROOT", str(REPO))
+    from civicai.cli import main
+
+    assert main(["kubernetes", "valeurs"]) == 0
+    written = capsys.readouterr().out
+    assert written == render(_defaults()) == (K8S / "values.yaml").read_text(), (
+        "regenerate it: civicai kubernetes valeurs > " + str(K8S / "values.yaml"))
+
+
+def test_the_values_follow_the_settings_and_the_hub_configuration(chart):
+    """Change a setting: the service's address, the notebooks' URL and the network rule follow it."""
+    from civicai.debate import hubconfig
+
+    v = values_for(_defaults(debate_port=8123))
+    assert v["hub"]["services"][hubconfig.SERVICE]["url"].endswith(":8123")
+    assert v["singleuser"]["extraEnv"]["CIVICAI_DEBAT_URL"].startswith("http://civicai-debat:8123/")
+    assert v["singleuser"]["networkPolicy"]["egress"][0]["ports"][0]["port"] == 8123
+    assert validation_errors(v, chart) == []
+    oauth = v["hub"]["config"]["GenericOAuthenticator"]
+    assert oauth["admin_groups"] == [FACILITATORS_GROUP] and FACILITATORS_GROUP in v["hub"]["loadRoles"]
+    # the roles are the ones the hub configuration gives on one machine
+    assert v["hub"]["loadRoles"][hubconfig.SERVICE_ROLE]["services"] == [hubconfig.SERVICE]
+    assert hubconfig.ACCESS in v["hub"]["loadRoles"]["user"]["scopes"]
 
 
 def _mb(quantity: str) -> int:
@@ -132,6 +171,7 @@ def test_university_login_and_french_interface(values):
     assert values["singleuser"]["defaultUrl"] == "/lab/tree/modules"
 
 
+@pytest.mark.slow  # starts the hook's command
 def test_the_poststart_hook_really_delivers_the_modules(values, tmp_path):
     """Run the hook's command with this checkout's paths in place of the image's."""
     cmd = values["singleuser"]["lifecycleHooks"]["postStart"]["exec"]["command"]

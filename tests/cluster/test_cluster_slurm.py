@@ -16,11 +16,11 @@ from hubtools import RunningHub
 from slurmcluster import SlurmCluster, why_slurm_cannot_start
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
-SLURM_CONFIG = REPO / "hub" / "slurm" / "jupyterhub_config.py"
+SLURM_CONFIG = REPO / "deploy" / "slurm" / "jupyterhub_config.py"
 
 
 class SlurmHub(RunningHub):
-    """The same test driver as the one-machine hub, started with hub/slurm/jupyterhub_config.py."""
+    """The same test driver as the one-machine hub, started with deploy/slurm/jupyterhub_config.py."""
 
     def start(self, timeout: float = 90) -> "SlurmHub":
         self.state_dir.mkdir(parents=True, exist_ok=True)

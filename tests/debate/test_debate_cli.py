@@ -5,9 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from civicai.debate.opinion_map import planted_votes
 from civicai.debate.store import DebateStore
 
+pytestmark = pytest.mark.slow  # every test starts `civicai debat`
 VOTE = {1: "accord", -1: "desaccord", 0: "passe"}
 
 

@@ -1,4 +1,4 @@
-"""The debate service on Kubernetes: its pod (hub/kubernetes/debat.yaml) and the chart's values agree with each
+"""The debate service on Kubernetes: its pod (deploy/kubernetes/debat.yaml) and the chart's values agree with each
 other and with the one-machine wiring (civicai/debate/hubconfig.py); the pod's command really starts the service."""
 
 from __future__ import annotations
@@ -14,18 +14,18 @@ from traitlets.config import Config
 
 from civicai.cluster.kubernetes import validation_errors
 from civicai.debate import hubconfig
-from civicai.paths import hub_dir
+from civicai.paths import deploy_dir
 from testkit import first_answer
 
 
 @pytest.fixture(scope="module")
 def values():
-    return yaml.safe_load((hub_dir() / "kubernetes" / "values.yaml").read_text())
+    return yaml.safe_load((deploy_dir() / "kubernetes" / "values.yaml").read_text())
 
 
 @pytest.fixture(scope="module")
 def manifests():
-    docs = list(yaml.safe_load_all((hub_dir() / "kubernetes" / "debat.yaml").read_text()))
+    docs = list(yaml.safe_load_all((deploy_dir() / "kubernetes" / "debat.yaml").read_text()))
     return {d["kind"]: d for d in docs}
 
 
@@ -88,7 +88,7 @@ def test_the_pods_command_and_environment_really_start_the_service(manifests, tm
     env = {k: v for k, v in _env(manifests).items() if isinstance(v, str)}
     env.update(JUPYTERHUB_API_TOKEN="jeton-de-test", JUPYTERHUB_API_URL="http://127.0.0.1:9/hub/api",
                JUPYTERHUB_SERVICE_URL=f"http://127.0.0.1:{port}", CIVICAI_DEBAT_DB=str(tmp_path / "debat.sqlite"),
-               CIVICAI_KIT_ROOT=os.environ.get("CIVICAI_KIT_ROOT", str(hub_dir().parent)), PATH=os.environ["PATH"])
+               CIVICAI_KIT_ROOT=os.environ.get("CIVICAI_KIT_ROOT", str(deploy_dir().parent)), PATH=os.environ["PATH"])
     command = [sys.executable, *_container(manifests)["command"][1:]]
     proc = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -30,6 +30,7 @@ def _run(*args, env_extra=None):
                           cwd=REPO, env=env, timeout=120)
 
 
+@pytest.mark.slow  # starts `civicai`
 def test_wrong_path_exits_2_with_a_french_message_and_no_traceback(tmp_path):
     res = _run("donnees", "fairface", "--chemin", str(tmp_path / "absent"),
                env_extra={"CIVICAI_CONFIG_DIR": str(tmp_path)})
@@ -96,6 +97,7 @@ def test_download_checks_zip_crc_and_recorded_sha256(tmp_path, monkeypatch):
         faces_cli.download_release(bad)
 
 
+@pytest.mark.slow  # starts `civicai`
 def test_help_is_in_french():
     res = _run("donnees", "fairface", "--help")
     assert res.returncode == 0 and "télécharger" in res.stdout and "--chemin" in res.stdout

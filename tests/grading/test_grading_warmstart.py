@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nbformat
+import pytest
 
 from gradingtools import FIXTURES, mini_course_factory, solution_copy, submit_directly  # noqa: F401
 
@@ -51,6 +52,7 @@ def test_exercise_imports_keeps_fork_safe_libraries_only():
     assert exercise_imports([nb]) == ["numpy", "sklearn.neighbors", "matplotlib.pyplot"]
 
 
+@pytest.mark.slow  # starts kernel templates
 def test_a_template_refuses_to_serve_once_torch_is_loaded(tmp_path):
     template = KernelTemplate(["torch"], str(tmp_path))   # torch's thread pools do not survive a fork
     try:
@@ -59,6 +61,7 @@ def test_a_template_refuses_to_serve_once_torch_is_loaded(tmp_path):
         template.close()
 
 
+@pytest.mark.slow  # starts kernel templates
 def test_kernels_are_forked_from_the_template_and_hold_none_of_its_sockets(mini_course_factory, tmp_path):
     scores = {}
     for warm in (True, False):

@@ -12,6 +12,8 @@ from civicai.hub.spawner import ForkServer
 from hubtools import open_to_participants
 from testkit import run_async as run
 
+pytestmark = pytest.mark.slow  # every test starts the fork server
+
 
 def gone(pid: int, timeout: float = 10) -> bool:
     deadline = time.monotonic() + timeout

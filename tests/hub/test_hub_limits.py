@@ -26,6 +26,7 @@ def test_the_default_limits_come_from_the_capacity_figures():
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or Cgroups.find() is None, reason="needs root and a writable cgroup hierarchy")
+@pytest.mark.slow  # starts processes in a cgroup
 def test_a_process_over_its_memory_limit_is_killed_and_its_tasks_are_capped():
     groups = Cgroups.find()
     name = f"civicai-test-limits-{os.getpid()}"

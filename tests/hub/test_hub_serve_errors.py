@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 
+import pytest
+
 from testkit import REPO
 
 
@@ -15,6 +17,7 @@ def serve(*args, env=None):
                           env=dict(os.environ, **(env or {})), cwd=REPO, timeout=60)
 
 
+@pytest.mark.slow  # starts `civicai servir`
 def test_a_port_already_in_use_is_named(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -27,6 +30,7 @@ def test_a_port_already_in_use_is_named(tmp_path):
         "Arrêtez l'autre programme ou choisissez un autre port avec --port."]
 
 
+@pytest.mark.slow  # starts `civicai servir`
 def test_an_unwritable_state_dir_is_named(tmp_path):
     blocker = tmp_path / "un-fichier"
     blocker.write_text("")
@@ -37,6 +41,7 @@ def test_an_unwritable_state_dir_is_named(tmp_path):
     assert "--etat" in line
 
 
+@pytest.mark.slow  # starts `civicai servir`
 def test_a_missing_proxy_says_how_to_install_it(tmp_path):
     kit = tmp_path / "kit"
     (kit / "modules").mkdir(parents=True)  # a kit folder without node_modules/
@@ -49,6 +54,7 @@ def test_a_missing_proxy_says_how_to_install_it(tmp_path):
     assert "make setup" in line
 
 
+@pytest.mark.slow  # starts `civicai servir`
 def test_help_is_in_french():
     r = subprocess.run([sys.executable, "-m", "civicai", "servir", "--help"], capture_output=True, text=True)
     assert r.returncode == 0
@@ -56,8 +62,6 @@ def test_help_is_in_french():
 
 
 def test_a_folder_closed_to_the_participants_accounts_is_named(open_tmp):
-    import pytest
-
     from civicai.errors import UserError
     from civicai.hub.state import check_reachable
 

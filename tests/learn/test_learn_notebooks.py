@@ -86,6 +86,7 @@ print(json.dumps({"seconds": time.perf_counter() - t0,
 """
 
 
+@pytest.mark.slow  # starts a Python per demo
 @pytest.mark.parametrize("name", DEMOS)
 def test_demo_stays_light_no_torch_no_scikit_learn(name):
     """A kiosk kernel runs the demo without torch or scikit-learn, in well under 150 MB."""

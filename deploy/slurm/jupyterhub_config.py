@@ -5,7 +5,7 @@
 #     CIVICAI_STATE_DIR=/srv/civicai CIVICAI_SLURM_RUN_AS=civicai \
 #     CIVICAI_SLURM_HOMES=/scratch/civicai/homes CIVICAI_SLURM_PARTITION=interactive \
 #     CIVICAI_HUB_CONNECT_IP=login1.cluster.example \
-#     jupyterhub -f hub/slurm/jupyterhub_config.py --ip 0.0.0.0 --port 8000
+#     jupyterhub -f deploy/slurm/jupyterhub_config.py --ip 0.0.0.0 --port 8000
 # Every setting is described in hub/README.md. The shared settings (login with a workshop code,
 # French interface, modules merged into homes) live in civicai/hub/config.py; the SLURM part
 # in civicai/cluster/slurm.py.

@@ -2,7 +2,7 @@
 #
 # `civicai servir` runs this file with CIVICAI_SETTINGS naming the settings file it wrote; an
 # operator can also run it directly:
-#     CIVICAI_STATE_DIR=/srv/civicai CIVICAI_IP=0.0.0.0 jupyterhub -f hub/local/jupyterhub_config.py
+#     CIVICAI_STATE_DIR=/srv/civicai CIVICAI_IP=0.0.0.0 jupyterhub -f deploy/local/jupyterhub_config.py
 # Every setting is read by civicai/settings.py; the shared configuration lives in civicai/hub/config.py.
 from civicai.hub.config import apply_listen, configure_local
 
