@@ -208,6 +208,7 @@ def autograde(course: Course, assignment: str, *, students: list[str] | None = N
                 continue  # nothing of it runs: 0, flagged for the teacher
             job = _prepare_job(course, assignment, s, batch, template_db, limits, notebooks)
             job["readable"], job["pristine"] = isolation.readonly_roots(), modules
+            job["kit_root"] = isolation.kit_root_for_kernels()
             pending.append(job)
         preload = exercise_imports(list(released.values())) if warm_kernels and pending else None
         _run_jobs(pending, workers, limits, results, progress, preload, batch)
