@@ -32,6 +32,8 @@ import sys
 import time
 from pathlib import Path
 
+from civicai.grading import procfs
+
 # Libraries that may be imported before a fork (no threads of their own that a child would need).
 FORK_SAFE = ("numpy", "pandas", "sklearn", "scipy", "matplotlib")
 # ipykernel.debugger: ipykernel 7 imports debugpy when each kernel starts (about 0.5 s of CPU, and debugpy then
@@ -74,7 +76,7 @@ class ForkedKernel:
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
-        if self.returncode is None and not _alive(self.pid):
+        if self.returncode is None and not procfs.alive(self.pid):
             self.returncode = 0  # reaped by the template: the status is not ours to read
         return self.returncode
 
@@ -97,43 +99,6 @@ class ForkedKernel:
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
-
-
-def _stat(pid: int) -> list[bytes]:
-    """The fields of ``/proc/<pid>/stat`` after the command name (state, parent pid...); [] if gone."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            return fh.read().rsplit(b")", 1)[1].split()
-    except (OSError, IndexError):
-        return []
-
-
-def _alive(pid: int) -> bool:
-    fields = _stat(pid)
-    return bool(fields) and fields[0] != b"Z"
-
-
-def _pidns(pid: int) -> str | None:
-    try:
-        return os.readlink(f"/proc/{pid}/ns/pid")
-    except OSError:
-        return None
-
-
-def _nspids(pid: int) -> list[int]:
-    """The pid of ``pid`` in each PID namespace it belongs to, outermost first (``NSpid``)."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("NSpid:"):
-                    return [int(x) for x in line.split()[1:]]
-    except OSError:
-        pass
-    return []
-
-
-def _pids() -> list[int]:
-    return [int(e) for e in os.listdir("/proc") if e.isdigit()]
 
 
 class KernelTemplate:
@@ -168,9 +133,10 @@ class KernelTemplate:
                 self.ready = False
             self.sock.settimeout(None)
             if self.ready:
-                mine = [p for p in _pids() if self._descends(p) and b"civicai.grading.warmstart" in _cmdline(p)]
+                mine = [p for p in procfs.pids()
+                        if self._descends(p) and b"civicai.grading.warmstart" in procfs.cmdline(p)]
                 self.inner = mine[-1] if mine else None
-                self.ns = _pidns(self.inner) if self.inner else None
+                self.ns = procfs.pidns(self.inner) if self.inner else None
                 self.ready = bool(self.ns)
             if not self.ready:
                 self.close()
@@ -178,7 +144,7 @@ class KernelTemplate:
 
     def _descends(self, pid: int) -> bool:
         for _ in range(8):
-            fields = _stat(pid)
+            fields = procfs.stat(pid)
             if not fields:
                 return False
             pid = int(fields[1])
@@ -199,9 +165,9 @@ class KernelTemplate:
         finally:
             remote.close()
             reply.close()
-        for pid in _pids():
-            ids = _nspids(pid)
-            if len(ids) > 1 and ids[-1] == inner and _pidns(pid) == self.ns:
+        for pid in procfs.pids():
+            ids = procfs.nspids(pid)
+            if len(ids) > 1 and ids[-1] == inner and procfs.pidns(pid) == self.ns:
                 return pid
         raise OSError("kernel not found in the template's PID namespace")
 
@@ -209,9 +175,9 @@ class KernelTemplate:
         """Kill every process of the slot's sandbox but the template and its init; empty its /dev/shm."""
         if not self.ns:
             return
-        keep = {self.inner, int((_stat(self.inner) or [0, 0])[1])}
+        keep = {self.inner, int((procfs.stat(self.inner) or [0, 0])[1])}
         for _ in range(3):
-            found = [p for p in _pids() if p not in keep and _pidns(p) == self.ns]
+            found = [p for p in procfs.pids() if p not in keep and procfs.pidns(p) == self.ns]
             if not found:
                 break
             for pid in found:
@@ -268,14 +234,6 @@ class KernelTemplate:
         return cpu
 
 
-def _cmdline(pid: int) -> bytes:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            return fh.read()
-    except OSError:
-        return b""
-
-
 # --- the template process ---------------------------------------------------------------------
 
 def _serve(sock: socket.socket, modules: list[str]) -> None:
@@ -319,7 +277,7 @@ def _serve(sock: socket.socket, modules: list[str]) -> None:
         except OSError:
             pass
         reply.close()
-        children = [c for c in children if _alive(c)]
+        children = [c for c in children if procfs.alive(c)]
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     for pid in children:  # the batch is over: nothing of it keeps running
         try:
