@@ -78,7 +78,11 @@ def main() -> dict:
         try:
             return _run(hub, n, m, args.map_samples, args.changes, args.clients or n)
         except Exception:
-            print(hub.log()[-4000:], file=sys.stderr)  # the temporary folder, and the log in it, goes away
+            log = hub.log()  # the temporary folder, and the log in it, goes away: what tells why, then the end
+            marks = ("ConfigProxy", "rror", "Traceback", "unresponsive", "/services/debat", "503", "ECONN", "hang up")
+            print("\n".join([ln for ln in log.splitlines() if any(m in ln for m in marks)
+                             and "/hub/api/user" not in ln][-80:]), file=sys.stderr)
+            print(log[-3000:], file=sys.stderr)
             raise
         finally:
             hub.stop()

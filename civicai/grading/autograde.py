@@ -159,10 +159,13 @@ def _collect_flags(work: Path) -> list[Flag]:
 
 
 def autograde(course: Course, assignment: str, *, students: list[str] | None = None, workers: int | None = None,
-              limits: Limits | None = None, progress=None, warm_kernels: bool = True) -> list[SubmissionResult]:
+              limits: Limits | None = None, progress=None, warm_kernels: bool = True,
+              stats: dict | None = None) -> list[SubmissionResult]:
     """Autograde every collected submission of ``assignment``; return one result per student.
 
-    ``warm_kernels=False`` starts every kernel afresh (slower; the benchmark compares both).
+    ``warm_kernels=False`` starts every kernel afresh (slower; the benchmark compares both). ``stats``, if
+    given, gets ``sandbox_cpu_s``: CPU seconds of the warm templates and their kernels, which the batch's own
+    ``RUSAGE_CHILDREN`` misses (the benchmark adds them).
     Raises a French UserError, before running anything, if kernels cannot be isolated here.
 
     The course's gradebook gets the scores (nbgrader's tables: the formgrader shows them),
@@ -205,9 +208,12 @@ def autograde(course: Course, assignment: str, *, students: list[str] | None = N
                 continue  # nothing of it runs: 0, flagged for the teacher
             job = _prepare_job(course, assignment, s, batch, template_db, limits, notebooks)
             job["readable"], job["pristine"] = isolation.readonly_roots(), modules
+            job["kit_root"] = isolation.kit_root_for_kernels()
             pending.append(job)
         preload = exercise_imports(list(released.values())) if warm_kernels and pending else None
-        _run_jobs(pending, workers, limits, results, progress, preload, batch)
+        cpu = _run_jobs(pending, workers, limits, results, progress, preload, batch)
+        if stats is not None:
+            stats["sandbox_cpu_s"] = stats.get("sandbox_cpu_s", 0.0) + cpu
         _merge(course, assignment, results, batch)
     finally:
         shutil.rmtree(batch, ignore_errors=True)
@@ -217,7 +223,8 @@ def autograde(course: Course, assignment: str, *, students: list[str] | None = N
 
 
 def _run_jobs(jobs: list[dict], workers: int, limits: Limits, results: dict, progress,
-              preload: list[str] | None, batch: Path) -> None:
+              preload: list[str] | None, batch: Path) -> float:
+    """Grade ``jobs`` in ``workers`` slots; return the CPU seconds the slots' templates reported."""
     workers = max(1, min(workers, len(jobs)))
     with SandboxUids(workers) as uids:
         slots = []
@@ -232,9 +239,11 @@ def _run_jobs(jobs: list[dict], workers: int, limits: Limits, results: dict, pro
             templates = [t if t is not None and t.wait_ready() else None for t in templates]
             _run_jobs_with(jobs, limits, results, progress, uids.uids, slots, templates)
         finally:
-            for t in templates:
-                if t is not None:
-                    t.close()
+            running = [t for t in templates if t is not None]
+            for t in running:  # all at once: each ends in parallel, not one after the other
+                t.request_stop()
+            cpu = sum(t.close() or 0.0 for t in running)
+    return cpu
 
 
 def _preload_for_children() -> None:

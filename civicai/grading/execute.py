@@ -127,7 +127,8 @@ def grade_in_child(job: dict, template_key: str = "") -> None:
         policy = SandboxPolicy(workdir=job["slot_dir"], uid=job["uid"], memory_bytes=job["memory_bytes"],
                                cpu_seconds=int(job["submission_timeout"]) + 5, file_bytes=job["file_bytes"],
                                max_processes=job["max_processes"], readable=job["readable"],
-                               pristine=job["pristine"], alert_fd=alert_fd)
+                               pristine=job["pristine"], alert_fd=alert_fd,
+                               kit_root=job.get("kit_root"))
         cfg = Config()
         cfg.CourseDirectory.root = str(course)
         cfg.CourseDirectory.course_id = course_id

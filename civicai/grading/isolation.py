@@ -54,21 +54,34 @@ def privileged() -> bool:
     return os.geteuid() == 0
 
 
+KIT_DATA = ("modules", "datasets")  # the only folders of the kit's checkout a kernel sees
+
+
+def kit_root_for_kernels() -> str | None:
+    """The kit folder, as the kernel must be told it (``SandboxPolicy.kit_root``); None without a kit.
+
+    Inside the sandbox the package cannot find the kit itself (it looks for ``modules/`` and ``hub/``, and
+    ``hub/`` is not shown): without this, m3's corpus was not found and its correct copies scored 3/10."""
+    from civicai.paths import KitNotFoundError, kit_root
+
+    try:
+        return str(kit_root())
+    except KitNotFoundError:
+        return None
+
+
 def readonly_roots() -> list[str]:
     """Folders the kernel may read: Python, the virtualenv, the civicai package and the kit's public
     ``modules/`` and ``datasets/`` the package reads its data from (resolved, no nesting).
     Never the rest of the checkout: tests, exercises (hidden tests), state folder."""
     import civicai
-    from civicai.paths import KitNotFoundError, kit_root
 
     wanted = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, sys.exec_prefix)}
     wanted.add(str(Path(os.path.realpath(sys.executable)).parents[1]))
     wanted.add(str(Path(civicai.__file__).resolve().parent))
-    try:
-        wanted |= {os.path.realpath(kit_root() / name) for name in ("modules", "datasets")
-                   if (kit_root() / name).is_dir()}
-    except KitNotFoundError:
-        pass
+    root = kit_root_for_kernels()
+    if root:
+        wanted |= {os.path.realpath(Path(root) / name) for name in KIT_DATA if (Path(root) / name).is_dir()}
     roots: list[str] = []
     for p in sorted(wanted, key=len):
         if not any(p == r or p.startswith(r + "/") for r in roots):

@@ -41,6 +41,7 @@ class SandboxPolicy:
     readable: list[str] = field(default_factory=list)
     pristine: list[str] = field(default_factory=list)
     alert_fd: int | None = None
+    kit_root: str | None = None  # told to the kernel (CIVICAI_KIT_ROOT): it cannot find the kit by itself in there
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -222,6 +223,8 @@ def _launch(policy: SandboxPolicy, cmd: list[str]) -> None:
         "MPLBACKEND": "module://matplotlib_inline.backend_inline", "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
     })
+    if policy.kit_root:  # the package finds its data (modules/, datasets/) here; the checkout's hub/ is not shown
+        os.environ["CIVICAI_KIT_ROOT"] = policy.kit_root
     if policy.uid is not None:
         for p in [workdir, *workdir.rglob("*")]:
             try:

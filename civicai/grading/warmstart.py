@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -32,6 +33,7 @@ import time
 from pathlib import Path
 
 from civicai import procs
+from civicai.grading import procfs
 
 # Libraries that may be imported before a fork (no threads of their own that a child would need).
 FORK_SAFE = ("numpy", "pandas", "sklearn", "scipy", "matplotlib")
@@ -75,7 +77,7 @@ class ForkedKernel:
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
-        if self.returncode is None and not _alive(self.pid):
+        if self.returncode is None and not procfs.alive(self.pid):
             self.returncode = 0  # reaped by the template: the status is not ours to read
         return self.returncode
 
@@ -98,43 +100,6 @@ class ForkedKernel:
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
-
-
-def _stat(pid: int) -> list[bytes]:
-    """The fields of ``/proc/<pid>/stat`` after the command name (state, parent pid...); [] if gone."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            return fh.read().rsplit(b")", 1)[1].split()
-    except (OSError, IndexError):
-        return []
-
-
-def _alive(pid: int) -> bool:
-    fields = _stat(pid)
-    return bool(fields) and fields[0] != b"Z"
-
-
-def _pidns(pid: int) -> str | None:
-    try:
-        return os.readlink(f"/proc/{pid}/ns/pid")
-    except OSError:
-        return None
-
-
-def _nspids(pid: int) -> list[int]:
-    """The pid of ``pid`` in each PID namespace it belongs to, outermost first (``NSpid``)."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("NSpid:"):
-                    return [int(x) for x in line.split()[1:]]
-    except OSError:
-        pass
-    return []
-
-
-def _pids() -> list[int]:
-    return [int(e) for e in os.listdir("/proc") if e.isdigit()]
 
 
 class KernelTemplate:
@@ -169,9 +134,10 @@ class KernelTemplate:
                 self.ready = False
             self.sock.settimeout(None)
             if self.ready:
-                mine = [p for p in _pids() if self._descends(p) and b"civicai.grading.warmstart" in _cmdline(p)]
+                mine = [p for p in procfs.pids()
+                        if self._descends(p) and b"civicai.grading.warmstart" in procfs.cmdline(p)]
                 self.inner = mine[-1] if mine else None
-                self.ns = _pidns(self.inner) if self.inner else None
+                self.ns = procfs.pidns(self.inner) if self.inner else None
                 self.ready = bool(self.ns)
             if not self.ready:
                 self.close()
@@ -179,7 +145,7 @@ class KernelTemplate:
 
     def _descends(self, pid: int) -> bool:
         for _ in range(8):
-            fields = _stat(pid)
+            fields = procfs.stat(pid)
             if not fields:
                 return False
             pid = int(fields[1])
@@ -200,9 +166,9 @@ class KernelTemplate:
         finally:
             remote.close()
             reply.close()
-        for pid in _pids():
-            ids = _nspids(pid)
-            if len(ids) > 1 and ids[-1] == inner and _pidns(pid) == self.ns:
+        for pid in procfs.pids():
+            ids = procfs.nspids(pid)
+            if len(ids) > 1 and ids[-1] == inner and procfs.pidns(pid) == self.ns:
                 return pid
         raise OSError("kernel not found in the template's PID namespace")
 
@@ -210,9 +176,9 @@ class KernelTemplate:
         """Kill every process of the slot's sandbox but the template and its init; empty its /dev/shm."""
         if not self.ns:
             return
-        keep = {self.inner, int((_stat(self.inner) or [0, 0])[1])}
+        keep = {self.inner, int((procfs.stat(self.inner) or [0, 0])[1])}
         for _ in range(3):
-            found = [p for p in _pids() if p not in keep and _pidns(p) == self.ns]
+            found = [p for p in procfs.pids() if p not in keep and procfs.pidns(p) == self.ns]
             if not found:
                 break
             for pid in found:
@@ -231,12 +197,28 @@ class KernelTemplate:
         except OSError:
             pass
 
-    def close(self) -> None:
-        """Stop the template and its sandbox (every kernel it forked dies with it).
+    def request_stop(self) -> None:
+        """Tell the template the batch is over (it then stops its kernels, reports its CPU and exits)."""
+        try:
+            self.sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
 
-        Closing the socket ends the template, which kills and waits for its kernels; the sandbox then ends
-        and is waited for here (killed after 5 s).
+    def close(self) -> float | None:
+        """Stop the template and its sandbox (every kernel it forked dies with it); return the CPU seconds of
+        the template and of every kernel it forked, as it reports them (None if it did not).
+
+        bubblewrap does not wait for the sandbox's first process, so that CPU never reaches the batch's own
+        ``RUSAGE_CHILDREN``: the template reports it. Killed after 5 s if it does not end.
         """
+        self.request_stop()
+        cpu = None
+        try:
+            self.sock.settimeout(5)
+            words = self.sock.recv(64).split()
+            cpu = float(words[1]) if len(words) == 2 and words[0] == b"cpu" else None
+        except (OSError, ValueError):
+            pass
         try:
             self.sock.close()
         except OSError:
@@ -247,14 +229,7 @@ class KernelTemplate:
             pass
         procs.kill_group(self.proc.pid)
         self.proc.wait()
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            return fh.read()
-    except OSError:
-        return b""
+        return cpu
 
 
 # --- the template process ---------------------------------------------------------------------
@@ -270,9 +245,9 @@ def _serve(sock: socket.socket, modules: list[str]) -> None:
     if "torch" in sys.modules:  # pulled in by something: forks would not be safe
         return
     if "matplotlib" in sys.modules:
-        _warm_matplotlib()
+        warm_matplotlib()
     # kernels are reaped by waiting for them (not by ignoring SIGCHLD), so that their CPU time adds up in the
-    # template's; it does not reach the batch yet (bench_autograde.py says so): the sandbox's end loses it
+    # template's, which it reports at the end (KernelTemplate.close)
     signal.signal(signal.SIGCHLD, lambda *_: procs.reap())
     import ctypes
 
@@ -300,14 +275,19 @@ def _serve(sock: socket.socket, modules: list[str]) -> None:
         except OSError:
             pass
         reply.close()
-        children = [c for c in children if _alive(c)]
+        children = [c for c in children if procfs.alive(c)]
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     for pid in children:  # the batch is over: nothing of it keeps running
         procs.kill_group(pid)
     procs.reap(block=True)
+    used = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    try:
+        sock.send(f"cpu {sum(u.ru_utime + u.ru_stime for u in used):.3f}".encode())
+    except OSError:
+        pass
 
 
-def _warm_matplotlib() -> None:
+def warm_matplotlib() -> None:
     """Draw one figure to PNG off pyplot: the fonts and the PNG writer are then loaded once, not per kernel
     (about 0.2 s of CPU per kernel's first plot). No pyplot state changes: the kernels' figures still start at 1."""
     import io
@@ -360,6 +340,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     sock = socket.socket(fileno=int(argv[0]))
     _serve(sock, json.loads(argv[1]))
+    os._exit(0)  # nothing to flush: tearing down scikit-learn, matplotlib... took seconds the batch waited for
 
 
 if __name__ == "__main__":

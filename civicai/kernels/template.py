@@ -27,7 +27,7 @@ import socket  # noqa: E402
 import sys  # noqa: E402
 import traceback  # noqa: E402
 
-from civicai.grading.warmstart import KERNEL_MODULES, _warm_matplotlib  # noqa: E402
+from civicai.grading.warmstart import KERNEL_MODULES, warm_matplotlib  # noqa: E402
 from civicai.procs import reap  # noqa: E402
 from civicai.kernels import caller as who  # noqa: E402
 from civicai.kernels.flavour import PRELOAD  # noqa: E402
@@ -47,7 +47,7 @@ def preload(flavour: str) -> list[str]:
         sys.modules["torch"].set_num_threads(1)
         sys.modules["torch"].set_num_interop_threads(1)
     if "matplotlib" in sys.modules:
-        _warm_matplotlib()
+        warm_matplotlib()
     return missing
 
 

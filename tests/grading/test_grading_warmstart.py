@@ -76,3 +76,19 @@ def test_kernels_are_forked_from_the_template_and_hold_none_of_its_sockets(mini_
     assert scores[True] == {"moyenne_calculee": 4, "qcm_correct": 2, "compte_mots_correct": 4}
     # started afresh: not forked (QCM wrong), and the probe itself works (moyenne right)
     assert scores[False] == {"moyenne_calculee": 4, "qcm_correct": 0, "compte_mots_correct": 4}
+
+
+def test_the_cpu_of_forked_kernels_is_reported_to_the_batch(mini_course_factory, tmp_path):
+    """bubblewrap does not wait for the template, so its kernels' CPU never reaches the batch's rusage: the
+    template reports it. A kernel that burns 1.5 s of CPU must show up in the batch's figure."""
+    course = mini_course_factory(tmp_path / "var")
+    burn = "import time\n_t = time.process_time()\nwhile time.process_time() - _t < 1.5:\n    pass\n"
+    nb = answered_copy(FIXTURES / "source" / "mini" / "mini.ipynb", course.root / "release" / "mini" / "mini.ipynb",
+                       {"moyenne_reponse": burn + "def moyenne(notes):\n    return sum(notes) / len(notes)"})
+    path = tmp_path / "calcul.ipynb"
+    nbformat.write(nb, path)
+    submit_directly(course, "calcul", path)
+    stats = {}
+    [res] = autograde(course, "mini", workers=1, limits=Limits(cell_timeout=30, submission_timeout=120), stats=stats)
+    assert res.ok, res.log_tail
+    assert stats["sandbox_cpu_s"] >= 1.5, stats

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from civicai.grading.warmstart import _cmdline
+from civicai.grading.procfs import cmdline as _cmdline
 from civicai.hub import limits
 from civicai.hub.userenv import per_user_env
 from civicai.kernels.flavour import flavour_for
