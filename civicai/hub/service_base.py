@@ -161,9 +161,21 @@ def application(prefix: str, routes: list[tuple], *, pages: Path | None = None, 
     return web.Application(handlers, cookie_secret=os.urandom(32), prefix=prefix, **settings)
 
 
+def end_with_the_hub() -> None:
+    """A service whose hub is killed outright (no time to stop its services) gets SIGTERM instead of living on
+    as an orphan that keeps its port, its database and a model in memory."""
+    import ctypes
+
+    hub = os.getppid()
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != hub:  # the hub was already gone before the line above
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def serve(app: web.Application, on_stop: Callable[[], None] | None = None) -> None:
     """Listen where the hub says and run until stopped; with ``on_stop`` (a child process to end), SIGTERM and
     SIGINT stop the loop and ``on_stop`` runs."""
+    end_with_the_hub()
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     app.listen(url.port, url.hostname)
     loop = IOLoop.current()
