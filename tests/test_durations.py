@@ -113,3 +113,23 @@ def test_readme_figures_are_the_source_s(module):
     """The README's breakdown and per-notebook table are printed by the source, not typed by hand."""
     assert d.readme_figures(module) in (module / "README.md").read_text("utf-8"), (
         f"run: python -m civicai.durations readme modules/{module.name}, and paste its output")
+
+
+_SLOT = re.compile(r"^\| (\d+)-(\d+) min \|([^|]*)\|", re.M)
+_PART = re.compile(r"(?:notebook|partie)\s+0?(\d)", re.I)
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if (m / "guide-animation.md").exists()], ids=lambda m: m.name[:2])
+def test_the_facilitator_guide_gives_each_notebook_its_essential_time(module):
+    """The guide's « déroulé » is what a facilitator follows: its slots run from 0 to 90 minutes without gap,
+    and the slots naming a notebook (« notebook 2 », « partie 2 ») add up to at least that notebook's
+    essential path, to the minute."""
+    slots = [(int(a), int(b), what) for a, b, what in _SLOT.findall((module / "guide-animation.md").read_text())]
+    assert slots and slots[0][0] == 0 and slots[-1][1] == 90
+    assert all(prev[1] == nxt[0] for prev, nxt in zip(slots, slots[1:])), "a gap or an overlap in the déroulé"
+    given: dict[int, int] = {}
+    for start, end, what in slots:
+        for n in {int(x) for x in _PART.findall(what)}:
+            given[n] = given.get(n, 0) + end - start
+    for n, (name, duration) in enumerate(d.module_durations(module).items(), 1):
+        assert given.get(n, 0) >= int(duration.seconds // 60), f"{name}: {given.get(n, 0)} min in the guide"
