@@ -14,14 +14,10 @@ import urllib.request
 
 import numpy as np
 
-from civicai.french import percent
+from civicai.energy.measure import core_power, format_range_wh, format_wh
+from civicai.french import number, percent
 from civicai.settings import settings
 from civicai.generative import client
-
-# Energy estimate: CPU seconds x an assumed power per busy core. An assumption, not a measurement: this machine
-# has no power counter (no RAPL under /sys/class/powercap); 15 W per busy core is in the range of desktop and
-# server processors' rated power divided by their core count. Say so wherever the figure is shown.
-WATTS_PER_CORE = 15.0
 
 
 def _html(markup: str):
@@ -89,9 +85,26 @@ def cost_of_answer(prompt: str, max_tokens: int = 30, model=None) -> dict:
     tokens = r["usage"]["completion_tokens"]
     local = isinstance(model, client.LocalModel)
     busy = cpu_s if local else seconds * settings().ia_threads
+    power = core_power()  # module 5's sourced figure per busy core, with its range: one home for it
     return {"secondes": round(seconds, 3), "jetons": tokens, "jetons_par_seconde": round(tokens / seconds, 1),
-            "secondes_processeur": round(busy, 3), "mesure_processeur": "mesurée" if local else
-            "estimée : durée × cœurs du serveur", "energie_wh": round(busy * WATTS_PER_CORE / 3600, 5)}
+            "secondes_processeur": round(busy, 3), "mesure_processeur": "mesuré" if local else
+            "estimé : durée × cœurs du serveur", "energie_wh": busy * power.watts / 3600,
+            "energie_basse_wh": busy * power.low / 3600, "energie_haute_wh": busy * power.high / 3600,
+            "puissance": power}
+
+
+def cost_table(cost: dict):
+    """The cost of one answer as a short table a learner reads (not a dict's repr), with the estimate's range."""
+    low, high = cost["energie_basse_wh"], cost["energie_haute_wh"]
+    rows = [("Durée de la réponse", f"{number(cost['secondes'], 1)} s"),
+            ("Jetons écrits", str(cost["jetons"])),
+            ("Jetons par seconde", number(cost["jetons_par_seconde"], 1)),
+            ("Temps de processeur", f"{number(cost['secondes_processeur'], 2)} s ({cost['mesure_processeur']})"),
+            ("Énergie estimée", f"{format_wh(cost['energie_wh'])} ({format_range_wh(low, high)})"),
+            ("Puissance d'un cœur occupé", f"{number(cost['puissance'].watts, 1)} W : {cost['puissance'].basis}")]
+    body = "".join(f"<tr><th scope='row' style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                   for k, v in rows)
+    return _html(f"<table><caption>Le coût d'une réponse, sur cette machine</caption>{body}</table>")
 
 
 def law(ids=("ai-act-50-1", "ai-act-50-2", "ai-act-50-4")):

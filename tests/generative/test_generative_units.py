@@ -112,3 +112,18 @@ def test_temperature_sharpens_or_flattens_the_shown_candidates():
     cold, hot = reweight(table, 0.2), reweight(table, 2.0)
     assert cold[0][1] > 0.9 > 0.5 > hot[0][1]
     assert abs(sum(p for _, p in hot) - 1) < 1e-9 and [t for t, _ in hot] == ["▁de", ",", "."]
+
+
+def test_the_cost_of_an_answer_uses_module_5s_sourced_power_and_shows_its_range(monkeypatch):
+    """One home for the power of a busy core: module 4's estimate is module 5's figure, range included, and the
+    learner reads a table in French, not a dict's repr."""
+    from civicai.energy.measure import core_power
+    from civicai.generative import client, lesson
+
+    monkeypatch.delenv("CIVICAI_IA_URL", raising=False)
+    cost = lesson.cost_of_answer("La médiathèque", max_tokens=8, model=client.connect())
+    power = core_power()
+    assert cost["energie_wh"] == pytest.approx(cost["secondes_processeur"] * power.watts / 3600, rel=0.01)
+    assert cost["energie_basse_wh"] < cost["energie_wh"] < cost["energie_haute_wh"]
+    table = lesson.cost_table(cost).data
+    assert "Énergie estimée" in table and "entre" in table and "{" not in table
