@@ -149,3 +149,13 @@ def test_answers_saved_by_the_old_quiz_are_refused_in_french_and_kept(tmp_path, 
         load_result(quiz, "avant")
     save_result(quiz, "avant", {})  # an unreadable file does not block a new attempt
     assert load_result(quiz, "avant") == {}
+
+
+@pytest.mark.parametrize("module", [m for m in load_modules(REPO / "modules") if m.quiz], ids=lambda m: m.slug[:2])
+def test_every_quiz_is_put_to_the_learners_before_and_after(module):
+    """A quiz that no notebook shows measures nothing: the path opens with « avant » and ends with « après »."""
+    sources = ["".join(c["source"]) for nb in module.notebooks
+               for c in json.loads(nb.path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+    first = sources.index(next(s for s in sources if 'quiz.show(".", "avant")' in s))
+    last = sources.index(next(s for s in sources if 'quiz.show(".", "apres")' in s))
+    assert first < last
