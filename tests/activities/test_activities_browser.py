@@ -47,7 +47,6 @@ def served(tmp_path):
 
 def test_typed_answer_and_guess_are_saved_sent_and_shown_again(page, served):
     url, folder, posted = served
-    received = [body for _, _, body in posted]
     page.goto(url, timeout=120_000)
     page.get_by_text("Pas encore de réponse enregistrée.").wait_for(timeout=120_000)
     page.locator("textarea").fill("Il faut 64 nombres.")
@@ -57,6 +56,7 @@ def test_typed_answer_and_guess_are_saved_sent_and_shown_again(page, served):
     page.get_by_text("Prédiction enregistrée").wait_for(timeout=30_000)
 
     saved = json.loads((folder / ".essai.reponses.json").read_text())["reponses"]
+    received = [body for _, _, body in posted]  # what the room got, read after the clicks
     assert saved["M1-Q1"]["value"] == "Il faut 64 nombres." and saved["M1-P1"]["kind"] == "number"
     assert {r["question"] for r in received} == {"M1-Q1", "M1-P1"}
     assert all(r["module"] == "01-comment-une-ia-apprend" and r["notebook"] == "essai.ipynb" for r in received)
