@@ -222,9 +222,9 @@ def _launch(policy: SandboxPolicy, cmd: list[str]) -> None:
         "JUPYTER_CONFIG_DIR": str(workdir / ".config"), "USER": "eleve", "LOGNAME": "eleve", "LANG": "C.UTF-8",
         "MPLBACKEND": "module://matplotlib_inline.backend_inline", "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
+        # the package finds its data (modules/, datasets/) here; the checkout's hub/ is not shown
+        **({"CIVICAI_KIT_ROOT": policy.kit_root} if policy.kit_root else {}),
     })
-    if policy.kit_root:  # the package finds its data (modules/, datasets/) here; the checkout's hub/ is not shown
-        os.environ["CIVICAI_KIT_ROOT"] = policy.kit_root
     if policy.uid is not None:
         for p in [workdir, *workdir.rglob("*")]:
             try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from gradingtools import REPO, points_of
+from gradingtools import REPO, points_of, solution_copy
 
 EXERCISES = sorted(p.name for p in (REPO / "exercises" / "source").iterdir() if p.is_dir())
 
@@ -17,7 +17,6 @@ EXERCISES = sorted(p.name for p in (REPO / "exercises" / "source").iterdir() if 
 @pytest.mark.parametrize("exercise", EXERCISES)
 def test_the_solution_of_every_exercise_gets_full_marks_in_the_sandbox(tmp_path, exercise):
     from civicai.grading.autograde import Limits, autograde
-    from civicai.grading.checks import solution_copy
     from civicai.grading.course import create_course
 
     course = create_course(tmp_path / "var", "solutions", assignments=[exercise])

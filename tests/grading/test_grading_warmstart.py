@@ -83,7 +83,7 @@ def test_the_cpu_of_forked_kernels_is_reported_to_the_batch(mini_course_factory,
     template reports it. A kernel that burns 1.5 s of CPU must show up in the batch's figure."""
     course = mini_course_factory(tmp_path / "var")
     burn = "import time\n_t = time.process_time()\nwhile time.process_time() - _t < 1.5:\n    pass\n"
-    nb = answered_copy(FIXTURES / "source" / "mini" / "mini.ipynb", course.root / "release" / "mini" / "mini.ipynb",
+    nb = solution_copy(FIXTURES / "source" / "mini" / "mini.ipynb", course.root / "release" / "mini" / "mini.ipynb",
                        {"moyenne_reponse": burn + "def moyenne(notes):\n    return sum(notes) / len(notes)"})
     path = tmp_path / "calcul.ipynb"
     nbformat.write(nb, path)
