@@ -6,6 +6,8 @@ kit writes « 12,5 % », « 12 346 » and « 1er décembre 2026 » the same way 
 
 >>> number(3.14159, 2), number(2.50, 2, trim=True), percent(0.125, 1), integer(12345.6)
 ('3,14', '2,5', '12,5 %', '12\u202f346')
+>>> parse_number(" 2,5 "), parse_number("3"), parse_number("deux"), parse_number("nan")
+(2.5, 3.0, None, None)
 >>> significant(0.000123456, 3)
 '0,000123'
 >>> day("2026-12-01"), day(datetime.date(2025, 8, 18)), day("bientôt")
@@ -27,6 +29,18 @@ def number(x: float, digits: int = 1, *, trim: bool = False) -> str:
     if trim and "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+def parse_number(text: str) -> float | None:
+    """A number as a person types it (« 2,5 », « 2.5 », « 3 »), or None when it is not a finite number."""
+    import math
+
+    cleaned = str(text).strip().replace(THIN_NBSP, "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def percent(share: float, digits: int = 0) -> str:
