@@ -6,8 +6,8 @@ grade (the course's ``formateurs``), its assignments with how many copies were c
 the grades, a French CSV (the same file as ``civicai cours exporter``), and buttons for the steps
 distribute, collect, autograde and feedback. A button runs the very command a facilitator would type
 (``civicai cours distribuer COURS DEVOIR``...), with the kit's isolated grader, in a separate process; names
-come from the course's own lists, never from the request as such. Manual grading stays in the formgrader,
-linked and labelled « en anglais ».
+come from the course's own lists, never from the request as such. Written answers are graded by hand on
+the room's own page (``civicai.room.manual``); the formgrader stays linked, labelled « en anglais », for the rest.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ from tornado.ioloop import IOLoop
 from civicai.errors import UserError
 from civicai.hub.service_base import Facilitators, RateLimiter, Refusal, ServiceHandler, application, serve
 from civicai.paths import modules_dir
-from civicai.room import grading
+from civicai import french
+from civicai.room import grading, manual
 from civicai.room.activity import IDLE_MINUTES, Room
 from civicai.room.questions import progress
 from civicai.room.store import AnswerStore
@@ -171,6 +172,42 @@ class GradingStepApi(Api):
         self.finish(await grading.run_step(self.state_dir, course, assignment, step))
 
 
+class ManualPage(Base):
+    """Written answers of one assignment's copies, each with its points and comment (civicai.room.manual)."""
+
+    @web.authenticated
+    async def get(self, course_id, assignment):
+        await self._show(course_id, assignment, saved=self.get_argument("enregistre", None))
+
+    @web.authenticated
+    async def post(self, course_id, assignment):
+        fields = {k: self.get_body_argument(k, "") for k in ("student", "notebook", "cell", "points", "comment")}
+        course = await self._course(course_id, assignment)
+        key = (fields["student"], fields["notebook"], fields["cell"])
+        try:
+            await IOLoop.current().run_in_executor(None, lambda: manual.save(course, assignment, *key,
+                                                                             fields["points"], fields["comment"]))
+        except UserError as e:  # refused: the page again, with the message next to the field and what was typed
+            self.set_status(400)
+            return await self._show(course_id, assignment, error=(key, str(e), fields))
+        self.redirect(f"{self.settings['prefix']}correction/{quote(course_id)}/{quote(assignment)}"
+                      f"?enregistre={quote('/'.join(key))}#reponses", status=303)
+
+    async def _course(self, course_id, assignment):
+        await self.require_facilitator()
+        course = grading.my_course(self.state_dir, self.name, course_id)
+        if assignment not in course.source_assignments():
+            raise Refusal(404, f"Devoir inconnu dans le cours « {course_id} » : « {assignment} ».")
+        return course
+
+    async def _show(self, course_id, assignment, saved=None, error=None):
+        course = await self._course(course_id, assignment)
+        found = await IOLoop.current().run_in_executor(None, manual.answers, course, assignment)
+        self.render("notation.html", course=course_id, assignment=assignment, answers=found,
+                    graded=sum(a.points is not None for a in found), saved=saved, error=error,
+                    number=french.number)
+
+
 class Page(Base):
     @web.authenticated
     async def get(self, which=""):
@@ -206,7 +243,8 @@ def make_app(store: AnswerStore, room: Room, *, prefix: str = "/services/salle/"
               ("api/salle", RoomApi), ("api/moi", MineApi),
               (f"api/participants/{NAME}/(demarrer|arreter|redemarrer)", ServerApi),
               (f"api/participants/{NAME}/copie", FreshCopyApi), ("correction", GradingPage),
-              (f"correction/{NAME}\\.csv", GradingPage), (f"api/correction/{NAME}/{NAME}/([a-z]+)", GradingStepApi)]
+              (f"correction/{NAME}\\.csv", GradingPage),
+              (f"correction/{NAME}/{NAME}", ManualPage), (f"api/correction/{NAME}/{NAME}/([a-z]+)", GradingStepApi)]
     return application(prefix, [(path, cls, deps) for path, cls in routes], pages=PAGES)
 
 

@@ -44,6 +44,16 @@ print(urllib.request.urlopen(req, timeout=30).status)
         return out
 
 
+def log_in(browser, hub, name: str, password: str, next_path: str | None = None):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{hub.url}/hub/login" + (f"?next={next_path}" if next_path else ""))
+    page.fill("#username_input", name)
+    page.fill("#password_input", password)
+    page.click("#login_submit")
+    return page
+
+
 def visible_text(page) -> str:
     """What a person reads or hears: the page's text and the labels of its controls."""
     return page.evaluate("""() => document.body.innerText + "\\n" + [...document.querySelectorAll(

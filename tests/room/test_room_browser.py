@@ -9,22 +9,12 @@ import re
 import pytest
 
 from hubtools import ADMIN_PASSWORD, WORKSHOP_CODE
-from roomhub import MODULE, NOTEBOOK
+from roomhub import MODULE, NOTEBOOK, log_in
 from testkit import axe_serious
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 PEOPLE = ["ines", "jules", "karim"]
 PREDICTIONS = {"ines": 30, "jules": 45, "karim": 45, "lea": 60, "malo": 12}
-
-
-def log_in(browser, hub, name: str, password: str, next_path: str | None = None):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    page.goto(f"{hub.url}/hub/login" + (f"?next={next_path}" if next_path else ""))
-    page.fill("#username_input", name)
-    page.fill("#password_input", password)
-    page.click("#login_submit")
-    return page
 
 
 def test_the_room_live(browser, room_hub, tmp_path):
