@@ -70,17 +70,17 @@ def _run(hub: RoomHub, n: int, notebooks: int, samples: int) -> dict:
         return r
 
     room = get(f"{hub.service_url}api/salle").json()["participants"]  # warm-up, and a check of what is measured
-    present = sum(1 for p in room if p["serveur"] == "pret")
-    in_notebook = sum(1 for p in room if p["carnets"] and p["carnets"][0]["carnet"] == NOTEBOOK)
+    present = sum(1 for p in room if p["server"] == "ready")
+    in_notebook = sum(1 for p in room if p["notebooks"] and p["notebooks"][0]["notebook"] == NOTEBOOK)
     assert present == n and in_notebook == notebooks, (present, in_notebook)
     refresh, collect, baseline = [], [], []
     for _ in range(samples):
         time.sleep(CACHE_S)
         t = time.perf_counter()
-        before = get(f"{hub.service_url}api/salle").json()["a_jour"]
+        before = get(f"{hub.service_url}api/salle").json()["updated_at"]
         get(f"{hub.service_url}api/reponses?module={MODULE}")
         refresh.append(time.perf_counter() - t)
-        while get(f"{hub.service_url}api/salle").json()["a_jour"] == before:  # the collection it started
+        while get(f"{hub.service_url}api/salle").json()["updated_at"] == before:  # the collection it started
             time.sleep(0.05)
         collect.append(time.perf_counter() - t)
         t = time.perf_counter()

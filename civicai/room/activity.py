@@ -36,7 +36,7 @@ def notebook_of(path: str) -> dict:
     p = PurePosixPath(path)
     parts = p.parts
     module = next((part for part in parts[:-1] if part[:2].isdigit() and part[2:3] == "-"), "")
-    return {"chemin": path, "module": module, "carnet": p.name}
+    return {"path": path, "module": module, "notebook": p.name}
 
 
 def failed_last(errors: dict[str, bool], path: str) -> bool:
@@ -53,23 +53,23 @@ def person(user: dict, sessions: list[dict] | None, errors: dict, now: float, id
             continue
         kernel = s.get("kernel") or {}
         nb = notebook_of(s["path"])
-        nb.update(etat=kernel.get("execution_state", "inconnu"), activite=parse_time(kernel.get("last_activity")),
-                  erreur=failed_last(errors, s["path"]))
+        nb.update(state=kernel.get("execution_state", "unknown"), activity=parse_time(kernel.get("last_activity")),
+                  error=failed_last(errors, s["path"]))
         open_notebooks.append(nb)
-    open_notebooks.sort(key=lambda nb: nb["activite"] or 0, reverse=True)
-    last = max([nb["activite"] or 0 for nb in open_notebooks] + [parse_time(user.get("last_activity")) or 0]) or None
+    open_notebooks.sort(key=lambda nb: nb["activity"] or 0, reverse=True)
+    last = max([nb["activity"] or 0 for nb in open_notebooks] + [parse_time(user.get("last_activity")) or 0]) or None
     why = []
-    if any(nb["erreur"] for nb in open_notebooks[:1]):
+    if any(nb["error"] for nb in open_notebooks[:1]):
         why.append("erreur dans la dernière cellule")
-    if any(nb["etat"] == "dead" for nb in open_notebooks):
+    if any(nb["state"] == "dead" for nb in open_notebooks):
         why.append("noyau arrêté")
     if server.get("ready") and last and now - last > idle_minutes * 60:
         why.append(f"rien depuis plus de {int(idle_minutes)} minutes")
     if sessions is None and server.get("ready"):
         why.append("serveur injoignable")
-    state = "pret" if server.get("ready") else {"spawn": "demarrage", "stop": "arret"}.get(server.get("pending"), "")
-    return {"nom": user["name"], "serveur": state or ("arrete" if not server else "demarrage"),
-            "carnets": open_notebooks, "derniere_activite": last, "difficulte": why}
+    state = "ready" if server.get("ready") else {"spawn": "starting", "stop": "stopping"}.get(server.get("pending"), "")
+    return {"name": user["name"], "server": state or ("stopped" if not server else "starting"),
+            "notebooks": open_notebooks, "last_activity": last, "stuck": why}
 
 
 class Room:
@@ -121,7 +121,7 @@ class Room:
         found = await asyncio.gather(*(sessions(u) for u in users))
         now = time.time()
         self.people = sorted((person(u, s, self.errors.get(u["name"], {}), now, self.idle_minutes)
-                              for u, s in zip(users, found)), key=lambda p: p["nom"])
+                              for u, s in zip(users, found)), key=lambda p: p["name"])
         self.fetched, self.at = time.monotonic(), now
 
     async def action(self, method: str, path: str, body: dict | None = None, *, proxy: bool = False) -> int:

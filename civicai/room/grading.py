@@ -45,12 +45,12 @@ def summary(course: Course) -> dict:
     assignments = []
     for a in course.source_assignments():
         scores = [r["scores"].get(a) for r in table.rows]
-        assignments.append({"nom": a, "distribue": (outbound / a).is_dir(),
-                            "copies": sum(s is not None for s in scores),
-                            "a_verifier": sum(a in r["review"] for r in table.rows),
-                            "sur": table.max_scores.get(a)})
-    return {"cours": course.course_id, "devoirs": assignments, "colonnes": table.assignments,
-            "maxima": table.max_scores, "eleves": table.rows,
+        assignments.append({"name": a, "released": (outbound / a).is_dir(),
+                            "graded": sum(s is not None for s in scores),
+                            "to_review": sum(a in r["review"] for r in table.rows),
+                            "max_score": table.max_scores.get(a)})
+    return {"course": course.course_id, "assignments": assignments, "columns": table.assignments,
+            "max_scores": table.max_scores, "students": table.rows,
             "formgrader": f"/services/{service_name(course.course_id)}/formgrader"}
 
 
@@ -72,5 +72,5 @@ async def run_step(state_dir: Path, course: Course, assignment: str, step: str) 
     except asyncio.TimeoutError:
         proc.kill()
         await proc.wait()
-        return {"reussi": False, "sortie": f"Arrêté au bout de {STEP_TIMEOUT // 60} minutes."}
-    return {"reussi": proc.returncode == 0, "sortie": out.decode("utf-8", "replace")[-6000:]}
+        return {"ok": False, "output": f"Arrêté au bout de {STEP_TIMEOUT // 60} minutes."}
+    return {"ok": proc.returncode == 0, "output": out.decode("utf-8", "replace")[-6000:]}

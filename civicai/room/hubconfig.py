@@ -53,10 +53,10 @@ def links(services: list[dict]) -> dict:
     """The other tools of the day the facilitator's page opens, from the services the hub runs."""
     names = [s.get("name", "") for s in services]
     return {
-        "debat": "/services/debat/" if "debat" in names else None,
-        "correction": [{"cours": n.removeprefix("formgrader-"), "url": f"/services/{n}/formgrader"}
+        "debate": "/services/debat/" if "debat" in names else None,
+        "grading": [{"course": n.removeprefix("formgrader-"), "url": f"/services/{n}/formgrader"}
                        for n in names if n.startswith("formgrader-")],
-        "attestations": next((f"/services/{n}/" for n in names if n.startswith("attestation")), None),
+        "certificates": next((f"/services/{n}/" for n in names if n.startswith("attestation")), None),
         "quiz": f"/services/{SERVICE}/quiz",
     }
 

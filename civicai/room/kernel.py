@@ -30,7 +30,7 @@ class CellReporter:
     def send(self, failed: bool) -> None:
         req = urllib.request.Request(
             f"{self.url.rstrip('/')}/api/activite", method="POST",
-            data=json.dumps({"chemin": self.path, "erreur": failed}).encode(),
+            data=json.dumps({"path": self.path, "error": failed}).encode(),
             headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
         try:
             urllib.request.urlopen(req, timeout=5).close()

@@ -52,6 +52,6 @@ def progress(answers: list[dict], root: str | None = None) -> list[dict]:
     for module in sorted(set(known) | set(done)):
         ids = [q for qs in known.get(module, {}).values() for q in qs]
         answered = done.get(module, set())
-        out.append({"module": module, "questions": len(ids) or len(answered), "repondu": len(answered),
-                    "reste": [q for q in ids if q not in answered]})
+        out.append({"module": module, "questions": len(ids) or len(answered), "answered": len(answered),
+                    "left": [q for q in ids if q not in answered]})
     return out

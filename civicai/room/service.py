@@ -56,7 +56,7 @@ class AnswersApi(Api):
         self.limiter.check(self.name, "reponse")
         a = self.store.record(self.name, self.body())
         self.set_status(201)
-        self.finish({"question": a["question"], "enregistre": True})
+        self.finish({"question": a["question"], "saved": True})
 
     @web.authenticated
     async def get(self):
@@ -72,11 +72,11 @@ class ActivityApi(Api):
     def post(self):
         self.limiter.check(self.name, "activite")
         data = self.body()
-        path = str(data.get("chemin") or "")
+        path = str(data.get("path") or "")
         if not path.endswith(".ipynb") or len(path) > 300:
             raise UserError("Indiquez le chemin du carnet, terminé par « .ipynb ».")
-        self.room.cell_ran(self.name, path, bool(data.get("erreur")))
-        self.finish({"enregistre": True})
+        self.room.cell_ran(self.name, path, bool(data.get("error")))
+        self.finish({"saved": True})
 
 
 class RoomApi(Api):
@@ -85,16 +85,15 @@ class RoomApi(Api):
         await self.require_facilitator()
         people = await self.room.snapshot()
         staff = self.facilitators.names
-        self.finish({"participants": [p for p in people if p["nom"] not in staff], "maintenant": time.time(),
-                     "a_jour": self.room.at,
-                     "inactif_minutes": self.room.idle_minutes, "liens": self.links})
+        self.finish({"participants": [p for p in people if p["name"] not in staff], "now": time.time(),
+                     "updated_at": self.room.at, "idle_minutes": self.room.idle_minutes, "links": self.links})
 
 
 class MineApi(Api):
     @web.authenticated
     def get(self):
         mine = self.store.mine(self.name)
-        self.finish({"nom": self.name, "reponses": mine, "progression": progress(mine)})
+        self.finish({"name": self.name, "answers": mine, "progress": progress(mine)})
 
 
 class ServerApi(Api):
@@ -113,7 +112,7 @@ class ServerApi(Api):
             code = await self.room.action("POST", path, {})
             if code not in (201, 202, 400):
                 raise Refusal(502, f"Le hub n'a pas pu démarrer le serveur de {user} (code {code}).")
-        self.finish({"nom": user, "action": what})
+        self.finish({"name": user, "action": what})
 
     async def _wait_stopped(self, user: str, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -130,7 +129,7 @@ class FreshCopyApi(Api):
     @web.authenticated
     async def post(self, user):
         await self.require_facilitator()
-        rel = str(self.body().get("chemin") or "")
+        rel = str(self.body().get("path") or "")
         base = modules_dir().resolve()
         source = (base / rel.removeprefix("modules/")).resolve()
         if not (source.suffix == ".ipynb" and source.is_file() and base in source.parents):
@@ -142,7 +141,7 @@ class FreshCopyApi(Api):
         if code not in (200, 201):
             raise Refusal(502, f"Impossible de déposer le carnet chez {user} : son serveur est-il démarré ?")
         self.set_status(201)
-        self.finish({"nom": user, "chemin": target})
+        self.finish({"name": user, "path": target})
 
 
 class GradingPage(Base):
@@ -155,7 +154,7 @@ class GradingPage(Base):
         if course_id is None:
             mine = grading.my_courses(self.state_dir, self.name)
             courses = await run(None, lambda: [grading.summary(c) for c in mine])
-            return self.render("correction.html", cours=courses, etapes=grading.STEPS)
+            return self.render("correction.html", courses=courses, steps=grading.STEPS)
         course = grading.my_course(self.state_dir, self.name, course_id)
         with tempfile.TemporaryDirectory() as folder:
             data = await run(None, grading.csv_bytes, course, Path(folder))
@@ -217,7 +216,7 @@ class Page(Base):
         if which == "quiz":
             return self.render("quiz.html", rapport=await IOLoop.current().run_in_executor(None, quiz_report))
         template = {"projection": "projection.html"}.get(which) or ("salle.html" if facilitator else "moi.html")
-        self.render(template, nom=self.name, liens=self.links, inactif=self.room.idle_minutes,
+        self.render(template, name=self.name, links=self.links, idle_minutes=self.room.idle_minutes,
                     minimum=self.store.min_group)
 
 

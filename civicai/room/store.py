@@ -80,10 +80,10 @@ def histogram(values: list[float], bins: int = HISTOGRAM_BINS) -> list[dict]:
     """Equal-width bins from the smallest to the largest value (one bin when all are equal)."""
     low, high = min(values), max(values)
     if low == high:
-        return [{"de": low, "a": high, "n": len(values)}]
+        return [{"low": low, "high": high, "n": len(values)}]
     width = (high - low) / bins
     counts = Counter(min(int((v - low) / width), bins - 1) for v in values)
-    return [{"de": low + i * width, "a": low + (i + 1) * width, "n": counts.get(i, 0)} for i in range(bins)]
+    return [{"low": low + i * width, "high": low + (i + 1) * width, "n": counts.get(i, 0)} for i in range(bins)]
 
 
 def words(texts: list[str], *, min_people: int = 2, top: int = 30) -> list[dict]:
@@ -92,7 +92,7 @@ def words(texts: list[str], *, min_people: int = 2, top: int = 30) -> list[dict]
     for text in texts:
         found = {w for w in re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text.lower()) if w not in STOP_WORDS}
         people.update(found)
-    return [{"mot": w, "n": n} for w, n in people.most_common() if n >= min_people][:top]
+    return [{"word": w, "n": n} for w, n in people.most_common() if n >= min_people][:top]
 
 
 def median(values: list[float]) -> float:
@@ -143,16 +143,16 @@ class AnswerStore:
         kind = Counter(k for _, k, _, _ in items).most_common(1)[0][0]  # a changed question keeps its main kind
         same = [(n, t) for _, k, n, t in items if k == kind]
         out = {"module": module, "notebook": items[0][0], "question": question, "kind": kind,
-               "personnes": len(items), "masque": len(items) < self.min_group}
-        if out["masque"]:
+               "people": len(items), "hidden": len(items) < self.min_group}
+        if out["hidden"]:
             return out
         if kind == "number":
             values = [n for n, _ in same]
-            out.update(histogramme=histogram(values), mediane=median(values))
+            out.update(histogram=histogram(values), median=median(values))
         elif kind == "choice":
-            out["choix"] = [{"valeur": v, "n": c} for v, c in Counter(t for _, t in same).most_common()]
+            out["choices"] = [{"value": v, "n": c} for v, c in Counter(t for _, t in same).most_common()]
         else:
-            out["mots"] = words([t for _, t in same])
+            out["words"] = words([t for _, t in same])
         return out
 
     def forget(self, person: str) -> list[dict]:

@@ -78,6 +78,8 @@ def test_every_reachable_hub_page_is_french_and_accessible(browser, room_hub):
           wait="#projection p, #projection section")
     check(admin, f"{hub.url}/services/salle/quiz", problems, "formateur")
     check(admin, f"{hub.url}/services/salle/correction", problems, "formateur", "essai", "mini", wait="#cours-essai")
+    check(admin, f"{hub.url}/services/salle/correction/essai/mini", problems, "formateur", "essai", "mini",
+          wait="#progression")
     csv = admin.request.get(f"{hub.url}/services/salle/correction/essai.csv")
     assert csv.status == 200 and csv.text().lstrip("\ufeff").startswith("Identifiant;Prénom")
     check(admin, f"{hub_url}/home", problems, "formateur")

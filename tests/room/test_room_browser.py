@@ -45,10 +45,10 @@ def _scenario(browser, hub, pages):
     admin.wait_for_url(re.compile(r"/services/salle/$"), timeout=60_000)
     rows = admin.locator("#presents tbody tr")
     for name in PEOPLE:
-        row = admin.locator(f"#presents tr[data-nom='{name}'] td.carnet")
+        row = admin.locator(f"#presents tr[data-name='{name}'] td.carnet")
         row.wait_for(timeout=30_000)
         assert row.inner_text() == f"{MODULE} / {NOTEBOOK}"
-    admin.locator("tr[data-nom='karim'] td.difficulte", has_text="erreur dans la dernière cellule").wait_for(
+    admin.locator("tr[data-name='karim'] td.difficulte", has_text="erreur dans la dernière cellule").wait_for(
         timeout=30_000)
     assert rows.locator("td.difficulte").count() == 1
     assert "secret-de-karim" not in admin.content() and "ZeroDivision" not in admin.content()
@@ -59,7 +59,7 @@ def _scenario(browser, hub, pages):
     assert "3 personnes ont répondu" in block.inner_text() and "Médiane" not in block.inner_text()
     facilitator_token = hub.user_token("formateur")
     [q] = hub.service("GET", f"reponses?module={MODULE}", facilitator_token).json()["questions"]
-    assert q["masque"] and not {"histogramme", "mediane"} & set(q)
+    assert q["hidden"] and not {"histogram", "median"} & set(q)
     assert axe_serious(admin) == []
 
     # two more people answer (with their own tokens): from 5 on, the room sees its answers

@@ -36,9 +36,9 @@ def test_a_facilitator_sees_only_the_courses_they_grade(state):
 
 def test_the_summary_lists_assignments_grades_and_the_formgrader(state):
     s = grading.summary(grading.my_course(state, "formatrice", "essai"))
-    assert [d["nom"] for d in s["devoirs"]] == ["mini"]
-    assert s["devoirs"][0]["copies"] == 0 and s["devoirs"][0]["a_verifier"] == 0
-    assert [r["id"] for r in s["eleves"]] == ["camille"]
+    assert [d["name"] for d in s["assignments"]] == ["mini"]
+    assert s["assignments"][0]["graded"] == 0 and s["assignments"][0]["to_review"] == 0
+    assert [r["id"] for r in s["students"]] == ["camille"]
     assert s["formgrader"] == "/services/formgrader-essai/formgrader"
 
 
@@ -51,10 +51,10 @@ def test_the_csv_is_the_french_export(state, tmp_path):
 
 def test_a_step_runs_the_facilitators_command_and_names_are_checked(state):
     course = grading.my_course(state, "formatrice", "essai")
-    assert grading.summary(course)["devoirs"][0]["distribue"] is False
+    assert grading.summary(course)["assignments"][0]["released"] is False
     result = asyncio.run(grading.run_step(state, course, "mini", "distribuer"))
-    assert result["reussi"], result["sortie"]
-    assert grading.summary(course)["devoirs"][0]["distribue"] is True
+    assert result["ok"], result["output"]
+    assert grading.summary(course)["assignments"][0]["released"] is True
     with pytest.raises(UserError, match="Devoir inconnu"):
         asyncio.run(grading.run_step(state, course, "../../etc", "distribuer"))
     with pytest.raises(UserError, match="Étape inconnue"):

@@ -26,8 +26,8 @@ def test_configure_twice_gives_the_same_config(tmp_path, monkeypatch):
     assert env["CIVICAI_SALLE_DB"] == str(tmp_path.resolve() / "salle.sqlite")
     assert env["CIVICAI_SALLE_PROXY"] == "http://127.0.0.1:8123"
     links = json.loads(env["CIVICAI_SALLE_LIENS"])
-    assert links["debat"] == "/services/debat/" and links["attestations"] is None
-    assert links["correction"] == [{"cours": "seconde-b", "url": "/services/formgrader-seconde-b/formgrader"}]
+    assert links["debate"] == "/services/debat/" and links["certificates"] is None
+    assert links["grading"] == [{"course": "seconde-b", "url": "/services/formgrader-seconde-b/formgrader"}]
     roles = {r["name"]: r for r in c.JupyterHub.load_roles}
     assert roles["salle-service"]["scopes"] == SERVICE_SCOPES
     assert "admin:users" not in SERVICE_SCOPES and "admin:servers" not in SERVICE_SCOPES
@@ -52,4 +52,4 @@ def test_the_kit_hub_config_wires_the_room(tmp_path, monkeypatch):
     configure_local(c, state_dir=tmp_path)
     names = [s["name"] for s in c.JupyterHub.services]
     assert names[-1] == "salle" and "debat" in names
-    assert json.loads(c.JupyterHub.services[-1]["environment"]["CIVICAI_SALLE_LIENS"])["debat"] == "/services/debat/"
+    assert json.loads(c.JupyterHub.services[-1]["environment"]["CIVICAI_SALLE_LIENS"])["debate"] == "/services/debat/"

@@ -43,9 +43,9 @@ def test_reports_changes_only_to_a_loopback_server():
             reporter.after_cell(SimpleNamespace(success=success))
             if reporter.sending:
                 reporter.sending.join(5)
-        assert [r[2]["erreur"] for r in received] == [False, True, False]
+        assert [r[2]["error"] for r in received] == [False, True, False]
         assert received[0][:2] == ("/services/salle/api/activite", "token t0k")
-        assert set(received[0][2]) == {"chemin", "erreur"}
+        assert set(received[0][2]) == {"path", "error"}
     finally:
         server.shutdown()
 

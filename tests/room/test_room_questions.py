@@ -27,6 +27,6 @@ def test_progress_counts_answered_out_of_the_modules_questions(tmp_path):
     try:
         assert catalogue(str(tmp_path)) == {"02-b": {"x.ipynb": ["M2-P1", "M2-Q1"], "y.ipynb": ["M2-Q2"]}}
         [p] = progress([{"module": "02-b", "question": "M2-Q1"}], str(tmp_path))
-        assert p == {"module": "02-b", "questions": 3, "repondu": 1, "reste": ["M2-P1", "M2-Q2"]}
+        assert p == {"module": "02-b", "questions": 3, "answered": 1, "left": ["M2-P1", "M2-Q2"]}
     finally:
         catalogue.cache_clear()

@@ -23,17 +23,17 @@ def test_nothing_shown_under_five_people(store):
     for i, v in enumerate([10, 20, 30, 40]):
         store.record(f"p{i}", answer("M2-P1", "number", v))
     [q] = store.aggregate()
-    assert q["masque"] and q["personnes"] == 4
-    assert not {"histogramme", "mediane", "choix", "mots"} & set(q)
+    assert q["hidden"] and q["people"] == 4
+    assert not {"histogram", "median", "choices", "words"} & set(q)
     store.record("p4", answer("M2-P1", "number", 50))
     [q] = store.aggregate()
-    assert not q["masque"] and q["mediane"] == 30 and sum(b["n"] for b in q["histogramme"]) == 5
+    assert not q["hidden"] and q["median"] == 30 and sum(b["n"] for b in q["histogram"]) == 5
 
 
 def test_last_answer_wins_and_counts_once(store):
     for v in (1, 2, 3):
         store.record("alice", answer("M2-Q3", "choice", f"choix {v}"))
-    assert store.aggregate()[0]["personnes"] == 1
+    assert store.aggregate()[0]["people"] == 1
     assert [a["value"] for a in store.mine("alice")] == ["choix 3"]
 
 
@@ -43,9 +43,9 @@ def test_choices_and_words_aggregate_without_names(store):
         store.record(f"zoe{i}", answer("M2-Q8", "text", t))
         store.record(f"zoe{i}", answer("M2-Q9", "choice", "oui" if i < 3 else "non"))
     by_id = {q["question"]: q for q in store.aggregate(module=BASE["module"])}
-    assert by_id["M2-Q9"]["choix"] == [{"valeur": "oui", "n": 3}, {"valeur": "non", "n": 2}]
+    assert by_id["M2-Q9"]["choices"] == [{"value": "oui", "n": 3}, {"value": "non", "n": 2}]
     # a word only one person wrote stays hidden
-    assert {w["mot"] for w in by_id["M2-Q8"]["mots"]} == {"caméra", "données"}
+    assert {w["word"] for w in by_id["M2-Q8"]["words"]} == {"caméra", "données"}
     assert "zoe" not in str(by_id)
     assert store.aggregate(module="01-autre") == []
 
@@ -69,12 +69,12 @@ def test_bad_answers_get_a_french_error_and_store_nothing(store, bad, message):
 
 def test_histogram_covers_every_value():
     bins = histogram([0, 1, 2, 3, 10])
-    assert sum(b["n"] for b in bins) == 5 and bins[0]["de"] == 0 and bins[-1]["a"] == 10 and bins[-1]["n"] == 1
-    assert histogram([4, 4, 4]) == [{"de": 4, "a": 4, "n": 3}]
+    assert sum(b["n"] for b in bins) == 5 and bins[0]["low"] == 0 and bins[-1]["high"] == 10 and bins[-1]["n"] == 1
+    assert histogram([4, 4, 4]) == [{"low": 4, "high": 4, "n": 3}]
 
 
 def test_words_ignore_small_words_and_count_people_not_repeats():
-    assert words(["biais biais biais", "le biais", "le la les"]) == [{"mot": "biais", "n": 2}]
+    assert words(["biais biais biais", "le biais", "le la les"]) == [{"word": "biais", "n": 2}]
 
 
 def test_forget_deletes_a_persons_answers_and_says_which(store):

@@ -48,18 +48,18 @@ function bars(items, total) {
 // One question's aggregated answers (an object of GET api/reponses), as a block of the page.
 function answerBlock(q, minimum, projectLink) {
   const heading = el("h3", {text: `${q.question} · ${q.notebook}`});
-  const count = el("p", {text: `${q.personnes} ${q.personnes > 1 ? "personnes ont" : "personne a"} répondu.`});
+  const count = el("p", {text: `${q.people} ${q.people > 1 ? "personnes ont" : "personne a"} répondu.`});
   const box = el("section", {class: "question", "aria-label": `Question ${q.question}`}, heading, count);
-  if (q.masque) {
+  if (q.hidden) {
     box.append(el("p", {class: "masque", text: `Rien à montrer avant ${minimum} réponses : avec moins de monde, on pourrait reconnaître qui a répondu quoi.`}));
   } else if (q.kind === "number") {
-    box.append(el("p", {text: `Médiane : ${number(q.mediane)}`}),
-      bars(q.histogramme.map(b => ({label: b.de === b.a ? number(b.de) : `de ${number(b.de)} à ${number(b.a)}`, n: b.n})), q.personnes));
+    box.append(el("p", {text: `Médiane : ${number(q.median)}`}),
+      bars(q.histogram.map(b => ({label: b.low === b.high ? number(b.low) : `de ${number(b.low)} à ${number(b.high)}`, n: b.n})), q.people));
   } else if (q.kind === "choice") {
-    box.append(bars(q.choix.map(c => ({label: c.valeur, n: c.n})), q.personnes));
+    box.append(bars(q.choices.map(c => ({label: c.value, n: c.n})), q.people));
   } else {
-    box.append(q.mots.length
-      ? el("ul", {class: "mots"}, ...q.mots.map(m => el("li", {style: `font-size:${Math.min(2.5, 1 + m.n / 4)}em`, text: `${m.mot} (${m.n})`})))
+    box.append(q.words.length
+      ? el("ul", {class: "mots"}, ...q.words.map(w => el("li", {style: `font-size:${Math.min(2.5, 1 + w.n / 4)}em`, text: `${w.word} (${w.n})`})))
       : el("p", {class: "masque", text: "Aucun mot écrit par au moins deux personnes pour l'instant."}));
   }
   if (projectLink) {
@@ -77,34 +77,34 @@ async function action(name, what, body) {
   try {
     say("Demande envoyée…");
     const r = await api("POST", `participants/${encodeURIComponent(name)}/${what}`, body);
-    say(what === "copie" ? `Carnet neuf déposé chez ${name} : ${r.chemin}` : `C'est fait pour ${name}.`);
+    say(what === "copie" ? `Carnet neuf déposé chez ${name} : ${r.path}` : `C'est fait pour ${name}.`);
     refreshRoom();
   } catch (e) { say(e.message, true); }
 }
 
 function personRow(p, now) {
-  const nb = p.carnets[0];
-  const where = nb ? `${nb.module || "hors module"} / ${nb.carnet}` : (p.serveur === "pret" ? "aucun carnet ouvert" : "—");
-  const state = {pret: "démarré", demarrage: "démarre…", arret: "s'arrête…", arrete: "arrêté"}[p.serveur];
-  const buttons = [p.serveur === "arrete"
-    ? el("button", {class: "bouton", type: "button", onclick: () => action(p.nom, "demarrer"), text: "Démarrer", "aria-label": `Démarrer le serveur de ${p.nom}`})
-    : el("button", {class: "bouton", type: "button", onclick: () => action(p.nom, "arreter"), text: "Arrêter", "aria-label": `Arrêter le serveur de ${p.nom}`}),
-    el("button", {class: "bouton", type: "button", onclick: () => action(p.nom, "redemarrer"), text: "Redémarrer", "aria-label": `Redémarrer le serveur de ${p.nom}`})];
-  if (nb && nb.module && p.serveur === "pret") {
+  const nb = p.notebooks[0];
+  const where = nb ? `${nb.module || "hors module"} / ${nb.notebook}` : (p.server === "ready" ? "aucun carnet ouvert" : "—");
+  const state = {ready: "démarré", starting: "démarre…", stopping: "s'arrête…", stopped: "arrêté"}[p.server];
+  const buttons = [p.server === "stopped"
+    ? el("button", {class: "bouton", type: "button", onclick: () => action(p.name, "demarrer"), text: "Démarrer", "aria-label": `Démarrer le serveur de ${p.name}`})
+    : el("button", {class: "bouton", type: "button", onclick: () => action(p.name, "arreter"), text: "Arrêter", "aria-label": `Arrêter le serveur de ${p.name}`}),
+    el("button", {class: "bouton", type: "button", onclick: () => action(p.name, "redemarrer"), text: "Redémarrer", "aria-label": `Redémarrer le serveur de ${p.name}`})];
+  if (nb && nb.module && p.server === "ready") {
     buttons.push(el("button", {class: "bouton", type: "button", text: "Carnet neuf",
-      "aria-label": `Donner à ${p.nom} une copie neuve de ${nb.carnet}`,
-      onclick: () => action(p.nom, "copie", {chemin: `${nb.module}/${nb.carnet}`})}));
+      "aria-label": `Donner à ${p.name} une copie neuve de ${nb.notebook}`,
+      onclick: () => action(p.name, "copie", {path: `${nb.module}/${nb.notebook}`})}));
   }
-  return el("tr", {"data-nom": p.nom},
-    el("th", {scope: "row", text: p.nom}), el("td", {text: state}), el("td", {class: "carnet", text: where}),
-    el("td", {text: since(p.derniere_activite, now)}),
-    el("td", {class: p.difficulte.length ? "difficulte" : "", text: p.difficulte.length ? `Peut-être en difficulté : ${p.difficulte.join(", ")}` : "—"}),
+  return el("tr", {"data-name": p.name},
+    el("th", {scope: "row", text: p.name}), el("td", {text: state}), el("td", {class: "carnet", text: where}),
+    el("td", {text: since(p.last_activity, now)}),
+    el("td", {class: p.stuck.length ? "difficulte" : "", text: p.stuck.length ? `Peut-être en difficulté : ${p.stuck.join(", ")}` : "—"}),
     el("td", {}, ...buttons));
 }
 
 function mostOpenModule(people) {
   const counts = {};
-  for (const p of people) for (const nb of p.carnets.slice(0, 1)) if (nb.module) counts[nb.module] = (counts[nb.module] || 0) + 1;
+  for (const p of people) for (const nb of p.notebooks.slice(0, 1)) if (nb.module) counts[nb.module] = (counts[nb.module] || 0) + 1;
   return Object.entries(counts).sort((a, b) => b[1] - a[1])[0]?.[0] || "";
 }
 
@@ -122,11 +122,11 @@ async function refreshRoom() {
     const people = data.participants;
     const table = el("table", {},
       el("caption", {text: `${people.length} ${people.length > 1 ? "personnes connectées" : "personne connectée"}` +
-        ` (état d'il y a ${Math.max(0, Math.round(data.maintenant - data.a_jour))} s)`}),
+        ` (état d'il y a ${Math.max(0, Math.round(data.now - data.updated_at))} s)`}),
       el("thead", {}, el("tr", {}, ...["Nom", "Serveur", "Carnet ouvert", "Dernière cellule", "État", "Actions"].map(h => el("th", {scope: "col", text: h})))),
-      el("tbody", {}, ...people.map(p => personRow(p, data.maintenant))));
+      el("tbody", {}, ...people.map(p => personRow(p, data.now))));
     box.replaceChildren(people.length ? table : el("p", {text: "Personne n'est connecté pour l'instant."}));
-    offerModules(people.flatMap(p => p.carnets.map(nb => nb.module)));
+    offerModules(people.flatMap(p => p.notebooks.map(nb => nb.module)));
     if (moduleChoice === null) document.getElementById("module").value = mostOpenModule(people);
   } catch (e) { box.replaceChildren(el("p", {class: "message erreur", text: e.message})); }
 }
@@ -161,10 +161,10 @@ async function refreshMine() {
   const box = document.getElementById("moi");
   try {
     const data = await api("GET", "moi");
-    const started = data.progression.filter(p => p.repondu > 0 || p.questions > 0);
+    const started = data.progress.filter(p => p.answered > 0 || p.questions > 0);
     box.replaceChildren(started.length ? el("ul", {class: "progression"}, ...started.map(p => el("li", {},
-      el("strong", {text: p.module}), ` : ${p.repondu} ${p.repondu > 1 ? "questions répondues" : "question répondue"} sur ${p.questions}.`,
-      p.reste.length ? el("span", {class: "aide", text: ` Reste : ${p.reste.join(", ")}.`}) : null)))
+      el("strong", {text: p.module}), ` : ${p.answered} ${p.answered > 1 ? "questions répondues" : "question répondue"} sur ${p.questions}.`,
+      p.left.length ? el("span", {class: "aide", text: ` Reste : ${p.left.join(", ")}.`}) : null)))
       : el("p", {text: "Vous n'avez encore répondu à aucune question d'un module."}));
   } catch (e) { box.replaceChildren(el("p", {class: "message erreur", text: e.message})); }
 }
@@ -185,14 +185,14 @@ if (document.getElementById("moi")) every(refreshMine);
 // The grading page: one step (distribute, collect, autograde, feedback) at a time, then the page again.
 for (const button of document.querySelectorAll("button.etape")) {
   button.addEventListener("click", async () => {
-    const {cours, devoir, etape} = button.dataset;
+    const {course, assignment, step} = button.dataset;
     const status = document.getElementById("etape-etat"), out = document.getElementById("etape-sortie");
     document.querySelectorAll("button.etape").forEach(b => { b.disabled = true; });
-    status.textContent = `${button.firstChild.textContent} (${devoir}) : en cours, patientez…`;
+    status.textContent = `${button.firstChild.textContent} (${assignment}) : en cours, patientez…`;
     try {
-      const r = await api("POST", `correction/${encodeURIComponent(cours)}/${encodeURIComponent(devoir)}/${etape}`);
-      status.textContent = r.reussi ? "C'est fait. Voici ce que la commande a écrit :" : "L'étape a échoué. Voici pourquoi :";
-      out.textContent = r.sortie;
+      const r = await api("POST", `correction/${encodeURIComponent(course)}/${encodeURIComponent(assignment)}/${step}`);
+      status.textContent = r.ok ? "C'est fait. Voici ce que la commande a écrit :" : "L'étape a échoué. Voici pourquoi :";
+      out.textContent = r.output;
       out.hidden = false;
     } catch (e) { status.textContent = e.message; }
     document.querySelectorAll("button.etape").forEach(b => { b.disabled = false; });
