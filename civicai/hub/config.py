@@ -31,23 +31,39 @@ def load_secrets(state_dir: Path) -> dict:
     The settings' ``workshop_code`` and ``admin_password`` (``CIVICAI_WORKSHOP_CODE``,
     ``CIVICAI_ADMIN_PASSWORD``, ``civicai servir --code``) override what is stored.
     """
-    path = Path(state_dir) / "secrets.json"
-    try:
-        stored = json.loads(path.read_text())
-    except (FileNotFoundError, ValueError):
-        stored = {}
-    if not all(stored.get(k) for k in ("workshop_code", "admin_password", "api_token")):
-        stored = {"workshop_code": stored.get("workshop_code") or workshop_code(),
-                  "admin_password": stored.get("admin_password") or secrets.token_urlsafe(24),
-                  "api_token": stored.get("api_token") or secrets.token_hex(32)}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(stored, fh)
+    stored = _stored_secrets(Path(state_dir))
     chosen = settings()
     return {"workshop_code": chosen.workshop_code or stored["workshop_code"],
             "admin_password": chosen.admin_password or stored["admin_password"],
             "api_token": stored["api_token"]}
+
+
+def _stored_secrets(state_dir: Path, *, room_key: bytes | None = None) -> dict:
+    """secrets.json (0600, the hub's only), with whatever is missing made now; ``room_key``: one to keep."""
+    path = state_dir / "secrets.json"
+    try:
+        stored = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        stored = {}
+    if room_key and not stored.get("room_key"):
+        stored["room_key"] = room_key.hex()
+    elif all(stored.get(k) for k in ("workshop_code", "admin_password", "api_token", "room_key")):
+        return stored
+    stored = {"workshop_code": stored.get("workshop_code") or workshop_code(),
+              "admin_password": stored.get("admin_password") or secrets.token_urlsafe(24),
+              "api_token": stored.get("api_token") or secrets.token_hex(32),
+              "room_key": stored.get("room_key") or secrets.token_hex(32)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(stored, fh)
+    return stored
+
+
+def room_key(state_dir: Path, *, keep: bytes | None = None) -> bytes:
+    """The key of the room's pseudonyms (civicai.room.store), kept with the hub's other secrets, away from
+    the answers; ``keep``: an older key to adopt if none is stored yet, so that old rows still match."""
+    return bytes.fromhex(_stored_secrets(Path(state_dir), room_key=keep)["room_key"])
 
 
 def facilitators() -> list[str]:

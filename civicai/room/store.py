@@ -4,21 +4,22 @@ A kernel POSTs ``{"module", "notebook", "question", "kind", "value"}`` (the prot
 23). What leaves this module for a page is only aggregated, and nothing at all for a group under
 ``MIN_GROUP`` people: with 3 people in a room, "2 said 40" is close to naming them.
 
-A person is stored as a pseudonym, HMAC-SHA256 of their hub name with a secret kept next to the database
-(``salle.sqlite.cle``, readable by the hub only): no name in the file, yet the service finds a participant's
-own answers, and ``civicai salle effacer NOM`` their rows, by computing the pseudonym again. No page needs
-the link back: the facilitator's per-person view comes from the hub (who is in, what is open), never from
-the answers, which pages only get aggregated. Rows written with the name in clear are converted on opening.
+A person is stored as a pseudonym, HMAC-SHA256 of their hub name with a secret kept with the hub's other
+secrets (``secrets.json``'s ``room_key``, mode 0600, the hub's only; never beside the answers): no name in the
+file, and a copy of the answers alone does not say who is who; yet the service finds a participant's own
+answers, and ``civicai salle effacer NOM`` their rows, by computing the pseudonym again. A store made when the
+key sat beside it (``salle.sqlite.cle``) keeps its key: adopted into ``secrets.json``, the old file removed.
+No page needs the link back: the facilitator's per-person view comes from the hub (who is in, what is
+open), never from the answers, which pages only get aggregated. Rows written with the name in clear are converted on opening.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
-import os
 import re
-import secrets
 import sqlite3
 import time
 import unicodedata
@@ -104,9 +105,9 @@ def median(values: list[float]) -> float:
 class AnswerStore:
     """The answers of one hub; every public method returns plain dicts ready for JSON."""
 
-    def __init__(self, path: str | Path, *, min_group: int = MIN_GROUP):
+    def __init__(self, path: str | Path, *, min_group: int = MIN_GROUP, key: bytes | None = None):
         self.min_group = min_group
-        self.key = secret_key(Path(f"{path}.cle"))
+        self.key = key or pseudonym_key(Path(path))
         self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
@@ -162,18 +163,22 @@ class AnswerStore:
         return [{"module": m, "question": q} for m, q in sorted(gone)]
 
 
-def secret_key(path: Path) -> bytes:
-    """The pseudonyms' key: made once (32 random bytes), readable by its owner only."""
+def pseudonym_key(db: Path) -> bytes:
+    """The hub's ``room_key`` (``db``'s folder is the hub's state folder); an old key beside ``db`` is adopted
+    first, then removed, and the log says so."""
+    from civicai.hub.config import room_key
+
+    old = Path(f"{db}.cle")
     try:
-        return path.read_bytes()
+        kept = old.read_bytes()
     except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(32)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # made by another process meanwhile: use theirs
-        return path.read_bytes()
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(key)
+        return room_key(db.parent)
+    key = room_key(db.parent, keep=kept)
+    if key != kept:
+        raise UserError(f"Deux clés de pseudonymes différentes : {old} et le room_key de secrets.json. "
+                        f"Gardez la bonne (celle qui a servi aux réponses) et supprimez l'autre.")
+    old.unlink()
+    logging.getLogger(__name__).warning(
+        "La clé des pseudonymes de la salle était à côté des réponses (%s) : elle est maintenant rangée avec "
+        "les autres secrets du hub (secrets.json), et l'ancien fichier est supprimé.", old)
     return key

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from civicai.errors import UserError
@@ -95,11 +97,54 @@ def test_names_are_stored_as_keyed_pseudonyms(tmp_path):
     with sqlite3.connect(path) as db:
         [(person,)] = db.execute("SELECT person FROM answers").fetchall()
     assert "alice" not in person and person.startswith("p1:") and len(person) == 3 + 64
-    assert (tmp_path / "salle.sqlite.cle").stat().st_mode & 0o077 == 0
     assert AnswerStore(path).mine("alice")[0]["value"] == 3  # same key after a restart
-    # another hub (another key) gives alice another pseudonym: the file alone does not say who she is
-    other = AnswerStore(tmp_path / "autre.sqlite")
-    assert other.pseudonym("alice") != store.pseudonym("alice")
+    # the key is one of the hub's secrets (0600), not a file beside the answers
+    assert not (tmp_path / "salle.sqlite.cle").exists()
+    assert (tmp_path / "secrets.json").stat().st_mode & 0o077 == 0
+    assert bytes.fromhex(json.loads((tmp_path / "secrets.json").read_text())["room_key"]) == store.key
+
+
+def test_a_copy_of_the_answers_alone_does_not_say_who_is_who(tmp_path):
+    import hashlib
+    import hmac
+    import shutil
+    import sqlite3
+
+    names = ["alice", "bruno", "camille", "dora", "eli"]
+    store = AnswerStore(tmp_path / "etat" / "salle.sqlite")
+    for i, name in enumerate(names):
+        store.record(name, answer("M2-P1", "number", i))
+    store.db.close()
+    copy = tmp_path / "copie"
+    copy.mkdir()
+    for f in (tmp_path / "etat").glob("salle.sqlite*"):
+        shutil.copy(f, copy)
+    assert sorted(p.name for p in copy.iterdir()) == ["salle.sqlite"]  # no key came with the answers
+    with sqlite3.connect(copy / "salle.sqlite") as db:
+        stored = {p for (p,) in db.execute("SELECT person FROM answers")}
+
+    def guesses(key: bytes) -> set[str]:
+        return {"p1:" + hmac.new(key, n.encode(), hashlib.sha256).hexdigest() for n in names}
+
+    # whoever has the copy and the names, but not the hub's key, matches no one (keys a copy might suggest)
+    for wrong in (b"", b"salle", (copy / "salle.sqlite").read_bytes()[:32], AnswerStore(copy / "autre.sqlite").key):
+        assert guesses(wrong) & stored == set()
+    assert guesses(store.key) == stored  # the hub's own key finds every one: the check above can fail
+
+
+def test_an_old_store_keeps_its_key_moved_to_the_hubs_secrets(tmp_path, caplog):
+    import secrets
+
+    path = tmp_path / "salle.sqlite"
+    old = secrets.token_bytes(32)
+    (tmp_path / "salle.sqlite.cle").write_bytes(old)
+    (tmp_path / "secrets.json").write_text(json.dumps({"workshop_code": "abcd-efgh", "admin_password": "x" * 24,
+                                                       "api_token": "t" * 64}))
+    assert AnswerStore(path).key == old
+    assert "maintenant rangée avec les autres secrets du hub" in caplog.text
+    assert not (tmp_path / "salle.sqlite.cle").exists()
+    assert json.loads((tmp_path / "secrets.json").read_text())["api_token"] == "t" * 64  # the rest is kept
+    assert AnswerStore(path).key == old
 
 
 def test_names_written_in_clear_before_pseudonyms_are_converted(tmp_path):
