@@ -43,6 +43,14 @@ class Base(ServiceHandler):
         self.store, self.room, self.facilitators, self.limiter, self.links = store, room, facilitators, limiter, links
         self.state_dir = state_dir
 
+    async def my_course(self, course_id: str):
+        """A course this facilitator grades; 403 for anyone else, other facilitators included."""
+        await self.require_facilitator()
+        try:
+            return grading.my_course(self.state_dir, self.name, course_id)
+        except UserError as e:
+            raise Refusal(403, str(e)) from None
+
 
 class Api(Base):
     api = True
@@ -155,7 +163,7 @@ class GradingPage(Base):
             mine = grading.my_courses(self.state_dir, self.name)
             courses = await run(None, lambda: [grading.summary(c) for c in mine])
             return self.render("correction.html", courses=courses, steps=grading.STEPS)
-        course = grading.my_course(self.state_dir, self.name, course_id)
+        course = await self.my_course(course_id)
         with tempfile.TemporaryDirectory() as folder:
             data = await run(None, grading.csv_bytes, course, Path(folder))
         self.set_header("Content-Type", "text/csv; charset=utf-8")
@@ -166,8 +174,7 @@ class GradingPage(Base):
 class GradingStepApi(Api):
     @web.authenticated
     async def post(self, course_id, assignment, step):
-        await self.require_facilitator()
-        course = grading.my_course(self.state_dir, self.name, course_id)
+        course = await self.my_course(course_id)
         self.finish(await grading.run_step(self.state_dir, course, assignment, step))
 
 
@@ -193,8 +200,7 @@ class ManualPage(Base):
                       f"?enregistre={quote('/'.join(key))}#reponses", status=303)
 
     async def _course(self, course_id, assignment):
-        await self.require_facilitator()
-        course = grading.my_course(self.state_dir, self.name, course_id)
+        course = await self.my_course(course_id)
         if assignment not in course.source_assignments():
             raise Refusal(404, f"Devoir inconnu dans le cours « {course_id} » : « {assignment} ».")
         return course

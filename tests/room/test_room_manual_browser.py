@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import re
+import time
 
 import pytest
 import requests
@@ -109,11 +110,20 @@ def _cycle(hub, admin, course):
     rows = {r[0]: r for r in csv.reader(io.StringIO(data), delimiter=";")}
     assert rows["sami"][4:6] == ["3,5", "3,5"], rows
 
-    # a participant: 403 on the page and on its POST
-    assert requests.get(f"{hub.service_url}correction/{COURSE}/{TASK}", headers={"Authorization": f"token {token}"},
-                        timeout=30).status_code == 403
-    r = requests.post(f"{hub.service_url}correction/{COURSE}/{TASK}", headers={"Authorization": f"token {token}"},
-                      data={"student": "sami", "notebook": TASK, "cell": CELL, "points": "3", "comment": ""}, timeout=30)
-    assert r.status_code == 403
+    # a participant, and a facilitator who does not grade this course: 403 on the page and on its POST
+    hub.create_users("autre-formatrice")
+    assert hub.api("POST", "/groups/formateurs/users", json={"users": ["autre-formatrice"]}).status_code == 200
+    other = hub.user_token("autre-formatrice")
+    url = f"{hub.service_url}correction/{COURSE}/{TASK}"
+    form = {"student": "sami", "notebook": TASK, "cell": CELL, "points": "3", "comment": ""}
+    for who, why in ((token, "réservée aux personnes qui animent"), (other, "confié à quelqu")):
+        auth = {"Authorization": f"token {who}"}
+        deadline = time.monotonic() + 20  # the room asks the hub who the facilitators are every 10 s
+        while why not in (r := requests.get(url, headers=auth, timeout=30)).text and time.monotonic() < deadline:
+            time.sleep(1)
+        assert r.status_code == 403 and why in r.text
+        assert requests.post(url, headers=auth, data=form, timeout=30).status_code == 403
+        assert requests.post(f"{hub.service_url}api/correction/{COURSE}/{TASK}/retours", headers=auth,
+                             timeout=30).status_code == 403
     with course.gradebook() as gb:
         assert gb.find_grade(CELL, TASK, TASK, "sami").manual_score == 2.5
