@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import requests
 
@@ -42,6 +43,16 @@ print(urllib.request.urlopen(req, timeout=30).status)
         out = self.run_code(name, token, code, kernel_id=kernel_id)
         assert out["error"] is None and out["stdout"].strip() == "201", out
         return out
+
+
+def course_with_camille(folder: Path, source_root: Path):
+    """A real course « essai » graded by « formatrice », with camille (Camille Martin) on its roster."""
+    from civicai.grading.course import create_course
+
+    course = create_course(folder, "essai", source_root=source_root, teachers=["formatrice"])
+    with course.gradebook() as gb:
+        gb.add_student("camille", first_name="Camille", last_name="Martin")
+    return course
 
 
 def log_in(browser, hub, name: str, password: str, next_path: str | None = None):

@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 
+from roomhub import course_with_camille
 from testkit import REPO
 
 from civicai.errors import UserError
@@ -18,13 +19,7 @@ pytestmark = pytest.mark.slow  # nbgrader builds the student version; the step r
 
 @pytest.fixture(scope="module")
 def state(tmp_path_factory):
-    from civicai.grading.course import create_course
-
-    state = tmp_path_factory.mktemp("etat")
-    course = create_course(state, "essai", source_root=MINI, teachers=["formatrice"])
-    with course.gradebook() as gb:
-        gb.add_student("camille", first_name="Camille", last_name="Martin")
-    return state
+    return course_with_camille(tmp_path_factory.mktemp("etat"), MINI).state_dir
 
 
 def test_a_facilitator_sees_only_the_courses_they_grade(state):

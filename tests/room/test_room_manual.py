@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from roomhub import course_with_camille
 from testkit import REPO
 
 from civicai.errors import UserError
@@ -43,12 +44,8 @@ def test_the_question_is_the_text_above_an_answer_or_the_task_itself():
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """A real course whose gradebook holds camille's copy, her written answer where autograding puts it."""
-    from civicai.grading.course import create_course
-
-    state = tmp_path_factory.mktemp("etat")
-    course = create_course(state, "essai", source_root=SOURCE, teachers=["formatrice"])
+    course = course_with_camille(tmp_path_factory.mktemp("etat"), SOURCE)
     with course.gradebook() as gb:
-        gb.add_student("camille", first_name="Camille", last_name="Martin")
         gb.add_submission("ecrit", "camille")
     nb = json.loads((course.root / "release" / "ecrit" / "ecrit.ipynb").read_text(encoding="utf-8"))
     nb["cells"][2]["source"] = "Peu d'exemples <script>alert(1)</script> pour certaines personnes."
