@@ -9,6 +9,7 @@ formgrader all see the same values. The learner's text is returned as plain text
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,15 @@ class Answer:
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.student, self.notebook, self.cell)
+
+    @property
+    def anchor(self) -> str:
+        """A stable id for the page's fragment: after a save, the browser comes back to this answer."""
+        return anchor(self.key)
+
+
+def anchor(key: tuple[str, str, str]) -> str:
+    return "reponse-" + hashlib.sha256("/".join(key).encode()).hexdigest()[:12]
 
 
 def _nbgrader(cell: dict) -> dict:

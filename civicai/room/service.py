@@ -197,7 +197,7 @@ class ManualPage(Base):
             self.set_status(400)
             return await self._show(course_id, assignment, error=(key, str(e), fields))
         self.redirect(f"{self.settings['prefix']}correction/{quote(course_id)}/{quote(assignment)}"
-                      f"?enregistre={quote('/'.join(key))}#reponses", status=303)
+                      f"?enregistre={quote('/'.join(key))}#{manual.anchor(key)}", status=303)
 
     async def _course(self, course_id, assignment):
         course = await self.my_course(course_id)

@@ -98,6 +98,8 @@ def _cycle(hub, admin, course):
     points.fill("2,5")
     admin.get_by_role("button", name=f"Enregistrer la note de Sami Benali pour {CELL}").click()
     admin.locator("#progression", has_text="1 réponse sur 1 notée").wait_for(timeout=30_000)
+    assert re.search(r"#reponse-[0-9a-f]{12}$", admin.url)  # back at the answer just graded
+    admin.locator(f"{admin.url[admin.url.index('#'):]} .enregistre", has_text="Note enregistrée").wait_for()
     with course.gradebook() as gb:
         assert gb.find_grade(CELL, TASK, TASK, "sami").manual_score == 2.5
         assert gb.find_comment(CELL, TASK, TASK, "sami").manual_comment == "Bonne idée, à développer."
