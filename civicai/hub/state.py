@@ -2,6 +2,7 @@
 
     <state>/                  0711  root: participants may pass through, not list
       secrets.json, jupyterhub.sqlite, jupyterhub_cookie_secret, *.pid    0600  the hub's only
+                              (secrets.json also holds room_key, the room's pseudonym key: civicai.room.store)
       courses/                (modes set by civicai.grading.course: each course 0700)
       homes/                  0711  participants reach their own home, cannot list the others
         <name>/               0700  owned by the participant's account
