@@ -93,6 +93,7 @@ def test_credential_verifies_offline_and_one_changed_byte_fails(state, tmp_path)
         credential.verify(json.loads(raw), trusted_did="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
 
 
+@pytest.mark.slow  # starts a process (the verifier command)
 def test_verifier_command_says_in_french_why_a_file_is_refused(state, tmp_path):
     folder = issued(state)
     good = folder / "attestation.json"
@@ -124,6 +125,7 @@ def pdf_text(path: Path, tmp_path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.slow  # starts a process (pdftoppm, pdffonts, pdftotext)
 def test_pdf_is_french_and_readable_back(state, tmp_path):
     folder = issued(state)
     text = " ".join(pdf_text(folder / "attestation.pdf", tmp_path).split())
