@@ -174,3 +174,13 @@ def test_hub_wiring_is_idempotent_and_keeps_what_is_there(state):
     hook = c.Spawner.pre_spawn_hook
     assert hook.__self__.previous_pre is None  # the second call did not wrap the first
     assert "authenticator_class" not in c.JupyterHub  # the workshop code stays the default
+
+
+def test_choices_saved_under_the_old_french_file_name_are_still_read(tmp_path):
+    """A hub updated in the middle of a workshop keeps what participants chose before (read old, write new)."""
+    (tmp_path / "attestation").mkdir()
+    (tmp_path / "attestation" / "profils.json").write_text('{"ana": {"name": "Ana Lopez", "quiz": true}}')
+    assert profiles.get(tmp_path, "ana") == {"name": "Ana Lopez", "quiz": True}
+    profiles.set_choice(tmp_path, "bo", name="Bo", quiz=False)
+    assert (tmp_path / "attestation" / "profiles.json").is_file()
+    assert profiles.get(tmp_path, "ana") == {"name": "Ana Lopez", "quiz": True}
