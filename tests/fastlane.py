@@ -54,23 +54,8 @@ def may_start_processes(item) -> bool:
     return any(item.get_closest_marker(mark) for mark in PROCESS_MARKS)
 
 
-def _guarded(item):
-    return contextlib.nullcontext() if may_start_processes(item) else no_process()
-
-
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_setup(item):
-    with _guarded(item):
-        return (yield)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item):
-    with _guarded(item):
-        return (yield)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    with _guarded(item):
+def pytest_runtest_protocol(item, nextitem):
+    """The item's fixtures' set-up, the test and their tear-down: guarded unless the test is marked."""
+    with contextlib.nullcontext() if may_start_processes(item) else no_process():
         return (yield)
