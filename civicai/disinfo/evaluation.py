@@ -18,6 +18,9 @@ from civicai.disinfo.verdicts import DETAIL, SAME, UNKNOWN
 COLUMNS = ["message", "attendu", "id_fait", "detail", "style"]
 # The data set's ``attendu`` words (French, documented in its README) -> the matcher's outcome codes.
 EXPECTED = {"meme": SAME, "detail": DETAIL, "inconnu": UNKNOWN}
+# Its ``detail`` words -> the kinds of :class:`civicai.disinfo.details.Difference`.
+DETAIL_KINDS = {"": "", "annee": "year", "nombre": "number", "lieu": "place", "personne": "person",
+                "organisation": "organisation", "negation": "negation"}
 
 
 def evaluation_dir() -> Path:
@@ -27,10 +30,12 @@ def evaluation_dir() -> Path:
 def read_set(name: str = "evaluation") -> list[dict]:
     """``evaluation`` (held out: report only) or ``calibration`` (to tune thresholds).
 
-    ``attendu`` comes back as an outcome code, so that it compares with ``resultat``.
+    ``attendu`` comes back as an outcome code and ``detail`` as a difference kind, so that they compare
+    with what the matcher answers.
     """
     with open(evaluation_dir() / f"{name}.csv", encoding="utf-8", newline="") as fh:
-        return [{**row, "attendu": EXPECTED[row["attendu"]]} for row in csv.DictReader(fh)]
+        return [{**row, "attendu": EXPECTED[row["attendu"]], "detail": DETAIL_KINDS[row["detail"]]}
+                for row in csv.DictReader(fh)]
 
 
 def embeddings_only(matcher, message: str) -> dict:

@@ -90,7 +90,7 @@ def test_an_unreviewed_claim_is_never_shown_as_verified(matcher):
 def test_the_croatia_near_miss_gets_a_detail_not_the_neighbours_verdict(matcher):
     v = matcher.verdict("La Croatie est passée à l'euro en 2023")
     assert v["resultat"] == "detail" and v["id_fait"] == "f197" and not v["trouve"]
-    assert [d.kind for d in v["differences"]] == ["annee"]
+    assert [d.kind for d in v["differences"]] == ["year"]
     assert v["message"].startswith("Même sujet, mais un détail diffère : l'année (« 2023 » au lieu de « 2010 »)")
     page = matching_results_html(matcher, "La Croatie est passée à l'euro en 2023")
     assert "civicai-detail" in page and "civicai-found" not in page
@@ -134,7 +134,7 @@ def test_evaluation_sets_are_apart_and_large_enough():
     facts = {r["id_fait"] for r in read_rows()}
     assert all(r["id_fait"] in facts for r in held_out + calibration if r["attendu"] != "unknown")
     assert {r["detail"] for r in held_out if r["attendu"] == "detail"} == {
-        "annee", "nombre", "lieu", "personne", "organisation", "negation"}
+        "year", "number", "place", "person", "organisation", "negation"}
     corpus_texts = {r["texte"].lower() for r in read_rows()}
     assert not any(r["message"].lower() in corpus_texts for r in held_out)
 
