@@ -14,10 +14,10 @@ import time
 
 
 def _line(name: str, s: dict, seconds: float) -> str:
-    return (f"{name:<22} same claim {s['meme_juste']:>3}/{s['meme_total']} ({s['taux_meme_juste']:.1%})  "
-            f"near-miss verdict {s['detail_avec_verdict']:>3}/{s['detail_total']} "
-            f"({s['taux_detail_avec_verdict']:.1%})  abstention {s['inconnu_abstention']:>3}/{s['inconnu_total']} "
-            f"({s['taux_abstention']:.1%})  {seconds * 1000:.0f} ms/query")
+    return (f"{name:<22} same claim {s['same_right']:>3}/{s['same_total']} ({s['rate_same_right']:.1%})  "
+            f"near-miss verdict {s['detail_with_verdict']:>3}/{s['detail_total']} "
+            f"({s['rate_detail_with_verdict']:.1%})  abstention {s['unknown_abstained']:>3}/{s['unknown_total']} "
+            f"({s['rate_abstention']:.1%})  {seconds * 1000:.0f} ms/query")
 
 
 def main() -> None:
@@ -52,9 +52,9 @@ def main() -> None:
     old_s, new_s = statistics.median(old_t), statistics.median(new_t)
     print(_line("old (embeddings only)", old, old_s))
     print(_line("new (+ details)", new, new_s))
-    print(f"near-misses flagged « un détail diffère »: {new['detail_signale']}/{new['detail_total']}, "
-          f"with the changed detail named: {new['detail_bon_type']}/{new['detail_total']}; in-corpus messages "
-          f"sent to « détail »: {new['meme_vers_detail']}/{new['meme_total']}")
+    print(f"near-misses flagged « un détail diffère »: {new['detail_flagged']}/{new['detail_total']}, "
+          f"with the changed detail named: {new['detail_right_kind']}/{new['detail_total']}; in-corpus messages "
+          f"sent to « détail »: {new['same_to_detail']}/{new['same_total']}")
     print(f"median time per query: old {old_s * 1000:.0f} ms, new {new_s * 1000:.0f} ms (ratio "
           f"{new_s / old_s:.2f}, added {(new_s - old_s) * 1000:.0f} ms); first pass of the new one, claims "
           f"not yet parsed: {first_s * 1000:.0f} ms mean")

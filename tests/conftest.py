@@ -9,6 +9,8 @@ import pytest
 
 from testkit import CHROMIUM, FAIRFACE_SAMPLE, execute_notebook, voila_server
 
+pytest_plugins = ["fastlane"]  # unmarked tests may not start a process
+
 # Keep Jupyter's per-user state out of the real home for the whole test session.
 _JUPYTER_TMP = Path(os.environ.get("PYTEST_JUPYTER_TMP", "/tmp/civicai-test-jupyter"))
 for _name, _sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),

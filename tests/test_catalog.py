@@ -100,7 +100,11 @@ def test_an_added_module_reaches_the_kiosk_gallery(kit_copy, monkeypatch):
     html = pages.get_template("galerie.html").render(base="/", demos=catalog.available(), minutes="3 minutes",
                                                      prefetch=[])
     assert "Une démo d&#39;essai." in html or "Une démo d'essai." in html
-    # The operator's check command sees it too, from the kit the environment names.
+
+
+@pytest.mark.slow  # starts a process (the CLI)
+def test_the_operators_check_sees_an_added_module(kit_copy):
+    """`civicai kiosque --verifier` finds the added demo, from the kit the environment names."""
     out = subprocess.run([sys.executable, "-m", "civicai", "kiosque", "--verifier"], capture_output=True, text=True,
                          env=dict(os.environ, CIVICAI_KIT_ROOT=str(kit_copy)), cwd=kit_copy, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr

@@ -14,16 +14,24 @@ from civicai.errors import UserError
 MAX_NAME = 80
 
 
+FILE, OLD_FILE = "profiles.json", "profils.json"  # the French name was used until 2026-12; still read
+
+
 def _path(state_dir) -> Path:
-    return Path(state_dir) / "attestation" / "profils.json"
+    return Path(state_dir) / "attestation" / FILE
 
 
 def _all(state_dir) -> dict:
-    try:
-        data = json.loads(_path(state_dir).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    """Every choice; from the old file name while nothing was written under the new one."""
+    for name in (FILE, OLD_FILE):
+        try:
+            data = json.loads((Path(state_dir) / "attestation" / name).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+    return {}
 
 
 def get(state_dir, user: str) -> dict:

@@ -21,8 +21,8 @@ from civicai.disinfo.numbers_fr import YEAR, Quantity, conflicts, fold, quantiti
 MODEL = "fr_core_news_sm"
 # spaCy labels we compare, and the word for each kind of detail. Other names (MISC: « accord de Paris »)
 # only count on the claim's side: replaced by a place, a person or an organisation, they are a difference.
-ENTITY_KINDS = {"LOC": "lieu", "PER": "personne", "ORG": "organisation", "MISC": "nom"}
-DETAIL_WORDS = {"annee": "l'année", "nombre": "un nombre", "lieu": "le lieu", "personne": "la personne",
+ENTITY_KINDS = {"LOC": "place", "PER": "person", "ORG": "organisation", "MISC": "name"}
+DETAIL_WORDS = {"year": "l'année", "number": "un nombre", "place": "le lieu", "person": "la personne",
                 "organisation": "l'organisation", "negation": "la négation"}
 _GRAMMAR_WORDS = {"le", "la", "les", "l", "de", "du", "des", "d", "en", "au", "aux", "et", "a"}
 # « Ce n'est pas vrai que… », « il est faux de dire que… »: the sentence denies what follows.
@@ -147,7 +147,7 @@ def _significant_acronym(entity: str) -> str:
 def _entity_conflict(claim: Details, message: Details) -> Difference | None:
     missing = [(k, t) for k, t in claim.entities if not mentioned(t, message)
                and any(len(w) > 2 for w in _significant(t))]
-    extra = [(k, t) for k, t in message.entities if k != "nom" and not mentioned(t, claim)
+    extra = [(k, t) for k, t in message.entities if k != "name" and not mentioned(t, claim)
              and not any(_significant_acronym(c) == "".join(_significant(t)) for _, c in claim.entities)]
     if not (missing and extra):
         return None
@@ -168,7 +168,7 @@ def compare(claim_text: str, message_text: str, *, negation: bool = True) -> lis
     claim, message = details(claim_text), details(message_text)
     found = []
     for kind, theirs, mine in conflicts(list(claim.quantities), list(message.quantities)):
-        found.append(Difference("annee" if kind == YEAR else "nombre", theirs.text, mine.text))
+        found.append(Difference("year" if kind == YEAR else "number", theirs.text, mine.text))
     entity = _entity_conflict(claim, message)
     if entity:
         found.append(entity)

@@ -1,8 +1,8 @@
 """Score claim matching on a labelled set of messages: the figures of module 3's README and benchmark.
 
-A set (``datasets/affirmations-fr/evaluation/*.csv``) has one message per row with what should happen:
-``meme`` (it repeats fact ``id_fait``), ``detail`` (same subject as ``id_fait``, one detail changed) or
-``inconnu`` (a rumour the base does not hold). The old matcher (embeddings only: the best fact above the
+A set (``datasets/affirmations-fr/evaluation/*.csv``) has one message per row with what should happen, in
+the data set's French words, read here as the matcher's outcome codes: ``meme`` (it repeats fact ``id_fait``),
+``detail`` (same subject as ``id_fait``, one detail changed) or ``inconnu`` (a rumour the base does not hold). The old matcher (embeddings only: the best fact above the
 threshold gets its verdict) is scored on the same rows, with the same encoder, for comparison.
 """
 
@@ -16,6 +16,11 @@ from civicai.disinfo.corpus import corpus_dir
 from civicai.disinfo.verdicts import DETAIL, SAME, UNKNOWN
 
 COLUMNS = ["message", "attendu", "id_fait", "detail", "style"]
+# The data set's ``attendu`` words (French, documented in its README) -> the matcher's outcome codes.
+EXPECTED = {"meme": SAME, "detail": DETAIL, "inconnu": UNKNOWN}
+# Its ``detail`` words -> the kinds of :class:`civicai.disinfo.details.Difference`.
+DETAIL_KINDS = {"": "", "annee": "year", "nombre": "number", "lieu": "place", "personne": "person",
+                "organisation": "organisation", "negation": "negation"}
 
 
 def evaluation_dir() -> Path:
@@ -23,9 +28,14 @@ def evaluation_dir() -> Path:
 
 
 def read_set(name: str = "evaluation") -> list[dict]:
-    """``evaluation`` (held out: report only) or ``calibration`` (to tune thresholds)."""
+    """``evaluation`` (held out: report only) or ``calibration`` (to tune thresholds).
+
+    ``attendu`` comes back as an outcome code and ``detail`` as a difference kind, so that they compare
+    with what the matcher answers.
+    """
     with open(evaluation_dir() / f"{name}.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+        return [{**row, "attendu": EXPECTED[row["attendu"]], "detail": DETAIL_KINDS[row["detail"]]}
+                for row in csv.DictReader(fh)]
 
 
 def embeddings_only(matcher, message: str) -> dict:
@@ -41,21 +51,21 @@ def score(rows: list[dict], outcomes: list[dict]) -> dict:
               for kind in (SAME, DETAIL, UNKNOWN)}
     same, near, off = groups[SAME], groups[DETAIL], groups[UNKNOWN]
     counts = {
-        "meme_total": len(same),
-        "meme_juste": sum(o["resultat"] == SAME and o["id_fait"] == r["id_fait"] for r, o in same),
-        "meme_vers_detail": sum(o["resultat"] == DETAIL for _, o in same),
+        "same_total": len(same),
+        "same_right": sum(o["resultat"] == SAME and o["id_fait"] == r["id_fait"] for r, o in same),
+        "same_to_detail": sum(o["resultat"] == DETAIL for _, o in same),
         "detail_total": len(near),
-        "detail_avec_verdict": sum(o["resultat"] == SAME for _, o in near),
-        "detail_signale": sum(o["resultat"] == DETAIL for _, o in near),
-        "detail_bon_type": sum(o["resultat"] == DETAIL and r["detail"] in {d.kind for d in o["differences"]}
+        "detail_with_verdict": sum(o["resultat"] == SAME for _, o in near),
+        "detail_flagged": sum(o["resultat"] == DETAIL for _, o in near),
+        "detail_right_kind": sum(o["resultat"] == DETAIL and r["detail"] in {d.kind for d in o["differences"]}
                                for r, o in near),
-        "inconnu_total": len(off),
-        "inconnu_abstention": sum(o["resultat"] == UNKNOWN for _, o in off),
-        "inconnu_avec_verdict": sum(o["resultat"] == SAME for _, o in off),
+        "unknown_total": len(off),
+        "unknown_abstained": sum(o["resultat"] == UNKNOWN for _, o in off),
+        "unknown_with_verdict": sum(o["resultat"] == SAME for _, o in off),
     }
-    counts["taux_meme_juste"] = counts["meme_juste"] / max(1, len(same))
-    counts["taux_detail_avec_verdict"] = counts["detail_avec_verdict"] / max(1, len(near))
-    counts["taux_abstention"] = counts["inconnu_abstention"] / max(1, len(off))
+    counts["rate_same_right"] = counts["same_right"] / max(1, len(same))
+    counts["rate_detail_with_verdict"] = counts["detail_with_verdict"] / max(1, len(near))
+    counts["rate_abstention"] = counts["unknown_abstained"] / max(1, len(off))
     return counts
 
 

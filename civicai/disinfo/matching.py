@@ -7,9 +7,9 @@ the best cosine similarity of its two wordings. Embeddings see the subject, not 
 candidates are then compared detail by detail (:mod:`civicai.disinfo.details`: years, numbers, places,
 people, organisations, negation). Three outcomes:
 
-- ``meme`` (même affirmation): a candidate close enough states the same details: its verdict applies;
+- ``same`` (« même affirmation »): a candidate close enough states the same details: its verdict applies;
 - ``detail`` (même sujet, mais un détail diffère): the closest claim states another year, place… ;
-- ``inconnu`` (je ne sais pas): nothing is close enough (below :data:`THRESHOLD`).
+- ``unknown`` (« je ne sais pas »): nothing is close enough (below :data:`THRESHOLD`).
 
 A verdict is only given for a fact whose review record says it was checked against a source
 (:func:`civicai.disinfo.review.reviewed_fact_ids`). The corpus embeddings are cached in
@@ -199,7 +199,7 @@ class ClaimMatcher:
         return found
 
     def match(self, message: str) -> dict:
-        """The outcome for ``message``: ``resultat`` is ``meme``, ``detail`` or ``inconnu``.
+        """The outcome for ``message``: ``resultat`` is ``same``, ``detail`` or ``unknown``.
 
         Under :data:`SUBJECT_THRESHOLD` the answer is « je ne sais pas ». Among the :data:`CANDIDATES` best
         facts within :data:`MARGIN` of the best score (and above the threshold), the first one whose details all agree is « la même affirmation »; below the best one, it

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 # Kinds of quantity: only quantities of the same kind are compared.
-YEAR, SHARE, TEMPERATURE, DURATION, COUNT = "annee", "proportion", "temperature", "duree", "nombre"
+YEAR, SHARE, TEMPERATURE, DURATION, COUNT = "year", "share", "temperature", "duration", "count"
 
 UNITS = {"zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
          "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
@@ -118,7 +118,7 @@ def quantities(text: str) -> list[Quantity]:
     """Every year, share, temperature, duration and count stated in ``text``.
 
     >>> [(q.kind, q.value) for q in quantities("La moitié des gens, en deux mille vingt-trois")]
-    [('proportion', 0.5), ('annee', 2023.0)]
+    [('share', 0.5), ('year', 2023)]
     """
     words = tokens(text)
     found: list[Quantity] = []

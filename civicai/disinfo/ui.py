@@ -15,19 +15,8 @@ import ipywidgets as w
 from civicai.disinfo.verdicts import (DETAIL, LABEL_FEMININE, UNKNOWN, differences_sentence,
                                       not_reviewed_sentence, verified_sentence)
 from civicai.french import number
+from civicai.kiosk.style import widgets_css
 
-KIOSK_CSS = """<style>
-.civicai-kiosk { font-size: 1.35rem; line-height: 1.45; max-width: 60rem; }
-.civicai-kiosk h2 { font-size: 2rem; margin: 0.3em 0; }
-.civicai-kiosk .widget-button, .civicai-kiosk button { font-size: 1.3rem; min-height: 3.2rem; }
-.civicai-kiosk input, .civicai-kiosk textarea, .civicai-kiosk select { font-size: 1.3rem !important; }
-.civicai-kiosk .widget-html-content { font-size: 1.35rem; line-height: 1.45; }
-.civicai-kiosk .widget-dropdown, .civicai-kiosk .widget-dropdown select { height: 3.2rem; }
-.civicai-card { border: 2px solid #888; border-radius: 12px; padding: 0.6em 1em; margin: 0.5em 0; }
-.civicai-verdict { font-size: 1.8rem; font-weight: bold; padding: 0.4em 0.8em; border-radius: 12px; }
-.civicai-bar { background: #ddd; border-radius: 8px; height: 1.1rem; width: 100%; }
-.civicai-bar > div { background: #1f5fbf; border-radius: 8px; height: 1.1rem; }
-</style>"""
 
 LABEL_COLOURS = {"vrai": "#1b7a3a", "faux": "#b3261e", "trompeur": "#a15c00"}
 
@@ -39,7 +28,7 @@ def _esc(text: str) -> str:
 def header(title: str, sentences: list[str]) -> w.HTML:
     """The title and the three-sentence explanation shown on top of each demo."""
     body = " ".join(_esc(s) for s in sentences)
-    return w.HTML(f"{KIOSK_CSS}<h2>{_esc(title)}</h2><p>{body}</p>")
+    return w.HTML(f"{widgets_css()}<h2>{_esc(title)}</h2><p>{body}</p>")
 
 
 def _button(description: str, css: str, style: str = "") -> w.Button:
@@ -150,6 +139,7 @@ def matching_demo(matcher) -> w.VBox:
             "elle ne dit jamais si un message nouveau est vrai ou faux."]),
         picker, box, go, out])
     ui.add_class("civicai-kiosk")
+    ui.add_class("civicai-disinfo")
     return ui
 
 
@@ -234,6 +224,7 @@ def detector_demo(model) -> w.VBox:
             "pas la vérité."]),
         text, w.HBox([add_marks, capitals, shock, reset], layout=w.Layout(flex_flow="row wrap")), out])
     ui.add_class("civicai-kiosk")
+    ui.add_class("civicai-disinfo")
     return ui
 
 
@@ -316,6 +307,7 @@ def game_demo(claims, n: int = 10, seed: int | None = None) -> w.VBox:
             "à tout rejeter."]),
         claim, answers_row, feedback, w.HBox([next_button, again])])
     ui.add_class("civicai-kiosk")
+    ui.add_class("civicai-disinfo")
     return ui
 
 

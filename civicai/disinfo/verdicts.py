@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from civicai.french import day
 
-SAME, DETAIL, UNKNOWN = "meme", "detail", "inconnu"
+# Outcome codes (internal, English); what a person reads is the French of outcome_text().
+SAME, DETAIL, UNKNOWN = "same", "detail", "unknown"
 LABEL_FEMININE = {"vrai": "VRAIE", "faux": "FAUSSE", "trompeur": "TROMPEUSE"}  # « une affirmation »
 def verified_sentence(row: dict) -> str:
     """« L'affirmation « … » a été vérifiée : FAUSSE. » about the corpus sentence."""

@@ -10,26 +10,7 @@ import io
 
 import numpy as np
 
-
-KIOSK_CSS = """
-<style>
-.civicai-kiosk, .civicai-kiosk .widget-label, .civicai-kiosk button, .civicai-kiosk .widget-readout,
-.civicai-kiosk .widget-toggle-buttons button { font-size: 22px !important; }
-.civicai-kiosk button { min-height: 56px; }
-.civicai-kiosk .widget-toggle-buttons button { min-width: 150px; margin: 4px; }
-.civicai-kiosk .widget-slider .noUi-handle, .civicai-kiosk .slider .noUi-handle
-  { width: 40px !important; height: 40px !important; top: -14px !important; }
-.civicai-kiosk h1 { font-size: 40px; margin: 8px 0; }
-.civicai-kiosk .civicai-big { font-size: 40px; font-weight: bold; line-height: 1.2; }
-.civicai-kiosk .widget-toggle-buttons .widget-toggle-button { width: auto !important; padding: 0 18px; }
-.civicai-kiosk .widget-toggle-buttons { flex-wrap: wrap; }
-.civicai-kiosk .civicai-intro { font-size: 24px; line-height: 1.4; max-width: 1100px; }
-.civicai-kiosk .civicai-privacy { font-size: 18px; color: #333; background: #eef6ee;
-  padding: 6px 12px; border-radius: 8px; display: inline-block; }
-.civicai-kiosk .civicai-missing { font-size: 20px; background: #fff4e0; padding: 10px 16px;
-  border-radius: 8px; max-width: 1100px; }
-</style>
-"""
+from civicai.kiosk.style import widgets_css
 
 PRIVACY_FR = ("Aucune caméra n'est utilisée et rien n'est enregistré : "
               "les images viennent du kit, pas de vous.")
@@ -46,7 +27,7 @@ def kiosk_header(title: str, sentences: tuple[str, str, str]):
     """Title, the three-sentence explanation and the privacy line of a kiosk demo."""
     w = ipywidgets()
     intro = " ".join(sentences)
-    return w.HTML(f"{KIOSK_CSS}<h1>{title}</h1><p class='civicai-intro'>{intro}</p>"
+    return w.HTML(f"{widgets_css()}<h1>{title}</h1><p class='civicai-intro'>{intro}</p>"
                   f"<p class='civicai-privacy' id='civicai-privacy'>{PRIVACY_FR}</p>")
 
 
@@ -54,6 +35,7 @@ def kiosk_box(children):
     w = ipywidgets()
     box = w.VBox(children, layout=w.Layout(padding="12px"))
     box.add_class("civicai-kiosk")
+    box.add_class("civicai-faces")
     return box
 
 

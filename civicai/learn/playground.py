@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from civicai.kiosk.style import widgets_css
+
 PRESETS = {"nuages": "deux nuages", "xor": "XOR", "cercles": "cercles", "spirales": "spirales"}
 MODELS = {"linéaire": (), "petit réseau": (8, 8)}
 COLOURS = ("#1f77b4", "#ff7f0e")          # class 0 blue, class 1 orange
@@ -126,13 +128,6 @@ def plot_boundaries(presets=("xor", "cercles", "spirales"), *, steps: int = 300,
     return fig
 
 
-_BIG_CSS = """<style>
-.civicai-big .widget-toggle-button, .civicai-big select, .civicai-big .widget-label {
-  font-size: 24px !important; height: 56px !important; line-height: 56px; }
-.civicai-big .widget-toggle-button { width: 190px !important; }
-.civicai-big .widget-label { width: 130px !important; }
-.civicai-big select { width: 330px !important; }
-</style>"""
 
 
 class Playground:
@@ -177,8 +172,8 @@ class Playground:
         controls = w.VBox([self.colour, self.preset, self.kind, w.HBox([self.train_button, self.clear_button]),
                            self.status], layout=w.Layout(margin="0 0 0 30px"))
         if big:
-            controls.add_class("civicai-big")
-            controls.children = (w.HTML(_BIG_CSS),) + controls.children
+            controls.add_class("civicai-playground")
+            controls.children = (w.HTML(widgets_css()),) + controls.children
         self.widget = w.HBox([self.canvas, controls], layout=w.Layout(gap="30px", align_items="flex-start"))
 
     def _status(self, text: str) -> str:

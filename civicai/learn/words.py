@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 
+from civicai.kiosk.style import widgets_css
+
 # Slider positions 0..10 mapped to temperatures: 0 is « sage » (0.25), 10 is « créatif » (2.5).
 T_MIN, T_MAX = 0.25, 2.5
 
@@ -63,13 +65,6 @@ def words_html(words, known) -> str:
             f"columns:2;column-gap:60px'>{''.join(items)}</ul>")
 
 
-# A big slider handle that a finger can grab on a kiosk screen.
-_CSS = """<style>
-.civicai-temperature .noUi-handle { width: 44px !important; height: 44px !important; top: -18px !important;
-  right: -22px !important; border-radius: 50% !important; background: #1976d2 !important; }
-.civicai-temperature .noUi-target { height: 10px !important; }
-.civicai-words .widget-html-content { line-height: 1.4; }
-</style>"""
 
 
 class WordsDemo:
@@ -83,7 +78,7 @@ class WordsDemo:
         self.slider = w.IntSlider(value=4, min=0, max=10, step=1, readout=False, continuous_update=False,
                                   layout=w.Layout(width="520px", height="60px"))
         self.slider.add_class("civicai-temperature")
-        left = w.HTML(_CSS + "<span style='font-size:32px'>sage</span>")
+        left = w.HTML(widgets_css() + "<span style='font-size:32px'>sage</span>")
         right = w.HTML("<span style='font-size:32px'>créatif</span>")
         self.again = w.Button(description="D'autres mots !", icon="refresh", button_style="primary",
                               layout=w.Layout(width="300px", height="70px"))

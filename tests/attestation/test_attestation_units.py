@@ -93,6 +93,7 @@ def test_credential_verifies_offline_and_one_changed_byte_fails(state, tmp_path)
         credential.verify(json.loads(raw), trusted_did="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
 
 
+@pytest.mark.slow  # starts a process (the verifier command)
 def test_verifier_command_says_in_french_why_a_file_is_refused(state, tmp_path):
     folder = issued(state)
     good = folder / "attestation.json"
@@ -124,6 +125,7 @@ def pdf_text(path: Path, tmp_path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.slow  # starts a process (pdftoppm, pdffonts, pdftotext)
 def test_pdf_is_french_and_readable_back(state, tmp_path):
     folder = issued(state)
     text = " ".join(pdf_text(folder / "attestation.pdf", tmp_path).split())
@@ -172,3 +174,13 @@ def test_hub_wiring_is_idempotent_and_keeps_what_is_there(state):
     hook = c.Spawner.pre_spawn_hook
     assert hook.__self__.previous_pre is None  # the second call did not wrap the first
     assert "authenticator_class" not in c.JupyterHub  # the workshop code stays the default
+
+
+def test_choices_saved_under_the_old_french_file_name_are_still_read(tmp_path):
+    """A hub updated in the middle of a workshop keeps what participants chose before (read old, write new)."""
+    (tmp_path / "attestation").mkdir()
+    (tmp_path / "attestation" / "profils.json").write_text('{"ana": {"name": "Ana Lopez", "quiz": true}}')
+    assert profiles.get(tmp_path, "ana") == {"name": "Ana Lopez", "quiz": True}
+    profiles.set_choice(tmp_path, "bo", name="Bo", quiz=False)
+    assert (tmp_path / "attestation" / "profiles.json").is_file()
+    assert profiles.get(tmp_path, "ana") == {"name": "Ana Lopez", "quiz": True}

@@ -111,6 +111,7 @@ def test_job_script_makes_the_home_merges_the_modules_and_asks_for_the_profile(c
     assert "--get-user-env" not in script  # root-only option, not needed here
 
 
+@pytest.mark.slow  # starts a process (the SLURM prologue script)
 def test_the_prologue_really_merges_the_modules(tmp_path):
     """Run the job's sync line through a shell, as slurmd would."""
     src = tmp_path / "src"

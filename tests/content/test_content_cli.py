@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from civicai.cli import main
 from testkit import REPO
 
@@ -24,6 +26,7 @@ def test_verifier_a_year_later_lists_every_dated_statement_and_still_succeeds(ca
     assert "01-comment-une-ia-apprend/04-comment-un-modele-generatif-ecrit.ipynb · bloc « Sources »" in out
 
 
+@pytest.mark.slow  # starts a process (the CLI)
 def test_a_bad_date_is_a_french_error_from_any_folder(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(REPO))
     run = subprocess.run([sys.executable, "-m", "civicai", "contenu", "verifier", "--date", "hier"],
@@ -32,6 +35,7 @@ def test_a_bad_date_is_a_french_error_from_any_folder(tmp_path):
     assert "n'est pas au format AAAA-MM-JJ" in run.stderr
 
 
+@pytest.mark.slow  # starts a process (the CLI)
 def test_help_is_in_french():
     run = subprocess.run([sys.executable, "-m", "civicai", "contenu", "verifier", "--help"],
                          capture_output=True, text=True, cwd=REPO, timeout=60)

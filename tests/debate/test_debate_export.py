@@ -67,6 +67,7 @@ def test_decidim_csv_has_the_headers_decidims_proposals_import_requires(summary)
     assert "rassemble" in rows[1][1]
 
 
+@pytest.mark.slow  # starts a process (pdftoppm)
 def test_the_pdf_summary_renders_with_pdftoppm(summary, tmp_path):
     pdftoppm = shutil.which("pdftoppm")
     if not pdftoppm:

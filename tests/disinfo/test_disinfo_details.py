@@ -12,14 +12,14 @@ def kinds(claim, message):
 
 
 @pytest.mark.parametrize("claim, message, kind", [
-    ("L'euro a remplacé le franc en 2010.", "La Croatie est passée à l'euro en 2023", "annee"),
-    ("Les élections municipales ont lieu tous les six ans.", "Les municipales, c'est tous les 4 ans", "nombre"),
+    ("L'euro a remplacé le franc en 2010.", "La Croatie est passée à l'euro en 2023", "year"),
+    ("Les élections municipales ont lieu tous les six ans.", "Les municipales, c'est tous les 4 ans", "number"),
     ("Le tabac cause environ 75 000 décès par an en France.",
-     "Le tabac cause environ 75 000 décès par an en Belgique", "lieu"),
+     "Le tabac cause environ 75 000 décès par an en Belgique", "place"),
     ("La NASA a annoncé que la Terre se refroidit depuis dix ans.",
      "L'Agence spatiale européenne a annoncé que la Terre se refroidit depuis dix ans", "organisation"),
     ("Albert Einstein a dit : « La folie, c'est de refaire toujours la même chose. »",
-     "Victor Hugo a dit : « La folie, c'est de refaire toujours la même chose. »", "personne"),
+     "Victor Hugo a dit : « La folie, c'est de refaire toujours la même chose. »", "person"),
     ("Le vaccin ROR provoque l'autisme.", "Le vaccin ROR ne provoque pas l'autisme.", "negation"),
     ("Le vaccin ROR provoque l'autisme.", "Ce n'est pas vrai que le ROR provoque l'autisme", "negation"),
     ("Le CO2 n'est pas un gaz à effet de serre.", "Le CO2 est bien un gaz à effet de serre", "negation"),

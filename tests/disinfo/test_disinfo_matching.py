@@ -56,23 +56,23 @@ def test_paraphrases_mostly_get_the_same_claim_and_never_another_one(matcher, pa
     sais pas »: abstaining is the price, a wrong verdict would be the fault.
     """
     found = [matcher.match(q) for q in paraphrases["requete"]]
-    right = sum(v["resultat"] == "meme" and v["id_fait"] == f for v, f in zip(found, paraphrases["id_fait"]))
+    right = sum(v["resultat"] == "same" and v["id_fait"] == f for v, f in zip(found, paraphrases["id_fait"]))
     print(f"\nparaphrases matched to the right fact as the same claim: {right}/{len(found)}")
     assert right >= 2 / 3 * len(found)
     assert not [v["id_fait"] for v, f in zip(found, paraphrases["id_fait"])
-                if v["resultat"] == "meme" and v["id_fait"] != f]
+                if v["resultat"] == "same" and v["id_fait"] != f]
 
 
 def test_unrelated_messages_get_i_do_not_know(matcher):
     queries = pd.read_csv(HERE / "hors_corpus.csv")["requete"]
     verdicts = [matcher.verdict(q) for q in queries]
-    assert sum(v["resultat"] == "inconnu" for v in verdicts) >= 0.9 * len(verdicts)
+    assert sum(v["resultat"] == "unknown" for v in verdicts) >= 0.9 * len(verdicts)
     assert "je ne sais pas" in verdicts[0]["message"]
 
 
 def test_a_reviewed_claim_gets_its_verdict_stated_about_the_verified_sentence(matcher):
     v = matcher.verdict("On m'a dit que si la moitié des gens votent blanc, l'élection est annulée")
-    assert v["resultat"] == "meme" and v["id_fait"] == "f068" and v["trouve"]
+    assert v["resultat"] == "same" and v["id_fait"] == "f068" and v["trouve"]
     claim = next(r["texte"] for r in read_rows() if r["id"] == "f068-n")
     assert v["message"].startswith(f"L'affirmation « {claim} » a été vérifiée : FAUSSE.")
     assert "Source :" in v["message"]
@@ -81,7 +81,7 @@ def test_a_reviewed_claim_gets_its_verdict_stated_about_the_verified_sentence(ma
 def test_an_unreviewed_claim_is_never_shown_as_verified(matcher):
     message = "Le vaccin ROR provoque l'autisme, c'est mon cousin qui le dit"
     v = matcher.verdict(message)
-    assert v["resultat"] == "meme" and v["id_fait"] == "f002" and not v["relu"] and not v["trouve"]
+    assert v["resultat"] == "same" and v["id_fait"] == "f002" and not v["relu"] and not v["trouve"]
     assert "n'a pas encore été relue" in v["message"] and "vérifiée" not in v["message"]
     page = matching_results_html(matcher, message)
     assert "civicai-found" not in page and "a été vérifiée" not in page.split("Les affirmations les plus")[0]
@@ -90,7 +90,7 @@ def test_an_unreviewed_claim_is_never_shown_as_verified(matcher):
 def test_the_croatia_near_miss_gets_a_detail_not_the_neighbours_verdict(matcher):
     v = matcher.verdict("La Croatie est passée à l'euro en 2023")
     assert v["resultat"] == "detail" and v["id_fait"] == "f197" and not v["trouve"]
-    assert [d.kind for d in v["differences"]] == ["annee"]
+    assert [d.kind for d in v["differences"]] == ["year"]
     assert v["message"].startswith("Même sujet, mais un détail diffère : l'année (« 2023 » au lieu de « 2010 »)")
     page = matching_results_html(matcher, "La Croatie est passée à l'euro en 2023")
     assert "civicai-detail" in page and "civicai-found" not in page
@@ -129,12 +129,12 @@ def test_search_returns_scores_sorted_with_threshold_and_review_flags(matcher):
 def test_evaluation_sets_are_apart_and_large_enough():
     held_out, calibration = evaluation.read_set("evaluation"), evaluation.read_set("calibration")
     assert {r["message"] for r in held_out}.isdisjoint(r["message"] for r in calibration)
-    counts = {k: sum(r["attendu"] == k for r in held_out) for k in ("meme", "detail", "inconnu")}
-    assert counts["meme"] >= 60 and counts["detail"] >= 40 and counts["inconnu"] >= 30
+    counts = {k: sum(r["attendu"] == k for r in held_out) for k in ("same", "detail", "unknown")}
+    assert counts["same"] >= 60 and counts["detail"] >= 40 and counts["unknown"] >= 30
     facts = {r["id_fait"] for r in read_rows()}
-    assert all(r["id_fait"] in facts for r in held_out + calibration if r["attendu"] != "inconnu")
+    assert all(r["id_fait"] in facts for r in held_out + calibration if r["attendu"] != "unknown")
     assert {r["detail"] for r in held_out if r["attendu"] == "detail"} == {
-        "annee", "nombre", "lieu", "personne", "organisation", "negation"}
+        "year", "number", "place", "person", "organisation", "negation"}
     corpus_texts = {r["texte"].lower() for r in read_rows()}
     assert not any(r["message"].lower() in corpus_texts for r in held_out)
 
@@ -147,14 +147,14 @@ def test_held_out_figures_and_the_readme_quotes_them(matcher):
     rows = evaluation.read_set("evaluation")
     new, _, _ = evaluation.run(matcher, rows)
     old, _, _ = evaluation.run(matcher, rows, legacy=True)
-    print(f"\nheld out: same claim {new['meme_juste']}/{new['meme_total']}, near-misses with a verdict "
-          f"{new['detail_avec_verdict']}/{new['detail_total']} (old {old['detail_avec_verdict']}), "
-          f"abstention {new['inconnu_abstention']}/{new['inconnu_total']}")
-    assert new["taux_meme_juste"] >= 0.85
-    assert new["detail_avec_verdict"] <= 0.10 * new["detail_total"]
-    assert new["inconnu_abstention"] == new["inconnu_total"]  # no verdict about an unrelated claim
+    print(f"\nheld out: same claim {new['same_right']}/{new['same_total']}, near-misses with a verdict "
+          f"{new['detail_with_verdict']}/{new['detail_total']} (old {old['detail_with_verdict']}), "
+          f"abstention {new['unknown_abstained']}/{new['unknown_total']}")
+    assert new["rate_same_right"] >= 0.85
+    assert new["detail_with_verdict"] <= 0.10 * new["detail_total"]
+    assert new["unknown_abstained"] == new["unknown_total"]  # no verdict about an unrelated claim
     readme = (REPO / "modules" / "03-desinformation" / "README.md").read_text(encoding="utf-8")
-    for key in ("meme_juste", "detail_avec_verdict", "inconnu_abstention"):
+    for key in ("same_right", "detail_with_verdict", "unknown_abstained"):
         total = new[key.split("_")[0] + "_total"]
         assert f"{new[key]}/{total}" in readme, f"README: {key} is now {new[key]}/{total}"
         assert f"{old[key]}/{total}" in readme, f"README: old matcher's {key} is now {old[key]}/{total}"

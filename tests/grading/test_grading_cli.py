@@ -13,6 +13,9 @@ from gradingtools import FIXTURES, SUBMISSIONS, submit_directly
 ENGLISH = ("show this help", "usage: civicai cours [-h] {", "positional arguments", "optional arguments")
 
 
+pytestmark = pytest.mark.slow  # every test runs the CLI in a subprocess
+
+
 def civicai(*args, env=None, cwd=None):
     return subprocess.run([sys.executable, "-m", "civicai", *map(str, args)], capture_output=True, text=True,
                           env=env, cwd=cwd, timeout=600)
@@ -42,7 +45,6 @@ def test_invalid_course_name_is_a_french_error(tmp_path):
     assert out.returncode == 2 and "Nom de cours invalide" in out.stderr
 
 
-@pytest.mark.slow
 def test_a_course_driven_by_commands(tmp_path):
     """creer, inscrire, distribuer, corriger, exporter: the CSV files hold the right scores."""
     state = tmp_path / "var"

@@ -50,6 +50,7 @@ def test_missing_column_is_named(tmp_path):
         parse_roster(p)
 
 
+@pytest.mark.slow  # starts a process (nbgrader, in mini_course_factory)
 def test_nothing_is_imported_when_one_line_is_wrong(mini_course_factory, tmp_path):
     course = mini_course_factory(tmp_path / "var")
     good = write(tmp_path, "identifiant;prénom;nom;email\nalice;Alice;Martin;alice@example.org\n", name="ok.csv")

@@ -113,6 +113,7 @@ def test_no_kernel_starts_without_bubblewrap(tmp_path, monkeypatch):
     assert not (tmp_path / "preuve").exists()
 
 
+@pytest.mark.slow  # starts a process (nbgrader, in mini_course_factory)
 @pytest.mark.parametrize("how", ["configured-path-nowhere", "not-on-path", "broken-binary"])
 def test_grading_refuses_to_run_without_isolation(mini_course_factory, tmp_path, monkeypatch, how):
     from civicai.grading.autograde import autograde

@@ -78,6 +78,7 @@ def test_kernels_are_forked_from_the_template_and_hold_none_of_its_sockets(mini_
     assert scores[False] == {"moyenne_calculee": 4, "qcm_correct": 0, "compte_mots_correct": 4}
 
 
+@pytest.mark.slow  # starts a process (kernel templates)
 def test_the_cpu_of_forked_kernels_is_reported_to_the_batch(mini_course_factory, tmp_path):
     """bubblewrap does not wait for the template, so its kernels' CPU never reaches the batch's rusage: the
     template reports it. A kernel that burns 1.5 s of CPU must show up in the batch's figure."""

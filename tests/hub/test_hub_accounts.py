@@ -41,6 +41,7 @@ def test_every_per_user_path_is_inside_the_home(tmp_path):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="making Unix accounts needs root")
+@pytest.mark.slow  # starts a process (useradd, userdel)
 def test_an_account_taken_by_someone_else_is_never_shared(tmp_path):
     squatter = "civicai-test-squat"
     subprocess.run(["userdel", squatter], capture_output=True)

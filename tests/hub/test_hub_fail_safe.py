@@ -34,6 +34,8 @@ def ordinary(open_tmp):
     return ("setpriv", f"--reuid={OPERATOR}", f"--regid={OPERATOR}", "--clear-groups", "--"), state
 
 
+@pytest.mark.hub
+@pytest.mark.slow
 def test_an_unprivileged_hub_refuses_participants_in_french(ordinary):
     prefix, state = ordinary
     hub = RunningHub(state, prefix=prefix, extra_env={"HOME": str(state.parent)}, demonstration=False)

@@ -33,6 +33,19 @@ CONTROLS = [
 ANY_CONTROL = ", ".join(sel for _, sel in CONTROLS)
 
 
+def wait_for_control(page, timeout: float = 120_000) -> None:
+    """Wait until some control of the demo is visible.
+
+    Not ``page.wait_for_selector(ANY_CONTROL, state="visible")``: Playwright checks only the first element
+    the selector finds, so one hidden control early in the page (a slider handle not laid out yet, a
+    widget another cell hides) made it wait for its whole timeout while other controls were usable.
+    """
+    page.wait_for_function("""sel => [...document.querySelectorAll(sel)].some(e => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden';
+    })""", arg=ANY_CONTROL, timeout=timeout)
+
+
 class KioskServer:
     """`python -m civicai kiosque` in a subprocess, with its own Jupyter folders and log."""
 
@@ -117,7 +130,7 @@ def open_demo(page, url: str, timeout: float = 120_000) -> float:
     """Go to a demo page and wait for its first control; return the seconds it took."""
     t0 = time.perf_counter()
     page.goto(url, wait_until="commit")
-    page.wait_for_selector(ANY_CONTROL, state="visible", timeout=timeout)
+    wait_for_control(page, timeout)
     return time.perf_counter() - t0
 
 
@@ -153,7 +166,7 @@ def interact_once(page, timeout: float = 20, tries: int = 4) -> str:
     A drawing canvas (ipycanvas) gets a stroke first: a demo's first button is often
     "Effacer", which changes nothing on an empty drawing. At most ``tries`` controls.
     """
-    page.wait_for_selector(ANY_CONTROL, state="visible", timeout=120_000)
+    wait_for_control(page)
     page.wait_for_function("() => !document.querySelector('#loading')", timeout=timeout * 1000)
     candidates = []
     canvas = page.locator("#rendered_cells canvas")

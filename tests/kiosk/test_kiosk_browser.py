@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from civicai.kiosk.catalog import kit_catalog, load_catalog
-from kiosktools import FIXTURE_DEMOS, interact_once, open_demo
+from kiosktools import FIXTURE_DEMOS, interact_once, open_demo, wait_for_control
 
 pytestmark = pytest.mark.browser
 
@@ -122,6 +122,24 @@ def test_every_request_stays_on_the_kiosk(page, server, which):
     assert refused == [], f"the kiosk refused what a page asked for: {refused[:5]}"
     missing = catalog.missing()
     assert not missing, f"not checked, missing: {[d.notebook for d in missing]}"
+
+
+def test_a_hidden_first_control_does_not_hide_the_others(page):
+    """The demo tests wait for any visible control, not for the first one the selector finds."""
+    page.set_content("<div class='widget-slider'><div class='noUi-handle' style='display:none'></div></div>"
+                     "<button class='widget-button'>Essayer</button>")
+    wait_for_control(page, timeout=5_000)
+
+
+@pytest.mark.parametrize("demo_id, selector, prop, value", [
+    ("invente-des-mots", ".civicai-temperature .noUi-handle", "width", "44px"),
+    ("la-foule-et-la-liste", ".civicai-faces .widget-label", "fontSize", "22px"),
+])
+def test_demo_widgets_take_the_kiosk_stylesheet(page, kiosk_modules, demo_id, selector, prop, value):
+    """The demos' rules, now only in kiosque.css, reach the demo in the kiosk."""
+    open_demo(page, kiosk_modules.url + f"demo/{demo_id}")
+    got = page.locator(selector).first.evaluate(f"e => getComputedStyle(e).{prop}")
+    assert got == value, f"{demo_id}: {selector} {prop} is {got}"
 
 
 def _axe(page):
