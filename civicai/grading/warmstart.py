@@ -246,6 +246,7 @@ def _serve(sock: socket.socket, modules: list[str]) -> None:
         return
     if "matplotlib" in sys.modules:
         warm_matplotlib()
+    warm_tracebacks()
     # kernels are reaped by waiting for them (not by ignoring SIGCHLD), so that their CPU time adds up in the
     # template's, which it reports at the end (KernelTemplate.close)
     signal.signal(signal.SIGCHLD, lambda *_: procs.reap())
@@ -305,6 +306,26 @@ def warm_matplotlib() -> None:
         ax.legend()
         fig.savefig(io.BytesIO(), format="png")
     except Exception:  # noqa: BLE001 (a warm-up only: the kernels draw as they would have)
+        pass
+
+
+def warm_tracebacks() -> None:
+    """Format one error as the kernel's shell does (same traceback class, mode and colours): ``inspect``'s table of
+    modules, the syntax highlighter and its colours are then built once, not in every kernel (about 0.2 s of CPU
+    for a copy's first error; blank and wrong copies have several). No thread, no state a kernel would see."""
+    try:
+        from IPython.core import ultratb
+        from ipykernel.zmqshell import ZMQInteractiveShell
+
+        traits = ZMQInteractiveShell.class_traits()
+        formatter = ultratb.AutoFormattedTB(mode=traits["xmode"].default(), theme_name=traits["colors"].default(),
+                                            tb_offset=1)
+        code = compile("def f():\n    raise NotImplementedError()\nf()\n", "<modele>", "exec")
+        try:
+            exec(code, {})  # noqa: S102 (a fixed snippet)
+        except NotImplementedError:
+            formatter.structured_traceback(*sys.exc_info())
+    except Exception:  # noqa: BLE001 (a warm-up only: the kernels format errors as they would have)
         pass
 
 
