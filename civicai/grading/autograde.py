@@ -9,7 +9,7 @@ with the kernel it starts and the way test cells run changed through its setting
 * before anything runs, the submitted folder is checked (``civicai.grading.intake``): odd files get
   their own flag, symbolic links are never followed, a clean copy is what gets graded;
 * the child gets a private copy of the gradebook and of the submission; the real gradebook is
-  written only by this (parent) process, which merges each child's scores afterwards;
+  written only by this (parent) process, which merges each child's scores as soon as it ends;
 * the student's kernel runs in a bubblewrap sandbox (``civicai.grading.isolation``): it sees its
   working folder and a read-only Python, nothing else, no network; memory, CPU, file-size and process
   limits; every cell has a time limit and output is capped as it arrives. Without bubblewrap, grading
