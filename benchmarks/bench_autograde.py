@@ -133,8 +133,10 @@ def main() -> None:
         return
     print(f"{args.n} submissions per exercise, {args.processus} worker(s), {os.cpu_count()} core(s), "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    rows = []
     for name in names:
         r = bench(name, args.n, args.processus, not args.sans_nbgrader, not args.sans_froid)
+        rows.append(r)
         line = (f"{name}: ours {r['ours_s']:.1f} s wall, {r['ours_cpu']:.1f} s CPU "
                 f"({r['ours_s'] / args.n:.2f} s/submission)")
         if "cold_s" in r:
@@ -150,6 +152,21 @@ def main() -> None:
         print(line + f"; goal 40 in <= 60 s wall: {goal} (load average now {os.getloadavg()[0]:.1f}); "
               f"CPU s / core count: {r['ours_cpu'] / (os.cpu_count() or 1):.1f} s; flags: {r['flags']}; "
               f"scores seen: {sorted(set(r['ours_scores'].values()))}", flush=True)
+    print_summary(rows, args.n)
+
+
+def print_summary(rows: list[dict], n: int) -> None:
+    """One table for the whole run: what the lead copies into grading/README.md."""
+    print(f"\nSummary ({n} copies per exercise, {os.cpu_count()} core(s), load average now "
+          f"{os.getloadavg()[0]:.1f}; goal: 40 copies in <= 60 s wall)")
+    print("| exercise | plain nbgrader s | ours s | ratio plain/ours | ours CPU s | same scores |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        plain = f"{r['plain_s']:.1f}" if "plain_s" in r else "-"
+        ratio = f"{r['plain_s'] / r['ours_s']:.2f}" if "plain_s" in r else "-"
+        same = ("yes" if r["plain_scores"] == r["ours_scores"] else "no") if "plain_scores" in r else "-"
+        print(f"| {r['exercise']} | {plain} | {r['ours_s']:.1f} | {ratio} | {r['ours_cpu']:.1f} | {same} |",
+              flush=True)
 
 
 if __name__ == "__main__":

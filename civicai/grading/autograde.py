@@ -9,7 +9,7 @@ with the kernel it starts and the way test cells run changed through its setting
 * before anything runs, the submitted folder is checked (``civicai.grading.intake``): odd files get
   their own flag, symbolic links are never followed, a clean copy is what gets graded;
 * the child gets a private copy of the gradebook and of the submission; the real gradebook is
-  written only by this (parent) process, which merges each child's scores afterwards;
+  written only by this (parent) process, which merges each child's scores as soon as it ends;
 * the student's kernel runs in a bubblewrap sandbox (``civicai.grading.isolation``): it sees its
   working folder and a read-only Python, nothing else, no network; memory, CPU, file-size and process
   limits; every cell has a time limit and output is capped as it arrives. Without bubblewrap, grading
@@ -211,10 +211,15 @@ def autograde(course: Course, assignment: str, *, students: list[str] | None = N
             job["kit_root"] = isolation.kit_root_for_kernels()
             pending.append(job)
         preload = exercise_imports(list(released.values())) if warm_kernels and pending else None
-        cpu = _run_jobs(pending, workers, limits, results, progress, preload, batch)
+        with course.gradebook() as gb:  # each copy's scores are merged as it ends, while the others run
+            def merge(student: str) -> None:
+                _merge_one(gb, course, assignment, student, results[student], batch)
+
+            cpu = _run_jobs(pending, workers, limits, results, progress, preload, batch, merge)
+            for s in sorted(set(names) - {job["student"] for job in pending}):  # not run (unreadable): 0, flagged
+                merge(s)
         if stats is not None:
             stats["sandbox_cpu_s"] = stats.get("sandbox_cpu_s", 0.0) + cpu
-        _merge(course, assignment, results, batch)
     finally:
         shutil.rmtree(batch, ignore_errors=True)
     ordered = [results[s] for s in names]
@@ -223,8 +228,9 @@ def autograde(course: Course, assignment: str, *, students: list[str] | None = N
 
 
 def _run_jobs(jobs: list[dict], workers: int, limits: Limits, results: dict, progress,
-              preload: list[str] | None, batch: Path) -> float:
-    """Grade ``jobs`` in ``workers`` slots; return the CPU seconds the slots' templates reported."""
+              preload: list[str] | None, batch: Path, merge) -> float:
+    """Grade ``jobs`` in ``workers`` slots, ``merge(student)`` each as it ends; return the CPU seconds the slots'
+    templates reported."""
     workers = max(1, min(workers, len(jobs)))
     with SandboxUids(workers) as uids:
         slots = []
@@ -237,7 +243,7 @@ def _run_jobs(jobs: list[dict], workers: int, limits: Limits, results: dict, pro
         templates = [KernelTemplate(preload, str(d)) if preload is not None and jobs else None for d in slots]
         try:
             templates = [t if t is not None and t.wait_ready() else None for t in templates]
-            _run_jobs_with(jobs, limits, results, progress, uids.uids, slots, templates)
+            _run_jobs_with(jobs, limits, results, progress, uids.uids, slots, templates, merge)
         finally:
             running = [t for t in templates if t is not None]
             for t in running:  # all at once: each ends in parallel, not one after the other
@@ -261,7 +267,9 @@ def _preload_for_children() -> None:
     import civicai.grading.provisioner  # noqa: F401
 
 
-def _run_jobs_with(jobs, limits, results, progress, uids, slots, templates) -> None:
+def _run_jobs_with(jobs, limits, results, progress, uids, slots, templates, merge) -> None:
+    from multiprocessing.connection import wait
+
     from civicai.grading.execute import grade_in_child
     from civicai.grading.provisioner import TEMPLATES
 
@@ -273,8 +281,9 @@ def _run_jobs_with(jobs, limits, results, progress, uids, slots, templates) -> N
     free_slots = list(range(len(slots)))
     running: dict[int, tuple] = {}  # slot -> (process, job, start)
     queue = list(jobs)
+    ended: list[SubmissionResult] = []
     try:
-        while queue or running:
+        while queue or running or ended:
             while queue and free_slots:
                 slot = free_slots.pop(0)
                 job = queue.pop(0)
@@ -285,7 +294,14 @@ def _run_jobs_with(jobs, limits, results, progress, uids, slots, templates) -> N
                 proc = ctx.Process(target=grade_in_child, args=(job, key), daemon=False)
                 proc.start()
                 running[slot] = (proc, job, time.monotonic())
-            time.sleep(0.05)
+            for res in ended:  # merged once the next copies have started: alongside them, not before them
+                merge(res.student)
+                if progress:
+                    progress(res)
+            ended.clear()
+            if not running:
+                continue
+            wait([proc.sentinel for proc, _, _ in running.values()], timeout=0.5)  # a child ends, or check budgets
             for slot, (proc, job, start) in list(running.items()):
                 res = results[job["student"]]
                 overdue = time.monotonic() - start > limits.submission_timeout
@@ -303,8 +319,7 @@ def _run_jobs_with(jobs, limits, results, progress, uids, slots, templates) -> N
                 del running[slot]
                 free_slots.append(slot)
                 free_slots.sort()
-                if progress:
-                    progress(res)
+                ended.append(res)
     finally:
         TEMPLATES.clear()
 
@@ -331,51 +346,49 @@ def _read_child_result(work: Path, res: SubmissionResult) -> None:
             res.flags.append(Flag("echec-correction"))
 
 
-def _merge(course: Course, assignment: str, results: dict, batch: Path) -> None:
-    """Write every child's scores into the real gradebook (only this process writes it)."""
+def _merge_one(gb, course: Course, assignment: str, student: str, res: SubmissionResult, batch: Path) -> None:
+    """Write one child's scores into the real gradebook ``gb`` (only this process writes it)."""
     from datetime import datetime
 
     from nbgrader.api import MissingEntry
 
-    with course.gradebook() as gb:
-        for student, res in results.items():
-            ts = datetime.fromisoformat(res.timestamp) if res.timestamp else None
-            kw = {"timestamp": ts} if ts else {}
-            sub = gb.update_or_create_submission(assignment, student, **kw)
-            by_key = {(g["notebook"], g["grade_id"]): g for g in res.grades} if res.ok else {}
-            total = maximum = 0.0
-            for nb in sub.notebooks:
-                for grade in nb.grades:
-                    g = by_key.get((nb.name, grade.name))
-                    if g is not None:
-                        grade.auto_score = g["auto_score"]
-                        grade.needs_manual_grade = bool(g["needs_manual_grade"])
-                    else:  # not graded (kernel stuck, crashed, deleted cell...): 0 for now, teacher decides
-                        grade.auto_score = 0.0
-                        grade.needs_manual_grade = not res.ok
-                    total += grade.auto_score or 0.0
-                    maximum += grade.max_score or 0.0
-                if res.ok:
-                    for c in res.comments:
-                        if c["notebook"] == nb.name:
-                            try:
-                                gb.find_comment(c["cell"], nb.name, assignment, student).auto_comment = c["auto_comment"]
-                            except MissingEntry:
-                                pass
-                nb.flagged = bool(res.needs_review)
-            gb.db.commit()
-            res.score, res.max_score = total, maximum
-            # the graded notebooks, where the formgrader and generate_feedback look for them
-            src = batch / student / "course" / "autograded" / student / assignment
-            dest = course.root / "autograded" / student / assignment
-            if res.ok and src.is_dir():
-                if dest.exists():
-                    shutil.rmtree(dest)
-                shutil.copytree(src, dest)
-            elif not res.ok:
-                if dest.exists():
-                    shutil.rmtree(dest)
-                shutil.copytree(course.root / "submitted" / student / assignment, dest, symlinks=True)
+    ts = datetime.fromisoformat(res.timestamp) if res.timestamp else None
+    kw = {"timestamp": ts} if ts else {}
+    sub = gb.update_or_create_submission(assignment, student, **kw)
+    by_key = {(g["notebook"], g["grade_id"]): g for g in res.grades} if res.ok else {}
+    total = maximum = 0.0
+    for nb in sub.notebooks:
+        for grade in nb.grades:
+            g = by_key.get((nb.name, grade.name))
+            if g is not None:
+                grade.auto_score = g["auto_score"]
+                grade.needs_manual_grade = bool(g["needs_manual_grade"])
+            else:  # not graded (kernel stuck, crashed, deleted cell...): 0 for now, teacher decides
+                grade.auto_score = 0.0
+                grade.needs_manual_grade = not res.ok
+            total += grade.auto_score or 0.0
+            maximum += grade.max_score or 0.0
+        if res.ok:
+            for c in res.comments:
+                if c["notebook"] == nb.name:
+                    try:
+                        gb.find_comment(c["cell"], nb.name, assignment, student).auto_comment = c["auto_comment"]
+                    except MissingEntry:
+                        pass
+        nb.flagged = bool(res.needs_review)
+    gb.db.commit()
+    res.score, res.max_score = total, maximum
+    # the graded notebooks, where the formgrader and generate_feedback look for them
+    src = batch / student / "course" / "autograded" / student / assignment
+    dest = course.root / "autograded" / student / assignment
+    if res.ok and src.is_dir():
+        if dest.exists():
+            shutil.rmtree(dest)
+        shutil.copytree(src, dest)
+    elif not res.ok:
+        if dest.exists():
+            shutil.rmtree(dest)
+        shutil.copytree(course.root / "submitted" / student / assignment, dest, symlinks=True)
 
 
 def save_report(course: Course, assignment: str, results: list[SubmissionResult]) -> Path:

@@ -251,7 +251,8 @@ def _launch(policy: SandboxPolicy, cmd: list[str]) -> None:
         os._exit(71)  # only this Python's IPython kernel is ever run here
     import runpy
 
-    sys.argv = ["ipykernel_launcher", *cmd[3:]]
+    # no input history file: IPython's history thread wrote and synced an SQLite file after every cell (In/Out remain)
+    sys.argv = ["ipykernel_launcher", *cmd[3:], "--HistoryManager.enabled=False"]
     runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
 
 

@@ -109,3 +109,25 @@ def points_of(source_nb: Path, prefix: str = "") -> float:
     nb = nbformat.read(source_nb, as_version=4)
     return sum(c.metadata["nbgrader"].get("points", 0) for c in nb.cells
                if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"]["grade_id"].startswith(prefix))
+
+
+def probe_scores(course_factory, tmp_path: Path, overrides: dict) -> dict:
+    """Grade one copy of the mini fixture with ``overrides`` (grade_id -> code), from a warm template and afresh;
+    return ``{True: scores, False: scores}`` (grade_id -> points). Probes ask the kernel what it is made of."""
+    import nbformat
+
+    from civicai.grading.autograde import Limits, autograde
+
+    scores = {}
+    for warm in (True, False):
+        course = course_factory(tmp_path / f"chaud-{warm}" / "var")
+        nb = solution_copy(FIXTURES / "source" / "mini" / "mini.ipynb",
+                           course.root / "release" / "mini" / "mini.ipynb", overrides)
+        path = tmp_path / f"sonde-{warm}.ipynb"
+        nbformat.write(nb, path)
+        submit_directly(course, "sonde", path)
+        [res] = autograde(course, "mini", workers=1, warm_kernels=warm,
+                          limits=Limits(cell_timeout=10, submission_timeout=90))
+        assert res.ok, res.log_tail
+        scores[warm] = {g["grade_id"]: g["auto_score"] for g in res.grades}
+    return scores

@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from gradingtools import FIXTURES, mini_course_factory, solution_copy, submit_directly  # noqa: F401
+from gradingtools import FIXTURES, mini_course_factory, probe_scores, solution_copy, submit_directly  # noqa: F401
 
 from civicai.grading.autograde import Limits, autograde
 from civicai.grading.warmstart import KernelTemplate, exercise_imports
@@ -34,13 +34,6 @@ for _fd in os.listdir("/proc/self/fd"):
 '''
 
 
-def _probe_submission(course) -> nbformat.NotebookNode:
-    nb = solution_copy(FIXTURES / "source" / "mini" / "mini.ipynb", course.root / "release" / "mini" / "mini.ipynb",
-                       {"moyenne_reponse": PROBE + "def moyenne(notes):\n    return sum(notes) / len(notes) + len(LEAKED)",
-                        "qcm_reponse": 'reponse_qcm = "b" if FORKED else "a"'})
-    return nb
-
-
 def test_exercise_imports_keeps_fork_safe_libraries_only():
     nb = {"cells": [
         {"cell_type": "code", "source": "import numpy as np\nfrom sklearn.neighbors import KNeighborsClassifier\n"
@@ -63,16 +56,9 @@ def test_a_template_refuses_to_serve_once_torch_is_loaded(tmp_path):
 
 @pytest.mark.slow  # starts kernel templates
 def test_kernels_are_forked_from_the_template_and_hold_none_of_its_sockets(mini_course_factory, tmp_path):
-    scores = {}
-    for warm in (True, False):
-        course = mini_course_factory(tmp_path / f"chaud-{warm}" / "var")
-        path = tmp_path / f"sonde-{warm}.ipynb"
-        nbformat.write(_probe_submission(course), path)
-        submit_directly(course, "sonde", path)
-        [res] = autograde(course, "mini", workers=1, warm_kernels=warm,
-                          limits=Limits(cell_timeout=10, submission_timeout=90))
-        assert res.ok, res.log_tail
-        scores[warm] = {g["grade_id"]: g["auto_score"] for g in res.grades}
+    scores = probe_scores(mini_course_factory, tmp_path, {
+        "moyenne_reponse": PROBE + "def moyenne(notes):\n    return sum(notes) / len(notes) + len(LEAKED)",
+        "qcm_reponse": 'reponse_qcm = "b" if FORKED else "a"'})
     assert scores[True] == {"moyenne_calculee": 4, "qcm_correct": 2, "compte_mots_correct": 4}
     # started afresh: not forked (QCM wrong), and the probe itself works (moyenne right)
     assert scores[False] == {"moyenne_calculee": 4, "qcm_correct": 0, "compte_mots_correct": 4}
