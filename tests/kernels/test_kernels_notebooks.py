@@ -102,25 +102,36 @@ def _plain_and_forked(source, copy, daemon, home, prepare, **kwargs) -> tuple[di
     return plain, forked
 
 
+def _differ(a: dict, b: dict) -> set[str]:
+    """The keys whose values differ (floats to 1e-6: a forked kernel has one BLAS thread, a plain one all
+    the cores, so float32 sums run in another order and may differ in the 7th digit)."""
+    out = set(a) ^ set(b)
+    for key in set(a) & set(b):
+        x, y = a[key], b[key]
+        if isinstance(x, float) and isinstance(y, float):
+            if not (math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-12) or (math.isnan(x) and math.isnan(y))):
+                out.add(key)
+        elif x != y:
+            out.add(key)
+    return {k for k in out if not any(t in k.lower() for t in TIMING)}
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: f"{p.parent.name[:2]}-{p.stem}")
 def test_a_module_notebook_gives_the_same_results_forked(notebook, daemon, home):
     def dump(nb):
         nb.cells.append(nbformat.v4.new_code_cell(_DUMP_VALUES))
         return nb
 
-    plain, forked = _plain_and_forked(notebook, home / "modules" / notebook.parent.name / notebook.name,
-                                      daemon, home, dump)
-    plain["values"], forked["values"] = (_values(r["nb"].cells[-1].get("outputs", [])) for r in (plain, forked))
-    assert plain["values"], "the notebook left no value to compare"
-    assert set(forked["values"]) == set(plain["values"])
-    for key, value in plain["values"].items():
-        if any(t in key.lower() for t in TIMING):
-            continue
-        other = forked["values"][key]
-        if isinstance(value, float) and isinstance(other, float):
-            assert math.isclose(value, other, rel_tol=1e-9, abs_tol=1e-12) or (math.isnan(value) and math.isnan(other)), key
-        else:
-            assert value == other, key
+    copy = home / "modules" / notebook.parent.name / notebook.name
+    plain, forked = _plain_and_forked(notebook, copy, daemon, home, dump)
+    values = [_values(r["nb"].cells[-1].get("outputs", [])) for r in (plain, forked)]
+    assert values[0], "the notebook left no value to compare"
+    differ = _differ(*values)
+    if differ:  # measured, not computed (energy from CPU time...)? then a second plain run differs as well
+        again = dump(nbformat.read(copy, as_version=4))
+        _run(again, copy, "", home)
+        differ -= _differ(values[0], _values(again.cells[-1].get("outputs", [])))
+    assert not differ, {k: (values[0].get(k), values[1].get(k)) for k in differ}
 
 
 def _grade(nb) -> tuple[float, list]:
