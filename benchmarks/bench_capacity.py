@@ -107,7 +107,7 @@ def _templates_ready(hub: RunningHub, timeout: float = 300) -> float:
 RECONNECTS = 3  # a dropped websocket is opened again this many times per run (JupyterLab does the same)
 # What the hub's log says when a participant's connection or kernel goes away (printed with the error)
 WHY = ("ping timeout", "Replacing stale connection", "Restoring connection", "Kernel restarted", "died",
-       "Killed", "MemoryError", "oom")
+       "Killed", "MemoryError", "oom", "exit code", "Request Timeout")
 
 
 class RunFailed(RuntimeError):
@@ -127,6 +127,27 @@ def _channels(hub: RunningHub, name: str, token: str, kernel_id: str, session: s
 def _why(hub: RunningHub, name: str) -> str:
     lines = [line for line in hub.log().splitlines() if any(w in line for w in WHY)]
     return "\n".join(lines[-8:]) or "(nothing about it in the hub's log)"
+
+
+def _quiet(hub: RunningHub, timeout: float = 180) -> float:
+    """Wait until the hub's processes have finished starting (the fork server's imports, the services,
+    the templates): under a fifth of a core over 2 s. Both phases spawn from a hub at rest, so their
+    spawn times compare (the first run's 4.2 vs 2.3 s came from spawning into a hub still importing)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        procs = _tree(hub.proc.pid)
+        before = sum(_cpu(p) for p in procs)
+        time.sleep(2)
+        if sum(_cpu(p) for p in procs) - before < 0.4:
+            break
+    return time.monotonic() - t0
+
+
+def _cpu(proc: psutil.Process) -> float:
+    try:
+        return sum(proc.cpu_times()[:2])
+    except psutil.Error:
+        return 0.0
 
 
 def run_notebook_remotely(hub: RunningHub, name: str, token: str, rel: str, timeout: float = 900,
@@ -178,7 +199,11 @@ def run_notebook_remotely(hub: RunningHub, name: str, token: str, rel: str, time
                             f"{_why(hub, name)}") from lost
                     ws.close()
                     time.sleep(1)
-                    ws = _channels(hub, name, token, kernel_id, session, timeout)
+                    try:
+                        ws = _channels(hub, name, token, kernel_id, session, timeout)
+                    except (websocket.WebSocketException, OSError) as again:  # the server itself is gone?
+                        raise RunFailed(f"{where}: impossible de rouvrir la connexion au noyau "
+                                        f"(cannot reconnect: {again}).\n{_why(hub, name)}") from again
                     continue
                 msg = json.loads(raw)
                 content = msg.get("content", {})
@@ -235,6 +260,7 @@ def measure(users: int, notebook: str, settle: float, *, shared: bool = True, al
         hub.start(timeout=START_TIMEOUT_S)
         try:
             templates_pss = _templates_ready(hub) if shared else 0
+            quiet_s = _quiet(hub)
             names = [f"cap-{i:02d}" for i in range(users)]
             hub.create_users(*names)
             time.sleep(settle)
@@ -273,6 +299,7 @@ def measure(users: int, notebook: str, settle: float, *, shared: bool = True, al
         "reconnects": {name: r["reconnects"] for name, r in zip(names, runs) if r["reconnects"]},
         "notebook_seconds_median": statistics.median(r["seconds"] for r in runs), "all_runs_s": all_runs,
         "shared": shared, "kernels_found": len(kernels), "templates_pss_mb": templates_pss / mb,
+        "hub_settled_s": quiet_s,
         "spawn_median_s": statistics.median(spawns), "spawn_max_s": max(spawns),
         "kernel_start_median_s": statistics.median(r["kernel_start_s"] for r in runs),
         "server_pss_mb": (after_spawn - hub_tree_before) / users / mb,
