@@ -12,7 +12,12 @@ open a module notebook and run it top to bottom in their own kernel, all at the 
 - RSS (resident set size: every page a process touches) of a kernel, and of a server started
   alone (a hub without the fork server), which is what a SLURM job or a pod is charged;
 - CPU per participant = CPU seconds one kernel spent running the notebook (a forked kernel's count
-  starts at the fork: the imports were paid once by its template); time until the last run ends.
+  starts at the fork: the imports were paid once by its template); time until the last run ends;
+- kernel start = from the request that opens the notebook to the kernel's first answer.
+
+Each hub is left to come to rest before its first spawn. A participant's dropped websocket is opened
+again under the same session (the server replays what it kept); a run that cannot finish stops the
+benchmark with an error naming the participant and the phase (RunFailed).
 
 Each figure is printed for both, with the ratio forked / default. From the forked figures,
 civicai.cluster.capacity gives participants per node (formula in hub/README.md).
