@@ -48,7 +48,10 @@ def test_a_dropped_websocket_is_opened_again_and_the_run_finishes(hub, monkeypat
         return ws
 
     monkeypatch.setattr(bench_capacity, "_channels", cut_the_first)
-    result = bench_capacity.run_notebook_remotely(hub, "coupure", hub.user_token("coupure"), "coupure.ipynb",
-                                                  timeout=120, phase="test")
+    try:
+        result = bench_capacity.run_notebook_remotely(hub, "coupure", hub.user_token("coupure"), "coupure.ipynb",
+                                                      timeout=120, phase="test")
+    finally:
+        hub.stop_server("coupure")  # the hub's stop alone leaves a participant's server and kernel running
     assert len(opened) == 2 and len(result["reconnects"]) == 1, result
     assert result["error"] is None and result["ran"] == 2, result
