@@ -12,7 +12,12 @@ open a module notebook and run it top to bottom in their own kernel, all at the 
 - RSS (resident set size: every page a process touches) of a kernel, and of a server started
   alone (a hub without the fork server), which is what a SLURM job or a pod is charged;
 - CPU per participant = CPU seconds one kernel spent running the notebook (a forked kernel's count
-  starts at the fork: the imports were paid once by its template); time until the last run ends.
+  starts at the fork: the imports were paid once by its template); time until the last run ends;
+- kernel start = from the request that opens the notebook to the kernel's first answer.
+
+Each hub is left to come to rest before its first spawn. A participant's dropped websocket is opened
+again under the same session (the server replays what it kept); a run that cannot finish stops the
+benchmark with an error naming the participant and the phase (RunFailed).
 
 Each figure is printed for both, with the ratio forked / default. From the forked figures,
 civicai.cluster.capacity gives participants per node (formula in hub/README.md).
@@ -104,49 +109,130 @@ def _templates_ready(hub: RunningHub, timeout: float = 300) -> float:
     return _pss([p for p in _tree(hub.proc.pid) if TEMPLATE in _cmd(p) or "civicai.kernels.daemon" in _cmd(p)])
 
 
-def run_notebook_remotely(hub: RunningHub, name: str, token: str, rel: str, timeout: float = 900) -> dict:
-    """Open ``rel`` in the participant's server (a session) and run its code cells in that kernel."""
+RECONNECTS = 3  # a dropped websocket is opened again this many times per run (JupyterLab does the same)
+# What the hub's log says when a participant's connection or kernel goes away (printed with the error)
+WHY = ("ping timeout", "Replacing stale connection", "Restoring connection", "Kernel restarted", "died",
+       "Killed", "MemoryError", "oom", "exit code", "Request Timeout")
+
+
+class RunFailed(RuntimeError):
+    """One participant's run could not finish; the message names the participant and the phase."""
+
+
+def _channels(hub: RunningHub, name: str, token: str, kernel_id: str, session: str, timeout: float):
+    """The kernel's websocket, under a fixed session id: the Jupyter server keeps what the kernel sends
+    while it is closed, and replays it when the same session connects again."""
+    import websocket
+
+    return websocket.create_connection(
+        f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{kernel_id}/channels?session_id={session}",
+        header=[f"Authorization: token {token}"], timeout=timeout)
+
+
+def _why(hub: RunningHub, name: str) -> str:
+    lines = [line for line in hub.log().splitlines() if any(w in line for w in WHY)]
+    return "\n".join(lines[-8:]) or "(nothing about it in the hub's log)"
+
+
+def _quiet(hub: RunningHub, timeout: float = 180) -> float:
+    """Wait until the hub's processes have finished starting (the fork server's imports, the services,
+    the templates): under a fifth of a core over 2 s. Both phases spawn from a hub at rest, so their
+    spawn times compare (the first run's 4.2 vs 2.3 s came from spawning into a hub still importing)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        procs = _tree(hub.proc.pid)
+        before = sum(_cpu(p) for p in procs)
+        time.sleep(2)
+        if sum(_cpu(p) for p in procs) - before < 0.4:
+            break
+    return time.monotonic() - t0
+
+
+def _cpu(proc: psutil.Process) -> float:
+    try:
+        return sum(proc.cpu_times()[:2])
+    except psutil.Error:
+        return 0.0
+
+
+def run_notebook_remotely(hub: RunningHub, name: str, token: str, rel: str, timeout: float = 900,
+                          phase: str = "") -> dict:
+    """Open ``rel`` in the participant's server (a session) and run its code cells in that kernel.
+
+    A websocket the server or the proxy drops (a 2-core machine busy with ten kernels can miss the
+    server's pings) is opened again under the same session, at most RECONNECTS times; a kernel that
+    restarts (killed, e.g. by its memory limit) ends the run. Either raises RunFailed naming who and when.
+    """
     import websocket
 
     headers = {"Authorization": f"token {token}"}
     base = f"{hub.url}/user/{name}"
+    started = time.perf_counter()
     r = requests.post(f"{base}/api/sessions", headers=headers, timeout=60,
                       json={"path": rel, "type": "notebook", "name": Path(rel).name, "kernel": {"name": "python3"}})
     r.raise_for_status()
-    kernel_id = r.json()["kernel"]["id"]
-    ws = websocket.create_connection(
-        f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{kernel_id}/channels",
-        header=[f"Authorization: token {token}"], timeout=timeout)
+    kernel_id, session = r.json()["kernel"]["id"], uuid.uuid4().hex
+    ws = _channels(hub, name, token, kernel_id, session, timeout)
     cells = [c.source for c in nbformat.read(hub.state_dir / "homes" / name / rel, as_version=4).cells
              if c.cell_type == "code"]
-    ran, error, t0 = 0, None, time.perf_counter()
+    ran, error, reconnects, kernel_start = 0, None, [], float("nan")
+    where = f"{name} ({phase or 'run'})"
     try:
-        for source in cells:
+        # first the kernel's answer to kernel_info (JupyterLab's first question): when the kernel is ready
+        requests_ = [("kernel_info_request", {})] + [("execute_request", {
+            "code": source, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False,
+            "stop_on_error": True}) for source in cells]
+        t0 = time.perf_counter()
+        for index, (kind, request) in enumerate(requests_):
             msg_id = uuid.uuid4().hex
             ws.send(json.dumps({
-                "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": name, "session": msg_id,
+                "header": {"msg_id": msg_id, "msg_type": kind, "username": name, "session": session,
                            "version": "5.3", "date": ""},
-                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-                "content": {"code": source, "silent": False, "store_history": True, "user_expressions": {},
-                            "allow_stdin": False, "stop_on_error": True}}))
+                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [], "content": request}))
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
-                msg = json.loads(ws.recv())
+                try:
+                    raw = ws.recv()
+                    if not raw:
+                        raise websocket.WebSocketConnectionClosedException("closed by the server")
+                except (websocket.WebSocketConnectionClosedException, ConnectionError) as lost:
+                    reconnects.append(f"cell {index}: {lost}")
+                    if len(reconnects) > RECONNECTS:
+                        raise RunFailed(
+                            f"{where}: la connexion au noyau a été perdue {len(reconnects)} fois "
+                            f"(connection to the kernel lost at cell {index}/{len(cells)}: {lost}).\n"
+                            f"{_why(hub, name)}") from lost
+                    ws.close()
+                    time.sleep(1)
+                    try:
+                        ws = _channels(hub, name, token, kernel_id, session, timeout)
+                    except (websocket.WebSocketException, OSError) as again:  # the server itself is gone?
+                        raise RunFailed(f"{where}: impossible de rouvrir la connexion au noyau "
+                                        f"(cannot reconnect: {again}).\n{_why(hub, name)}") from again
+                    continue
+                msg = json.loads(raw)
+                content = msg.get("content", {})
+                if msg["msg_type"] == "status" and content.get("execution_state") in ("restarting", "dead"):
+                    raise RunFailed(f"{where}: le noyau s'est arrêté à la cellule {index}/{len(cells)} "
+                                    f"(the kernel died: {content['execution_state']}).\n{_why(hub, name)}")
                 if msg.get("parent_header", {}).get("msg_id") != msg_id:
                     continue
                 if msg["msg_type"] == "error":
-                    error = f"{msg['content']['ename']}: {msg['content']['evalue']}"
+                    error = f"{content['ename']}: {content['evalue']}"
+                if msg["msg_type"] == "kernel_info_reply":
+                    kernel_start, t0 = time.perf_counter() - started, time.perf_counter()
+                    break
                 if msg["msg_type"] == "execute_reply":
                     break
             else:
-                error = f"cell timed out after {timeout} s"
+                error = f"{kind} timed out after {timeout} s"
             if error:
                 break
-            ran += 1
+            ran += kind == "execute_request"
     finally:
         ws.close()
     return {"cells": len(cells), "ran": ran, "error": error, "seconds": time.perf_counter() - t0,
-            "kernel_id": kernel_id}
+            "kernel_id": kernel_id, "reconnects": reconnects, "kernel_start_s": kernel_start}
 
 
 class StandaloneHub(RunningHub):
@@ -179,6 +265,7 @@ def measure(users: int, notebook: str, settle: float, *, shared: bool = True, al
         hub.start(timeout=START_TIMEOUT_S)
         try:
             templates_pss = _templates_ready(hub) if shared else 0
+            quiet_s = _quiet(hub)
             names = [f"cap-{i:02d}" for i in range(users)]
             hub.create_users(*names)
             time.sleep(settle)
@@ -191,8 +278,9 @@ def measure(users: int, notebook: str, settle: float, *, shared: bool = True, al
             tokens = {name: hub.user_token(name) for name in names}
             t0 = time.perf_counter()
             with ThreadPoolExecutor(len(names)) as pool:
-                runs = list(pool.map(lambda n: run_notebook_remotely(hub, n, tokens[n], f"modules/{notebook}"),
-                                     names))
+                phase = "noyaux partagés / forked kernels" if shared else "noyaux par défaut / default kernels"
+                runs = list(pool.map(lambda n: run_notebook_remotely(hub, n, tokens[n], f"modules/{notebook}",
+                                                                     phase=phase), names))
             all_runs = time.perf_counter() - t0
             time.sleep(settle)
             tree = _tree(hub.proc.pid)
@@ -213,9 +301,12 @@ def measure(users: int, notebook: str, settle: float, *, shared: bool = True, al
         "users": users, "notebook": notebook,
         "notebook_cells_ran": [f"{r['ran']}/{r['cells']}" for r in runs],
         "notebook_errors": [r["error"] for r in runs if r["error"]],
+        "reconnects": {name: r["reconnects"] for name, r in zip(names, runs) if r["reconnects"]},
         "notebook_seconds_median": statistics.median(r["seconds"] for r in runs), "all_runs_s": all_runs,
         "shared": shared, "kernels_found": len(kernels), "templates_pss_mb": templates_pss / mb,
+        "hub_settled_s": quiet_s,
         "spawn_median_s": statistics.median(spawns), "spawn_max_s": max(spawns),
+        "kernel_start_median_s": statistics.median(r["kernel_start_s"] for r in runs),
         "server_pss_mb": (after_spawn - hub_tree_before) / users / mb,
         "kernel_pss_mb": statistics.mean(kernel_pss) / mb if kernel_pss else float("nan"),
         "kernel_rss_mb": statistics.mean(kernel_rss) / mb if kernel_rss else float("nan"),
@@ -229,6 +320,7 @@ def measure(users: int, notebook: str, settle: float, *, shared: bool = True, al
 
 
 ROWS = (("spawn_median_s", "spawn-to-ready, median (s)"), ("spawn_max_s", "spawn-to-ready, max (s)"),
+        ("kernel_start_median_s", "kernel start to first answer, median (s)"),
         ("notebook_seconds_median", "notebook run, all at once, median (s)"),
         ("all_runs_s", "time until the last run ends (s)"),
         ("server_pss_mb", "server alone, PSS per participant (MB)"),
@@ -259,7 +351,8 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"  load average before / after: {load[0]:.1f} / {m['load_after'][0]:.1f} on {m['cores']} cores")
     for run, label in ((plain, "default kernels"), (m, "forked kernels")):
         print(f"  {label}: cells run {', '.join(run['notebook_cells_ran'])}; {run['kernels_found']} kernels found"
-              + (f"  ERRORS: {run['notebook_errors']}" if run["notebook_errors"] else ""))
+              + (f"  ERRORS: {run['notebook_errors']}" if run["notebook_errors"] else "")
+              + (f"  websockets opened again: {run['reconnects']}" if run["reconnects"] else ""))
     print(f"  {'':45s}{'default':>9s}{'forked':>9s}{'ratio':>8s}")
     for key, label in ROWS:
         a, b = plain.get(key, float("nan")), m[key]

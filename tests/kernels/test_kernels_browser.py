@@ -19,6 +19,7 @@ def hub(shared_tmp):
     h = RunningHub(shared_tmp / "hub" / "var").start(timeout=300)  # a busy 2-core machine takes minutes
     wait_for(h.state_dir / "noyaux" / "light.sock")
     yield h
+    h.stop_server("alix")  # else the hub's stop leaves the proxy, a service, the server and its kernel behind
     h.stop()
 
 

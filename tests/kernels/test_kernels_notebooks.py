@@ -1,8 +1,12 @@
-"""Every notebook of modules 1 to 3 runs top to bottom in a forked kernel with the same results as in a plain one.
+"""Every module notebook, and every nbgrader exercise, behaves the same in a forked kernel as in a plain one.
 
-Both runs use the same copy of the module in a home folder, through the same provisioner (the plain run has
-no template folder, so it takes the fallback path: a new Python). "Same results" are the notebook's simple
-global values at the end (accuracies, counts, chosen words: testkit's value dump), except timings.
+Both runs use the same copy in a home folder, through the same provisioner (the plain run has no template
+folder, so it takes the fallback path: a new Python). The daemon, hence each flavour's template, is started
+once for the session. "Same results" for a lesson notebook: the notebook's simple global values at the end
+(accuracies, counts, chosen words: testkit's value dump), except timings, and the same kinds of output in
+every cell (a plot stays a plot, no new error). For an exercise: the grade nbgrader's autograder would give
+(the points of the test cells that raise nothing) and the error of each cell, for the solution and for a
+blank copy (nbgrader's own ClearSolutions stubs).
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ from civicai.catalog import load_modules
 from civicai.kernels.provisioner import SharedKernelSpecManager
 from civicai.paths import modules_dir
 from kerneltools import ROOT_ONLY
-from testkit import _DUMP_VALUES
+from testkit import _DUMP_VALUES, FAIRFACE_SAMPLE, REPO
 
 pytestmark = [pytest.mark.slow, ROOT_ONLY]
-NOTEBOOKS = [nb.path for m in load_modules(modules_dir()) if m.number <= 3 for nb in m.notebooks]
+NOTEBOOKS = [nb.path for m in load_modules(modules_dir()) for nb in m.notebooks]
+EXERCISES = sorted((REPO / "exercises" / "source").glob("*/*.ipynb"))
 TIMING = ("sec", "temps", "duree", "durée", "time", "elapsed")
+# as a participant's on a hub whose operator configured FairFace (tests/test_notebooks.py does the same)
+ENV = {"CIVICAI_FAIRFACE_DIR": str(FAIRFACE_SAMPLE)} if FAIRFACE_SAMPLE.is_dir() else {}
 
 
 class SharedKernelManager(AsyncKernelManager):
@@ -41,38 +48,124 @@ class SharedKernelManager(AsyncKernelManager):
         SharedKernelManager.forked.append(self.provisioner.forked)
 
 
-def _run(path, folder: str, home) -> dict:
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(_DUMP_VALUES))
-    os.environ["CIVICAI_NOYAUX"], os.environ["JPY_SESSION_NAME"], os.environ["HOME"] = folder, str(path), str(home)
+def _kinds(cell) -> tuple:
+    """What a cell showed, without the text: each output's type and stream or formats, or its error's name."""
+    out = []
+    for o in cell.get("outputs", []):
+        if o["output_type"] == "stream":
+            out.append(("stream", o["name"]))
+        elif o["output_type"] == "error":
+            out.append(("error", o["ename"]))
+        else:
+            out.append((o["output_type"], *sorted(o.get("data", {}))))
+    return tuple(dict.fromkeys(out))  # a progress bar's repeated updates count once
+
+
+def _run(nb, path, folder: str, home, *, allow_errors: bool = False) -> dict:
+    """Run ``nb`` (saved as ``path``) in a kernel from the templates in ``folder`` ('' : a plain kernel)."""
+    os.environ.update(ENV, CIVICAI_NOYAUX=folder, JPY_SESSION_NAME=str(path), HOME=str(home))
     client = NotebookClient(nb, timeout=300, kernel_name="python3", kernel_manager_class=SharedKernelManager,
-                            resources={"metadata": {"path": str(path.parent)}})
+                            allow_errors=allow_errors, resources={"metadata": {"path": str(path.parent)}})
     SharedKernelManager.forked.clear()
     client.execute()
-    forked = SharedKernelManager.forked[-1] if SharedKernelManager.forked else None
-    for out in nb.cells[-1].get("outputs", []):
+    return {"forked": SharedKernelManager.forked[-1] if SharedKernelManager.forked else None,
+            "kinds": [_kinds(c) for c in nb.cells if c.cell_type == "code"]}
+
+
+def _values(outputs) -> dict:
+    for out in outputs:
         if out.get("name") == "stdout" and "__CIVICAI_VALUES__" in out["text"]:
-            return {"forked": forked, "values": json.loads(out["text"].split("__CIVICAI_VALUES__", 1)[1])}
-    return {"forked": forked, "values": {}}
+            return json.loads(out["text"].split("__CIVICAI_VALUES__", 1)[1])
+    return {}
+
+
+@pytest.fixture
+def home(shared_tmp, monkeypatch):
+    """root's home for these runs; the variables _run sets are put back after the test."""
+    for name in ("CIVICAI_NOYAUX", "JPY_SESSION_NAME", "HOME", *ENV):
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the tests' Agg: a participant's kernel has Jupyter's inline
+    return shared_tmp / "root-home"
+
+
+def _plain_and_forked(source, copy, daemon, home, prepare, **kwargs) -> tuple[dict, dict]:
+    """``source``, copied with its folder to ``copy``, ``prepare``d, run in a plain kernel then a forked one."""
+    if not copy.parent.exists():
+        shutil.copytree(source.parent, copy.parent)
+    runs = []
+    for folder in ("", str(daemon)):
+        nb = prepare(nbformat.read(copy, as_version=4))
+        runs.append({**_run(nb, copy, folder, home, **kwargs), "nb": nb})
+    plain, forked = runs
+    assert forked["forked"] is True and plain["forked"] is False
+    assert forked["kinds"] == plain["kinds"]
+    return plain, forked
+
+
+def _differ(a: dict, b: dict) -> set[str]:
+    """The keys whose values differ (floats to 1e-6: a forked kernel has one BLAS thread, a plain one all
+    the cores, so float32 sums run in another order and may differ in the 7th digit)."""
+    out = set(a) ^ set(b)
+    for key in set(a) & set(b):
+        x, y = a[key], b[key]
+        if isinstance(x, float) and isinstance(y, float):
+            if not (math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-12) or (math.isnan(x) and math.isnan(y))):
+                out.add(key)
+        elif x != y:
+            out.add(key)
+    return {k for k in out if not any(t in k.lower() for t in TIMING)}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: f"{p.parent.name[:2]}-{p.stem}")
-def test_a_module_notebook_gives_the_same_results_forked(notebook, daemon, shared_tmp, monkeypatch):
-    home = shared_tmp / "root-home"
-    copy = home / "modules" / notebook.parent.name
-    if not copy.exists():
-        shutil.copytree(notebook.parent, copy)
-    for name in ("CIVICAI_NOYAUX", "JPY_SESSION_NAME", "HOME"):
-        monkeypatch.setenv(name, os.environ.get(name, ""))
-    plain = _run(copy / notebook.name, "", home)
-    forked = _run(copy / notebook.name, str(daemon), home)
-    assert forked["forked"] is True and plain["forked"] is False
-    assert set(forked["values"]) == set(plain["values"])
-    for key, value in plain["values"].items():
-        if any(t in key.lower() for t in TIMING):
+def test_a_module_notebook_gives_the_same_results_forked(notebook, daemon, home):
+    def dump(nb):
+        nb.cells.append(nbformat.v4.new_code_cell(_DUMP_VALUES))
+        return nb
+
+    copy = home / "modules" / notebook.parent.name / notebook.name
+    plain, forked = _plain_and_forked(notebook, copy, daemon, home, dump)
+    values = [_values(r["nb"].cells[-1].get("outputs", [])) for r in (plain, forked)]
+    assert values[0], "the notebook left no value to compare"
+    differ = _differ(*values)
+    if differ:  # measured, not computed (energy from CPU time...)? then a second plain run differs as well
+        again = dump(nbformat.read(copy, as_version=4))
+        _run(again, copy, "", home)
+        differ -= _differ(values[0], _values(again.cells[-1].get("outputs", [])))
+    assert not differ, {k: (values[0].get(k), values[1].get(k)) for k in differ}
+
+
+def _grade(nb) -> tuple[float, list]:
+    """nbgrader's autograde score (points of the test cells that raised nothing), and each cell's errors."""
+    score, errors = 0.0, []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code":
             continue
-        other = forked["values"][key]
-        if isinstance(value, float) and isinstance(other, float):
-            assert math.isclose(value, other, rel_tol=1e-9, abs_tol=1e-12) or (math.isnan(value) and math.isnan(other)), key
-        else:
-            assert value == other, key
+        failed = [o["ename"] for o in cell.get("outputs", []) if o["output_type"] == "error"]
+        errors.append(failed)
+        if meta.get("grade") and not meta.get("solution") and not failed:
+            score += float(meta.get("points", 0))
+    return score, errors
+
+
+def _blank(nb):
+    """The notebook as released to participants: nbgrader's ClearSolutions stubs in every answer."""
+    from nbgrader.preprocessors import ClearSolutions
+
+    nb, _ = ClearSolutions(enforce_metadata=False).preprocess(nb, {"language": "python"})
+    return nb
+
+
+@pytest.mark.parametrize("variant", ["solution", "blank"])
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda p: p.stem)
+def test_an_exercise_gets_the_same_grade_forked(exercise, variant, daemon, home):
+    plain, forked = _plain_and_forked(exercise, home / "exercises" / exercise.parent.name / exercise.name, daemon,
+                                      home, _blank if variant == "blank" else (lambda nb: nb), allow_errors=True)
+    total = sum(float(c.metadata["nbgrader"].get("points", 0)) for c in plain["nb"].cells
+                if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution"))
+    grade = _grade(plain["nb"])
+    if variant == "solution":
+        assert grade[0] == total, grade  # the solution gets every point, plainly too
+    else:
+        assert grade[0] < total, grade
+    assert _grade(forked["nb"]) == grade
