@@ -96,6 +96,9 @@ def _run_child(request: dict) -> None:
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        # A hub started in the background by a shell has SIGINT ignored, and forks inherit it; the spawner stops a
+        # server with SIGINT first, so the server must hear it, as a fresh Python does.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         os.setsid()  # like start_new_session=True: the hub's signals are not forwarded
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)

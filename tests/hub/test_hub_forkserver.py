@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 import zipfile
 
@@ -73,3 +74,22 @@ def test_as_root_the_child_drops_to_the_participants_account_before_anything_run
         server.stop()
         subprocess.run(["userdel", find_account("test-fork")[0]], capture_output=True)
     assert pwd.getpwuid(os.getuid()).pw_name == "root"
+
+
+def test_a_server_hears_sigint_even_when_the_hub_ignores_it(tmp_path):
+    """The spawner's stop sends SIGINT first; a hub started with `&` by a shell ignores it and forks inherit that."""
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        server = ForkServer()
+        server.start()  # the fork server inherits SIGINT ignored, as under `make serve &`
+    finally:
+        signal.signal(signal.SIGINT, before)
+    try:
+        pid = run(server.fork(module="http.server", argv=["0", "--bind", "127.0.0.1"],
+                              env={"PATH": os.environ["PATH"]}, cwd=str(tmp_path)))
+        time.sleep(1)
+        assert not gone(pid, timeout=0.1), "the server should still be running"
+        os.kill(pid, signal.SIGINT)
+        assert gone(pid, timeout=10), "a forked server ignored SIGINT"
+    finally:
+        server.stop()
