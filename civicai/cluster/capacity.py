@@ -43,13 +43,13 @@ class Measured(NamedTuple):
     spawn_s: float        # spawn-to-ready, median (civicai servir)
 
 
-# benchmarks/bench_capacity.py, 2026-12-02, 5 participants running module 1's neural-network notebook (torch,
-# scikit-learn) at the same time with `civicai servir`, on a 2-core 24 GiB machine shared with other work; see
-# hub/README.md. PSS: kernels forked from the templates (one machine; kernel = what a participant's kernel adds).
-# RSS and CPU: default kernels of the same run (clusters share no template); server RSS: 2026-11-22 (a server
-# started alone, as on a cluster). Rerun the benchmark and paste its `Measured(...)` line here.
-MEASURED = Measured(server_pss_mb=36.2, kernel_pss_mb=83.4, server_rss_mb=145.1, kernel_rss_mb=404.7,
-                    kernel_cpu_s=11.1, spawn_s=4.2)
+# benchmarks/bench_capacity.py, 2026-12-02 13:30 UTC, 10 participants running module 1's neural-network notebook
+# (torch, scikit-learn) at the same time with `civicai servir`, on a quiet 2-core 24 GiB machine; see hub/README.md.
+# PSS: kernels forked from the templates (one machine; kernel = what a participant's kernel adds). RSS and CPU:
+# default kernels of the same run (clusters share no template); server RSS: 2026-11-22 (a server started alone, as
+# on a cluster). Rerun the benchmark and paste its `Measured(...)` line here.
+MEASURED = Measured(server_pss_mb=37.3, kernel_pss_mb=81.6, server_rss_mb=145.1, kernel_rss_mb=403.4,
+                    kernel_cpu_s=7.7, spawn_s=0.4)
 
 HEADROOM = 1.3  # a training cell or a second plot briefly needs more than the resting figure
 
