@@ -80,7 +80,18 @@ class RunningHub:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
+        self._stop_left_proxy()
         self.proc = None
+
+    def _stop_left_proxy(self) -> None:
+        """JupyterHub starts its proxy in a session of its own and removes the pid file when it stops it: a file
+        left behind is a proxy the hub did not stop (killed before its cleanup), which nothing else would end."""
+        pid_file = self.state_dir / "jupyterhub-proxy.pid"
+        try:
+            os.kill(int(pid_file.read_text()), signal.SIGTERM)
+        except (OSError, ValueError):
+            pass
+        pid_file.unlink(missing_ok=True)
 
     def restart(self) -> None:
         self.stop()
