@@ -37,7 +37,7 @@ class DebateClient:
                 return json.loads(resp.read() or b"{}")
         except urllib.error.HTTPError as err:
             try:
-                message = json.loads(err.read())["erreur"]
+                message = json.loads(err.read())["error"]
             except (ValueError, KeyError):
                 message = f"Le service des débats a refusé la demande (erreur {err.code})."
             raise UserError(message) from None

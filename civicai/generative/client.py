@@ -38,9 +38,11 @@ class RemoteModel:
             return urllib.request.urlopen(req, timeout=self.timeout)
         except urllib.error.HTTPError as e:
             try:
-                message = json.loads(e.read()).get("erreur")
-            except ValueError:
+                message = json.loads(e.read()).get("error")
+            except (ValueError, AttributeError):
                 message = None
+            if not isinstance(message, str):
+                message = None  # an OpenAI-style server's {"error": {...}} is English and technical
             raise UserError(message or f"Le serveur de l'IA a refusé la demande (code {e.code}). "
                             "Réessayez, ou prévenez la personne qui anime.") from None
         except OSError:

@@ -138,7 +138,7 @@ class Api(HubUser):
         raise web.HTTPError(403)
 
     def write_error(self, status_code, **kwargs):
-        self.finish({"erreur": {
+        self.finish({"error": {
             403: "Connectez-vous au hub d'abord : l'IA de la salle est réservée aux participants.",
             404: "Cette adresse n'existe pas sur le serveur de l'IA.",
             503: "Trop de demandes en attente. Réessayez dans une minute.",

@@ -144,7 +144,7 @@ class ServiceHandler(HubUser):
         message = getattr(exc, "message", None) or {403: "Accès refusé.", 404: "Page introuvable."}.get(
             status_code, "Une erreur est survenue. Réessayez dans un instant.")
         if self.api:
-            self.finish({"erreur": message})
+            self.finish({"error": message})
         else:
             self.render("erreur.html", message=message, status=status_code)
 

@@ -112,7 +112,7 @@ def _scenario(browser, hub, pages):
     pending = api_from_page(admin, "GET", f"debats/{slug}/admin/attente")[1]["en_attente"]
     status, body = api_from_page(alice, "POST", f"debats/{slug}/admin/phrases/{pending[0]['id']}",
                                  {"decision": "approuver"})
-    assert status == 403 and "réservée aux personnes qui animent" in body["erreur"]
+    assert status == 403 and "réservée aux personnes qui animent" in body["error"]
     status, mine = api_from_page(alice, "GET", f"debats/{slug}")
     assert status == 200 and set(mine["mes_votes"].values()) == {"accord"} and len(mine["mes_votes"]) == 6
     status, carte_json = api_from_page(alice, "GET", f"debats/{slug}/carte")

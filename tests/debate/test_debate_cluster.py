@@ -57,7 +57,7 @@ def test_the_service_really_listens_on_the_address_of_its_url_only(tmp_path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         r = first_answer(f"http://127.0.0.2:{port}/services/debat/api/debats", proc)
-        assert r.status_code == 403 and "Connectez-vous" in r.json()["erreur"]  # up, and closed to strangers
+        assert r.status_code == 403 and "Connectez-vous" in r.json()["error"]  # up, and closed to strangers
         with pytest.raises(requests.ConnectionError):
             requests.get(f"http://127.0.0.1:{port}/services/debat/api/debats", timeout=5)
     finally:

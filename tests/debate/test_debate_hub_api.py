@@ -81,10 +81,10 @@ def test_participants_cannot_moderate_open_close_or_export(debate_hub, tokens):
         r = hub.service(method, path, me, json={"decision": "approuver", "theme": "convention"}
                         if method == "POST" else None)
         assert r.status_code == 403, (path, r.text)
-        assert "réservée aux personnes qui animent" in r.json()["erreur"]
+        assert "réservée aux personnes qui animent" in r.json()["error"]
     # the statement still waits: votes on it are refused with a French reason
     r = hub.service("POST", f"debats/{slug}/votes", me, json={"phrase": sid, "vote": "accord"})
-    assert r.status_code == 400 and "attend encore" in r.json()["erreur"]
+    assert r.status_code == 400 and "attend encore" in r.json()["error"]
     assert hub.service("POST", f"debats/{slug}/admin/phrases/{sid}", tokens["formateur"],
                        json={"decision": "approuver"}).status_code == 200
     assert hub.service("POST", f"debats/{slug}/votes", me, json={"phrase": sid, "vote": "accord"}).status_code == 200
@@ -94,15 +94,15 @@ def test_bad_input_gets_clear_french_errors_and_no_token_gets_403(debate_hub, to
     hub, me = debate_hub, tokens["p002"]
     slug = hub.service("POST", "debats", tokens["formateur"], json={"theme": "convention"}).json()["slug"]
     r = hub.service("POST", f"debats/{slug}/phrases", me, json={"texte": "x" * 141})
-    assert r.status_code == 400 and "le maximum est 140" in r.json()["erreur"]
+    assert r.status_code == 400 and "le maximum est 140" in r.json()["error"]
     r = hub.service("POST", f"debats/{slug}/votes", me, data=b"pas du json")
-    assert r.status_code == 400 and "illisible" in r.json()["erreur"]
+    assert r.status_code == 400 and "illisible" in r.json()["error"]
     r = hub.service("POST", f"debats/{slug}/votes", me, json={"phrase": "abc", "vote": "accord"})
-    assert r.status_code == 400 and "numéro de la phrase" in r.json()["erreur"]
+    assert r.status_code == 400 and "numéro de la phrase" in r.json()["error"]
     assert hub.service("GET", "debats/nexiste-pas", me).status_code == 404
     assert hub.service("GET", "debats", "pas-un-jeton").status_code == 403
     r = hub.service("POST", "debats", tokens["formateur"], json={"theme": "inconnu"})
-    assert r.status_code == 400 and "Thème inconnu" in r.json()["erreur"]
+    assert r.status_code == 400 and "Thème inconnu" in r.json()["error"]
 
 
 def test_a_flood_of_statements_is_slowed_down(debate_hub, tokens):
@@ -112,7 +112,7 @@ def test_a_flood_of_statements_is_slowed_down(debate_hub, tokens):
                          ).status_code for i in range(7)]
     assert codes[:5] == [201] * 5 and codes[5:] == [429, 429]
     r = hub.service("POST", f"debats/{slug}/phrases", me, json={"texte": "Encore une proposition de trop."})
-    assert "trop vite" in r.json()["erreur"]
+    assert "trop vite" in r.json()["error"]
 
 
 def test_the_hub_config_holds_the_service_once(debate_hub, tokens):

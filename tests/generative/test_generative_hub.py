@@ -47,7 +47,7 @@ def test_nobody_reaches_the_model_without_logging_in(ia_hub):
         r = requests.post(_service(ia_hub, "v1/completions"), headers=headers, json=body, timeout=30,
                           allow_redirects=False)
         assert r.status_code == 403
-        assert "Connectez-vous" in r.json()["erreur"]
+        assert "Connectez-vous" in r.json()["error"]
     # the model server itself listens on the loopback only, and refuses anyone without the service's key
     (conn,) = [c for c in _model_server(ia_hub).net_connections() if c.status == psutil.CONN_LISTEN]
     assert conn.laddr.ip == "127.0.0.1"

@@ -16,7 +16,7 @@ const debat = (() => {
     }
     const resp = await fetch(API + path, opts);
     const data = await resp.json().catch(() => ({}));
-    if (!resp.ok) throw new Error(data.erreur || "Une erreur est survenue. Réessayez dans un instant.");
+    if (!resp.ok) throw new Error(data.error || "Une erreur est survenue. Réessayez dans un instant.");
     return data;
   }
 

@@ -10,7 +10,7 @@ async function api(method, path, body) {
   if (body !== undefined) opts.body = JSON.stringify(body);
   const r = await fetch(API + path, opts);
   const data = await r.json().catch(() => ({}));
-  if (!r.ok) throw new Error(data.erreur || `Erreur ${r.status}. Réessayez dans un instant.`);
+  if (!r.ok) throw new Error(data.error || `Erreur ${r.status}. Réessayez dans un instant.`);
   return data;
 }
 
