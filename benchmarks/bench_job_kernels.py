@@ -12,6 +12,7 @@ request must add: civicai.cluster.capacity.JOB_TEMPLATE_RSS_MB).
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
@@ -81,6 +82,7 @@ def main() -> None:
     finally:
         daemon.terminate()
         daemon.wait(30)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":
