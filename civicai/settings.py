@@ -75,6 +75,8 @@ class Settings:
     # Participants' kernels (civicai/kernels/): set by the hub for user servers; '' starts kernels plainly
     kernel_sockets: str = _setting("CIVICAI_NOYAUX", "", "folder of the kernel templates' sockets")
     kernel_templates: bool = _setting("CIVICAI_NOYAUX_PARTAGES", True, "one-machine hub forks kernels from templates")
+    kernel_job_templates: bool = _setting("CIVICAI_NOYAUX_PAR_TACHE", False,
+                                          "a user server starts its own templates (set by the SLURM and k8s set-ups)")
 
     @property
     def demonstration(self) -> bool:
@@ -166,7 +168,7 @@ def _convert(cls, name: str, value):
         except (TypeError, ValueError):
             env = next(f.metadata["env"] for f in fields(cls) if f.name == name)
             raise UserError(f"le réglage {env} doit être un nombre entier (reçu : {value!r}).") from None
-    if name in ("signup", "kernel_templates"):
+    if name in ("signup", "kernel_templates", "kernel_job_templates"):
         return value is True or str(value).strip().lower() in ("1", "oui", "true")
     if name in ("kit_root", "state_dir", "config_dir", "cache_dir", "quiz_dir", "sandbox_locks"):
         return Path(value).expanduser()

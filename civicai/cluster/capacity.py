@@ -12,10 +12,14 @@ Two memory figures per process, because the deployments differ:
 - **RSS** (resident set size: every page the process touches, shared or not) is what a SLURM job's
   or a Kubernetes pod's memory accounting may charge to it, so requests and limits use it.
 
-Schedulers place jobs and pods by the memory they *ask for*, not by what they use::
+Schedulers place jobs and pods by the memory they *ask for*, not by what they use. Each job or pod runs
+its own ``heavy`` template (civicai/kernels/job.py) and forks its kernels from it: a forked kernel is
+charged only the pages it writes, at most its PSS measured with forks; until the template is ready, or
+after it died, kernels start plainly and weigh their full RSS, which the limit must still hold::
 
-    request (Kubernetes guarantee)  = server RSS + kernels x kernel RSS        (rounded up to 64 MiB)
-    limit (SLURM --mem, k8s limit)  = request x HEADROOM                       (rounded up to 512 MiB)
+    request (Kubernetes guarantee)  = server RSS + template RSS + kernels x kernel PSS     (rounded up to 64 MiB)
+    limit (SLURM --mem, k8s limit)  = max(request x HEADROOM,
+                                          server RSS + template RSS + kernels x kernel RSS) (rounded up to 512 MiB)
     one machine, per participant    = (server PSS + kernels x kernel PSS) x HEADROOM
     participants per node           = floor((node RAM - reserve) / memory per participant)
     reserve                         = max(2 GiB, 10 % of the node's RAM)   (system, slurmd or kubelet)
@@ -23,7 +27,7 @@ Schedulers place jobs and pods by the memory they *ask for*, not by what they us
 >>> m = Measured(server_pss_mb=50, kernel_pss_mb=300, server_rss_mb=150, kernel_rss_mb=400,
 ...              kernel_cpu_s=20, spawn_s=4)
 >>> request_mb(m), limit_mb(m)
-(576, 1024)
+(1024, 1536)
 >>> participants_per_node(64, 1024)
 57
 """
@@ -50,6 +54,10 @@ class Measured(NamedTuple):
 # on a cluster). Rerun the benchmark and paste its `Measured(...)` line here.
 MEASURED = Measured(server_pss_mb=37.3, kernel_pss_mb=81.6, server_rss_mb=145.1, kernel_rss_mb=403.4,
                     kernel_cpu_s=7.7, spawn_s=0.4)
+
+# benchmarks/bench_job_kernels.py, 2026-12-02 13:44 UTC (load average 2.6 on 2 cores: re-measure on a quiet machine):
+# the heavy template a SLURM job or a pod runs for itself, RSS once ready.
+JOB_TEMPLATE_RSS_MB = 543
 
 HEADROOM = 1.3  # a training cell or a second plot briefly needs more than the resting figure
 
@@ -87,12 +95,21 @@ def _round_up(mb: float, step: int) -> int:
 def request_mb(m: Measured | None = None, *, kernels: int = 1) -> int:
     """What a participant's server uses at rest, by RSS: the Kubernetes memory guarantee."""
     m = m or MEASURED
-    return _round_up(m.server_rss_mb + kernels * m.kernel_rss_mb, 64)
+    return _round_up(m.server_rss_mb + JOB_TEMPLATE_RSS_MB + kernels * m.kernel_pss_mb, 64)
 
 
 def limit_mb(m: Measured | None = None, *, kernels: int = 1) -> int:
-    """The ceiling with headroom: SLURM ``--mem`` and the Kubernetes memory limit."""
-    return _round_up(request_mb(m, kernels=kernels) * HEADROOM, 512)
+    """The ceiling with headroom, and room for plain kernels: SLURM ``--mem`` and the Kubernetes memory limit."""
+    m = m or MEASURED
+    plain = m.server_rss_mb + JOB_TEMPLATE_RSS_MB + kernels * m.kernel_rss_mb
+    return _round_up(max(request_mb(m, kernels=kernels) * HEADROOM, plain), 512)
+
+
+def gigabytes(mb: float) -> str:
+    """A memory figure as people read it on the spawn pages: ``1,5`` (Go)."""
+    from civicai.french import number
+
+    return number(mb / 1024, 1, trim=True)
 
 
 def one_machine_mb(m: Measured | None = None, *, kernels: int = 1) -> float:

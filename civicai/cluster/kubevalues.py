@@ -98,12 +98,14 @@ def _hub(settings: Settings, services: dict, roles: dict) -> dict:
 
 def _singleuser(settings: Settings, notebook_env: dict, version: str) -> dict:
     from civicai.hub.userenv import per_user_env
+    from civicai.kernels.hubconfig import job_env
 
     folder = modules_dir().name
     kit_root_env = next(f.metadata["env"] for f in fields(Settings) if f.name == "kit_root")
     env = {"LANG": "fr_FR.UTF-8", "LANGUAGE": "fr_FR:fr",
            kit_root_env: IMAGE_KIT_ROOT,
            **{k: v for k, v in notebook_env.items() if k.startswith("CIVICAI_")},
+           **job_env(settings),  # each pod's server runs its own kernel template (civicai/kernels/job.py)
            "JUPYTER_CONFIG_PATH": f"{IMAGE_KIT_ROOT}/hub/singleuser",
            # every per-user path in the home, as on one machine and SLURM
            **{k: v for k, v in per_user_env(HOME).items() if k != "HOME"}}
@@ -117,9 +119,9 @@ def _singleuser(settings: Settings, notebook_env: dict, version: str) -> dict:
         "memory": {"guarantee": f"{one[0]}M", "limit": f"{one[1]}M"},
         "cpu": {"guarantee": 0.1, "limit": 1},
         "profileList": [
-            {**_profile("Atelier : un module à la fois (1 cœur, 1 Go)", "atelier",
+            {**_profile(f"Atelier : un module à la fois (1 cœur, {capacity.gigabytes(one[1])} Go)", "atelier",
                         "Pour une séance d'atelier : un notebook ouvert à la fois.", one, (0.1, 1)), "default": True},
-            _profile("Classe : un module et un exercice noté (1 cœur, 1,5 Go)", "classe",
+            _profile(f"Classe : un module et un exercice noté (1 cœur, {capacity.gigabytes(two[1])} Go)", "classe",
                      "Pour une classe : deux notebooks ouverts en même temps.", two, (0.1, 1)),
             _profile("Calcul : entraîner des modèles plus gros (2 cœurs, 4 Go)", "calcul",
                      "Pour aller plus loin que les modules.", (2048, 4096), (0.5, 2)),

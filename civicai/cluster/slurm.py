@@ -32,7 +32,6 @@ from batchspawner import SlurmSpawner
 from traitlets import Unicode, default
 
 from civicai.cluster import capacity
-from civicai.french import number
 from civicai.hub.userenv import per_user_env
 
 # Resource profiles offered on the spawn page. SLURM's --mem is both what the scheduler reserves
@@ -43,7 +42,7 @@ CALCUL_MB = 4096  # not derived: room for participants who train bigger models t
 
 def _profiles() -> dict:
     atelier, classe = capacity.limit_mb(kernels=1), capacity.limit_mb(kernels=2)
-    gb = lambda mb: number(mb / 1024, 1, trim=True)  # noqa: E731
+    gb = capacity.gigabytes
     return {
         "atelier": {"label": f"Atelier (1 cœur, {gb(atelier)} Go, 3 h) : un module à la fois, pour une séance",
                     "req_nprocs": "1", "req_memory": f"{atelier}M", "req_runtime": "03:00:00"},
@@ -254,7 +253,10 @@ def configure_slurm(c, *, state_dir: str | os.PathLike | None = None, env: dict 
     # The SLURM client settings reach sbatch/squeue and the job (srun needs them too).
     c.Spawner.env_keep = list(c.Spawner.env_keep) + [
         k for k in ("SLURM_CONF", "MUNGE_SOCKET") if k not in c.Spawner.env_keep]
-    c.Spawner.environment = dict(c.Spawner.environment, CIVICAI_KIT_ROOT=str(kit_root()))
+    # Each job's server runs its own kernel template (civicai/kernels/job.py; its memory is in the profiles).
+    from civicai.kernels.hubconfig import job_env
+
+    c.Spawner.environment = dict(c.Spawner.environment, CIVICAI_KIT_ROOT=str(kit_root()), **job_env(chosen))
     # The debate service (civicai/debate/) runs on the hub's node, started by the hub; the jobs' servers reach it
     # at the address they reach the hub at (its CIVICAI_DEBAT_URL), so it listens there, not on the loopback.
     from civicai.debate.hubconfig import configure as configure_debate

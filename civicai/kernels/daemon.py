@@ -1,7 +1,8 @@
 """Keep one kernel template per flavour alive: ``python -m civicai.kernels.daemon FOLDER``.
 
 Started by the hub (the managed service ``noyaux``, civicai/kernels/hubconfig.py), as root on the one-machine
-hub. Each template listens on ``FOLDER/<flavour>.sock``. A template that dies, or that grows (it runs no
+hub; inside a SLURM job or a pod, by the participant's own server with ``--private`` (civicai/kernels/job.py):
+its folder is then 0700 and removed when it ends. Each template listens on ``FOLDER/<flavour>.sock``. A template that dies, or that grows (it runs no
 participant code, so growth means a leak), is replaced; while it is away its socket is gone and the
 provisioner starts plain kernels. Templates get a clean environment: a forked kernel can read the
 environment block its template started with (``/proc/self/environ``), so it must hold no secret.
@@ -10,6 +11,7 @@ environment block its template started with (``/proc/self/environ``), so it must
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -80,11 +82,13 @@ class Template:
         self.path.unlink(missing_ok=True)
 
 
-def run(folder: str | os.PathLike, flavours=FLAVOURS) -> None:
+def run(folder: str | os.PathLike, flavours=FLAVOURS, *, private: bool = False) -> None:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "mpl").mkdir(exist_ok=True)
-    os.chmod(folder, 0o755)  # participants reach the sockets; each kernel is checked by its caller's credentials
+    # Shared: participants reach the sockets, each kernel is checked by its caller's credentials. Private: one
+    # server's own templates, nobody else's process may even connect.
+    os.chmod(folder, 0o700 if private else 0o755)
     templates = [Template(folder, f) for f in flavours]
     stopping, hub = [], os.getppid()
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
@@ -100,7 +104,12 @@ def run(folder: str | os.PathLike, flavours=FLAVOURS) -> None:
     finally:
         for t in templates:
             t.stop()
+        if private:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    run(sys.argv[1], tuple(sys.argv[2:]) or FLAVOURS)
+    args = sys.argv[1:]
+    private = "--private" in args
+    args = [a for a in args if a != "--private"]
+    run(args[0], tuple(args[1:]) or FLAVOURS, private=private)

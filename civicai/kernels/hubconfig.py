@@ -2,8 +2,9 @@
 
 Adds the managed service ``noyaux`` (``civicai.kernels.daemon``: the hub starts and stops it, as root on
 the one-machine hub) with its sockets in ``<state>/noyaux``, and gives user servers ``CIVICAI_NOYAUX``,
-which their ``python3`` kernelspec's provisioner reads. Not used on SLURM and Kubernetes: there each job
-or pod would need its own template (hub/README.md, capacity planning).
+which their ``python3`` kernelspec's provisioner reads. On SLURM and Kubernetes no hub-wide template can serve
+a job or a pod: :func:`job_env` is what their servers get instead, so that each starts its own
+(``civicai.kernels.job``).
 """
 
 from __future__ import annotations
@@ -32,3 +33,8 @@ def configure(c, state_dir: str | os.PathLike, *, python: str | None = None) -> 
     spawner_env = dict(c.Spawner.environment) if isinstance(c.Spawner.environment, dict) else {}
     spawner_env["CIVICAI_NOYAUX"] = str(folder)
     c.Spawner.environment = spawner_env
+
+
+def job_env(chosen) -> dict[str, str]:
+    """The environment that makes a cluster's user server start its own template (unless turned off)."""
+    return {"CIVICAI_NOYAUX_PAR_TACHE": "1"} if chosen.kernel_templates else {}

@@ -4,7 +4,8 @@ jupyter_client's documented extension point: a ``LocalProvisioner`` subclass reg
 ``jupyter_client.kernel_provisioners`` entry point (``civicai-noyau-partage``, pyproject.toml) and named
 in the ``python3`` kernelspec of the participants' servers (:class:`SharedKernelSpecManager`, set in
 hub/singleuser/jupyter_server_config.py). The template is the notebook's flavour (``civicai.kernels.flavour``);
-its socket is in the folder the hub gives (``CIVICAI_NOYAUX``). The kernel runs as the participant and
+its socket is in the folder the hub gives (``CIVICAI_NOYAUX``), or the server's own (``civicai.kernels.job``,
+which runs only ``heavy``: a notebook whose flavour has no socket forks from ``heavy`` when that one has). The kernel runs as the participant and
 leads its own process group, so interrupting (SIGINT to the group), restarting and shutting it down are
 the LocalProvisioner's own code, through :class:`~civicai.grading.warmstart.ForkedKernel`. When the
 socket is missing or the template refuses, the kernel starts the usual way and the server's log says why.
@@ -23,7 +24,7 @@ from traitlets import Bool, Unicode
 
 from civicai.grading.warmstart import ForkedKernel
 from civicai.kernels.daemon import socket_path
-from civicai.kernels.flavour import flavour_for
+from civicai.kernels.flavour import DEFAULT, flavour_for
 from civicai.settings import settings
 
 NAME = "civicai-noyau-partage"
@@ -66,6 +67,8 @@ class SharedKernelProvisioner(LocalProvisioner):
         self.forked, self.fallback = False, ""
         if folder and is_this_ipykernel(list(cmd)):
             self.flavour = flavour_for(env.get("JPY_SESSION_NAME"))
+            if not socket_path(folder, self.flavour).exists() and socket_path(folder, DEFAULT).exists():
+                self.flavour = DEFAULT  # a job's own daemon runs only this one, which has every library
             path = socket_path(folder, self.flavour)
             try:
                 pid = await asyncio.to_thread(ask_template, path, list(cmd), env, cwd)

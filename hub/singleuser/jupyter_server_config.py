@@ -27,3 +27,8 @@ configure_welcome(c)
 # Kernels forked from a warm template of the notebook's flavour when the hub runs one (civicai/kernels/):
 # they share the libraries' memory and skip the imports; a plain start otherwise.
 c.ServerApp.kernel_spec_manager_class = "civicai.kernels.provisioner.SharedKernelSpecManager"
+# In a SLURM job or a Kubernetes pod (CIVICAI_NOYAUX_PAR_TACHE, set by those set-ups), this server runs its own
+# template, as the participant, in a private folder; it ends with the server (civicai/kernels/job.py).
+from civicai.kernels.job import start as start_job_templates  # noqa: E402
+
+start_job_templates(c)

@@ -21,9 +21,13 @@ def test_formula_by_hand():
     assert capacity.reserve_gib(64) == 6.4 and capacity.reserve_gib(8) == 2.0
     assert capacity.participants_per_node(64, 1024) == 57
     assert capacity.participants_per_node(2, 100) == 0  # the reserve takes everything
-    assert capacity.request_mb(M, kernels=1) == 576          # 550 -> next 64
-    assert capacity.request_mb(M, kernels=2) == 960          # 950 -> next 64
-    assert capacity.limit_mb(M, kernels=1) == 1024           # 576 x 1.3 = 748.8 -> next 512
+    t = capacity.JOB_TEMPLATE_RSS_MB  # each job's or pod's own template
+    assert capacity.request_mb(M, kernels=1) == math.ceil((150 + t + 300) / 64) * 64
+    assert capacity.request_mb(M, kernels=2) == math.ceil((150 + t + 600) / 64) * 64
+    assert capacity.limit_mb(M, kernels=1) == math.ceil(capacity.request_mb(M) * 1.3 / 512) * 512
+    # kernels started plainly (template not ready yet) weigh their RSS: the limit holds them
+    heavy_plain = M._replace(kernel_rss_mb=2000)
+    assert capacity.limit_mb(heavy_plain, kernels=1) == math.ceil((150 + t + 2000) / 512) * 512
     assert math.isclose(capacity.one_machine_mb(M, kernels=1), 350 * capacity.HEADROOM)
 
 

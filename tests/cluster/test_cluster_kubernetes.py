@@ -203,3 +203,14 @@ def test_every_per_user_path_is_in_the_home_as_on_one_machine(values):
     expected = {k: v for k, v in per_user_env(home).items() if k != "HOME"}  # the image sets HOME
     extra = values["singleuser"]["extraEnv"]
     assert {k: extra.get(k) for k in expected} == expected
+
+
+def test_each_pod_runs_its_own_kernel_template_unless_turned_off(values):
+    """The pod's server starts its template (civicai/kernels/job.py); its memory is in the request; the
+    profiles' labels give the limit actually set."""
+    assert values["singleuser"]["extraEnv"]["CIVICAI_NOYAUX_PAR_TACHE"] == "1"
+    assert "CIVICAI_NOYAUX_PAR_TACHE" not in values_for(_defaults(kernel_templates=False))["singleuser"]["extraEnv"]
+    assert capacity.request_mb(kernels=1) > capacity.MEASURED.server_rss_mb + capacity.JOB_TEMPLATE_RSS_MB
+    for p in values["singleuser"]["profileList"][:2]:
+        limit = _mb(p["kubespawner_override"]["mem_limit"])
+        assert f"{capacity.gigabytes(limit)} Go)" in p["display_name"]

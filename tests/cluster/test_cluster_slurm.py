@@ -124,6 +124,18 @@ def test_a_server_runs_as_a_slurm_job_reachable_through_the_hub_and_stops_with_i
     assert expected <= {p.relative_to(home_modules) for p in home_modules.rglob("*") if p.is_file()}
     print(f"SLURM spawn to ready: {spawn_seconds:.1f} s (job {job['id']})")
 
+    # the job's server runs its own kernel template, in a private folder, and kernels fork from it
+    daemon = next(p for p in server.children() if "civicai.kernels.daemon" in p.cmdline())
+    assert "--private" in daemon.cmdline(), daemon.cmdline()
+    sock = Path(daemon.cmdline()[-2]) / "heavy.sock"
+    deadline = time.monotonic() + 180
+    while not sock.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert sock.exists(), "the job's template never got ready" + _dump(hub, slurm)
+    [template] = daemon.children()
+    ran = hub.run_code("alice", token, "import os; print(os.getppid())", timeout=120)
+    assert ran["stdout"].strip() == str(template.pid), ran
+
     # stopping the server ends the job
     r = hub.api("DELETE", "/users/alice/server")
     assert r.status_code in (202, 204), r.text

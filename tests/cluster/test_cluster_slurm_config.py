@@ -36,7 +36,8 @@ def test_profiles_are_slurm_jobs_and_the_default_is_the_first_profile(config):
     memories = [int(p[3]["req_memory"].rstrip("M")) for p in c.ProfilesSpawner.profiles]
     # from the measured per-user figures: one kernel, two kernels, then the big profile
     assert memories == [capacity.limit_mb(kernels=1), capacity.limit_mb(kernels=2), slurm.CALCUL_MB]
-    assert memories[0] < memories[1] < memories[2]
+    # a second kernel forked from the job's own template adds little: the two profiles may ask the same --mem
+    assert memories[0] <= memories[1] < memories[2]
     assert "Go" in c.ProfilesSpawner.profiles[0][0] and "cœur" in c.ProfilesSpawner.profiles[0][0]
     assert c.ProfilesSpawner.child_class is KitSlurmSpawner
     assert c.ProfilesSpawner.child_config == c.ProfilesSpawner.profiles[0][3]
@@ -142,3 +143,10 @@ def test_the_waiting_page_speaks_french_while_the_job_is_queued(config):
 
     assert "file d'attente" in asyncio.run(first_message("PENDING "))
     assert "connexion" in asyncio.run(first_message("RUNNING localhost"))
+
+
+def test_each_job_runs_its_own_kernel_template_unless_turned_off(config):
+    """The job's server starts its template (civicai/kernels/job.py); turned off with the hub's setting."""
+    assert config().Spawner.environment["CIVICAI_NOYAUX_PAR_TACHE"] == "1"
+    assert "CIVICAI_NOYAUX_PAR_TACHE" not in config(CIVICAI_NOYAUX_PARTAGES="0").Spawner.environment
+    assert "CIVICAI_NOYAUX" not in config().Spawner.environment  # no hub-wide daemon on a cluster

@@ -49,6 +49,7 @@ def main(request: dict) -> dict:
     from jupyter_client.manager import KernelManager
 
     from civicai.kernels.provisioner import SharedKernelSpecManager
+    from kerneltools import alive
 
     if request.get("folder") is not None:
         os.environ["CIVICAI_NOYAUX"] = request["folder"]
@@ -74,22 +75,14 @@ def main(request: dict) -> dict:
                 km.restart_kernel(now=False)
                 kc.wait_for_ready(timeout=120)
                 answer["results"].append({"old": old, "new": km.provisioner.pid, "forked": km.provisioner.forked,
-                                          "old_alive": _alive(old)})
+                                          "old_alive": alive(old)})
             else:
                 answer["results"].append(run(kc, step))
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
-    answer["gone_after_shutdown"] = not _alive(answer["pid"])
+    answer["gone_after_shutdown"] = not alive(answer["pid"])
     return answer
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 if __name__ == "__main__":

@@ -45,3 +45,29 @@ def ask_as(account, code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], env={"PATH": "/usr/bin:/bin", "HOME": account.home},
                           cwd=account.home, user=account.uid, group=account.gid, extra_groups=[],
                           capture_output=True, text=True, timeout=120)
+
+
+def parent_of(pid: int) -> int:
+    with open(f"/proc/{pid}/stat", "rb") as fh:
+        return int(fh.read().rsplit(b")", 1)[1].split()[1])
+
+
+def children_of(pid: int) -> list[int]:
+    """The live processes whose parent is ``pid``."""
+    out = []
+    for p in (int(p) for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            if parent_of(p) == pid:
+                out.append(p)
+        except (OSError, IndexError):
+            pass
+    return out
+
+
+def alive(pid: int) -> bool:
+    """Running (not gone, not a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -18,7 +18,7 @@ from civicai.hub import limits
 from civicai.hub.userenv import per_user_env
 from civicai.kernels.flavour import flavour_for
 
-from kerneltools import ROOT_ONLY, as_participant, ask_as, wait_for
+from kerneltools import ROOT_ONLY, as_participant, ask_as, parent_of, wait_for
 
 pytestmark = [pytest.mark.slow, ROOT_ONLY]
 HEAVY = "/x/01-comment-une-ia-apprend/02-un-reseau-de-neurones.ipynb"
@@ -103,12 +103,7 @@ def _template(daemon, flavour: str) -> int:
     """The template's pid (its kernels have the same command line, and the template as parent)."""
     mark = f"civicai.kernels.template\0{flavour}\0{daemon}/".encode()
     pids = [int(p) for p in os.listdir("/proc") if p.isdigit() and mark in _cmdline(int(p))]
-    return next(p for p in pids if mark not in _cmdline(_parent(p)))
-
-
-def _parent(pid: int) -> int:
-    with open(f"/proc/{pid}/stat", "rb") as fh:
-        return int(fh.read().rsplit(b")", 1)[1].split()[1])
+    return next(p for p in pids if mark not in _cmdline(parent_of(p)))
 
 
 def test_the_template_is_single_threaded(daemon):
