@@ -21,7 +21,10 @@ from pathlib import Path
 import psutil
 import requests
 
-from civicai.generative.settings import default_model
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from civicai.generative.settings import default_model  # noqa: E402
 
 PROMPT = "Question : Comment une IA apprend-elle ?\nRéponse :"
 CHILD = r"""
@@ -47,7 +50,35 @@ def pss_mb(procs) -> float:
     return total / 2**20
 
 
+def _ask_all(url: str, headers: list[dict], tokens: int, measured) -> tuple[list, float, float, float]:
+    """Everyone asks at the same instant, streamed; memory of ``measured()`` sampled until the last answer."""
+    idle = pss_mb(measured())
+    results, peak, start = [], [idle], threading.Event()
+
+    def ask(h: dict) -> None:
+        start.wait()
+        t0, first, count = time.perf_counter(), None, 0
+        with requests.post(url, headers=h, stream=True, timeout=600, json={
+                "prompt": PROMPT, "max_tokens": tokens, "temperature": 0, "stream": True}) as r:
+            r.raise_for_status()
+            for line in r.iter_lines():
+                if line.startswith(b"data: {"):
+                    first, count = first or time.perf_counter() - t0, count + 1
+        results.append({"ttft": first, "n": count})
+
+    threads = [threading.Thread(target=ask, args=(h,)) for h in headers]
+    for t in threads:
+        t.start()
+    t0 = time.perf_counter()
+    start.set()
+    while any(t.is_alive() for t in threads):
+        peak.append(pss_mb(measured()))
+        time.sleep(0.1)
+    return results, time.perf_counter() - t0, idle, max(peak)
+
+
 def shared(model: Path, n: int, tokens: int) -> dict:
+    """llama-cpp-python's server alone, asked directly (no hub, no line in front of it)."""
     port, key = 18000 + secrets.randbelow(2000), secrets.token_urlsafe(16)
     conf = Path(tempfile.mkdtemp()) / "llama.json"
     conf.write_text(json.dumps({"host": "127.0.0.1", "port": port, "api_key": key, "interrupt_requests": False,
@@ -62,32 +93,32 @@ def shared(model: Path, n: int, tokens: int) -> dict:
                 break
             except requests.ConnectionError:
                 time.sleep(0.2)
-        idle = pss_mb([psutil.Process(proc.pid)])
-        results, peak, start = [], [idle], threading.Event()
-
-        def ask():
-            start.wait()
-            t0, first, count = time.perf_counter(), None, 0
-            with requests.post(url, headers=headers, stream=True, timeout=600, json={
-                    "prompt": PROMPT, "max_tokens": tokens, "temperature": 0, "stream": True}) as r:
-                for line in r.iter_lines():
-                    if line.startswith(b"data: {"):
-                        first, count = first or time.perf_counter() - t0, count + 1
-            results.append({"ttft": first, "n": count})
-
-        threads = [threading.Thread(target=ask) for _ in range(n)]
-        for t in threads:
-            t.start()
-        t0 = time.perf_counter()
-        start.set()
-        while any(t.is_alive() for t in threads):
-            peak.append(pss_mb([psutil.Process(proc.pid)]))
-            time.sleep(0.1)
-        wall = time.perf_counter() - t0
+        results, wall, idle, peak = _ask_all(url, [headers] * n, tokens, lambda: [psutil.Process(proc.pid)])
     finally:
         proc.terminate()
         proc.wait(30)
-    return _summary(results, wall, idle, max(peak), n)
+    return _summary(results, wall, idle, peak, n)
+
+
+def through_hub(n: int, tokens: int) -> dict:
+    """The kit's real path: a `civicai servir` hub, each participant with a token of their own, through the
+    proxy and the ``ia-generative`` service's login check and line. Memory: the service and its model server."""
+    from hubtools import RunningHub, served
+
+    with tempfile.TemporaryDirectory() as tmp, served(RunningHub(Path(tmp) / "var"), timeout=600, quiet=True) as hub:
+        names = [f"p{i:02d}" for i in range(n)]
+        hub.create_users(*names)
+        headers = [{"Authorization": f"token {hub.user_token(name)}"} for name in names]
+        url = f"{hub.url}/services/ia-generative/v1/completions"
+        requests.post(url, headers=headers[0], json={"prompt": PROMPT, "max_tokens": 1}, timeout=600).raise_for_status()
+        (service,) = [p for p in psutil.Process(hub.proc.pid).children(recursive=True)
+                      if "civicai.generative.service" in " ".join(p.cmdline())]
+
+        def measured() -> list:
+            return [service, *service.children(recursive=True)]
+
+        results, wall, idle, peak = _ask_all(url, headers, tokens, measured)
+    return _summary(results, wall, idle, peak, n)
 
 
 def per_kernel(model: Path, n: int, tokens: int) -> dict:
@@ -111,7 +142,8 @@ def per_kernel(model: Path, n: int, tokens: int) -> dict:
 
 def _summary(results, wall, idle, peak, n) -> dict:
     ttft = [r["ttft"] for r in results if r["ttft"] is not None]
-    return {"participants": n, "memoire_repos_mo": round(idle, 1), "memoire_pic_mo": round(peak, 1),
+    return {"participants": n, "reponses": len(ttft), "jetons_min": min(r["n"] for r in results),
+            "memoire_repos_mo": round(idle, 1), "memoire_pic_mo": round(peak, 1),
             "premier_jeton_median_s": round(statistics.median(ttft), 2), "premier_jeton_max_s": round(max(ttft), 2),
             "jetons_par_s": round(sum(r["n"] for r in results) / wall, 1), "duree_s": round(wall, 2)}
 
@@ -121,14 +153,21 @@ def main() -> dict:
     parser.add_argument("--participants", type=int, default=20)
     parser.add_argument("--jetons", type=int, default=32)
     parser.add_argument("--modele", type=Path, default=default_model())
+    parser.add_argument("--sans-hub", action="store_true", help="skip the run through a real hub")
     args = parser.parse_args(sys.argv[1:])
     out = {"partage": shared(args.modele, args.participants, args.jetons),
            "un_par_noyau": per_kernel(args.modele, args.participants, args.jetons)}
+    if not args.sans_hub:
+        out["par_le_hub"] = through_hub(args.participants, args.jetons)
     s, k = out["partage"], out["un_par_noyau"]
     out["rapport_memoire"] = round(k["memoire_pic_mo"] / s["memoire_pic_mo"], 1)
     print(json.dumps(out, indent=1, ensure_ascii=False))
     print(f"Mémoire : {s['memoire_pic_mo']} Mo partagé contre {k['memoire_pic_mo']} Mo (×{out['rapport_memoire']}) ; "
           f"dernier premier jeton : {s['premier_jeton_max_s']} s contre {k['premier_jeton_max_s']} s.")
+    if "par_le_hub" in out:
+        h = out["par_le_hub"]
+        print(f"Par le hub (file d'attente, connexion) : {h['memoire_pic_mo']} Mo ; dernier premier jeton "
+              f"{h['premier_jeton_max_s']} s ; {h['jetons_par_s']} jetons/s.")
     return out
 
 

@@ -1,0 +1,25 @@
+"""The module 4 benchmark's path through a real hub: every participant's answer streams back through the proxy,
+the login check and the line, and the memory it reports is the service's and its model server's."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from testkit import REPO
+
+pytestmark = [pytest.mark.hub, pytest.mark.slow]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+
+def test_through_the_hub_everyone_gets_an_answer_and_the_model_server_is_counted():
+    import bench_generative
+
+    out = bench_generative.through_hub(3, 6)
+    assert out["participants"] == out["reponses"] == 3
+    assert out["jetons_min"] >= 1
+    assert out["jetons_par_s"] > 0
+    assert 0 < out["premier_jeton_median_s"] <= out["premier_jeton_max_s"]
+    # the GGUF (about 1 MB) plus llama.cpp and Python: a server without its model would weigh less than 20 MB
+    assert out["memoire_repos_mo"] > 20 and out["memoire_pic_mo"] >= out["memoire_repos_mo"]
