@@ -82,5 +82,5 @@ def test_everyday_uses_cite_their_sources_and_equivalents_are_arithmetic():
         card = uses.card_html(u)
         assert "Sources" in card and "vérifié le" in card and "estimé" in card
     assert uses.equivalents(10) == ["une ampoule LED de 10 W allumée 60 minutes",
-                                    "83,3 % d'une recharge de smartphone"]
+                                    "45,5 % d'une recharge de smartphone"]
     assert uses.yearly_bill(1000, 1, 100) == (365.0, 36.5)
