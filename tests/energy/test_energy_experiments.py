@@ -11,8 +11,17 @@ from civicai.learn import digits
 
 @pytest.fixture(scope="module")
 def table():
-    return experiments.training_table(digits.load_split(), hidden_sizes=(32, 2048), epochs_list=(10, 20),
-                                      hidden_for_epochs=512)
+    """Trained on one thread: on a loaded machine, a second OpenMP thread spinning while it waits for a core
+    adds CPU time that has nothing to do with the work (a ratio of 5 was seen for twice the epochs at load 5)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return experiments.training_table(digits.load_split(), hidden_sizes=(32, 2048), epochs_list=(10, 20),
+                                          hidden_for_epochs=512)
+    finally:
+        torch.set_num_threads(threads)
 
 
 def test_a_bigger_network_takes_more_energy_to_train(table):
