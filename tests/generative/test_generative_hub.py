@@ -1,11 +1,15 @@
 """The class's shared model on a real hub, with the kit's real GGUF served by llama-cpp-python: access through
-the hub only, the line beyond the cap, answers in a participant's kernel, a request log without content."""
+the hub only, the line beyond the cap, answers in a participant's kernel, a request log without content, and the
+CPU seconds of each answer (module 5), never invented for an operator's server."""
 
 from __future__ import annotations
 
 import json
+import statistics
 import threading
 from concurrent.futures import ThreadPoolExecutor
+
+from hubtools import RunningHub, served
 
 import psutil
 
@@ -87,10 +91,62 @@ def test_a_participant_kernel_talks_to_the_shared_server_and_sees_a_log_without_
     assert out["error"] is None, out
     kind, answered, rows, columns = out["stdout"].split(" ", 3)
     assert (kind, answered) == ("RemoteModel", "True") and int(rows) >= 1
-    assert set(json.loads(columns.replace("'", '"'))) <= {
-        "heure", "route", "jetons", "jetons_question", "attente_s", "duree_s", "premier_jeton_s"}
+    assert set(json.loads(columns.replace("'", '"'))) <= {  # the learner reads French headers
+        "heure", "adresse", "jetons écrits", "jetons de la question", "attente (s)", "durée (s)",
+        "premier jeton (s)", "processeur du modèle (s)"}
     journal = requests.get(_service(ia_hub, "api/journal"), headers={"Authorization": f"token {token}"}, timeout=30)
     assert SECRET_QUESTION not in journal.text and SECRET_QUESTION not in ia_hub.log()
+
+
+def _cpu_of_an_answer(hub, token, tokens: int) -> float:
+    r = requests.post(_service(hub, "v1/completions"), headers={"Authorization": f"token {token}"},
+                      json={"prompt": "La ville", "max_tokens": tokens, "temperature": 0}, timeout=120)
+    assert r.status_code == 200 and r.json()["usage"]["completion_tokens"] == tokens, r.text
+    return float(r.headers["X-Civicai-Cpu-Seconds"])
+
+
+def test_each_answer_reports_the_model_servers_cpu_seconds_and_more_tokens_cost_more(ia_hub, token):
+    """With one place, the model server's CPU delta belongs to one request. Ten times more tokens, clearly more
+    CPU (medians of five: the machine is shared)."""
+    small = [_cpu_of_an_answer(ia_hub, token, 20) for _ in range(5)]
+    big = [_cpu_of_an_answer(ia_hub, token, 200) for _ in range(5)]
+    print(f"\nCPU seconds, 20 tokens: {small}; 200 tokens: {big}")
+    assert min(small) > 0
+    assert statistics.median(big) > 3 * statistics.median(small)
+    journal = requests.get(_service(ia_hub, "api/journal"), headers={"Authorization": f"token {token}"},
+                           timeout=30).json()
+    assert journal["slots"] == 1 and journal["running"] == 0 and journal["waiting"] == 0
+    last = journal["journal"][-1]
+    assert last["model_cpu_s"] == big[-1] and last["tokens"] == 200 and last["prompt_tokens"] > 0
+
+
+def test_module_5_measures_an_answer_of_the_shared_server_from_a_kernel(ia_hub, token):
+    """The kernel barely computes: module 5's figure is the server's CPU time for this answer, said « estimé »."""
+    ia_hub.spawn("alice")
+    code = ("from civicai.energy import experiments\n"
+            "r = experiments.generative_answer_energy(max_tokens=30)\n"
+            "print(r.energy.status, r.energy.cpu_seconds > 0, r.tokens, r.how.startswith('le temps de calcul du "
+            "serveur'), 'serveur du modèle' in r.energy.method)\n")
+    out = ia_hub.run_code("alice", token, code, timeout=120)
+    assert out["error"] is None, out
+    assert out["stdout"].split() == ["estimé", "True", "30", "True", "True"]
+
+
+def test_with_an_operators_server_there_is_no_cpu_figure(ia_hub, token, tmp_path):
+    """A second hub whose service forwards to an OpenAI-compatible server elsewhere (here: the first hub's): the
+    answer comes back, and neither the header nor the log carries a figure this machine could not measure."""
+    other = RunningHub(tmp_path / "var", extra_env={
+        "CIVICAI_IA_AMONT": _service(ia_hub, ""), "CIVICAI_IA_AMONT_CLE": token})
+    with served(other, timeout=300):
+        other.create_users("bruno")
+        bruno = other.user_token("bruno")
+        r = requests.post(_service(other, "v1/completions"), headers={"Authorization": f"token {bruno}"},
+                          json={"prompt": "La ville", "max_tokens": 8, "temperature": 0}, timeout=120)
+        assert r.status_code == 200 and r.json()["choices"][0]["text"], r.text
+        assert "X-Civicai-Cpu-Seconds" not in r.headers
+        last = requests.get(_service(other, "api/journal"), headers={"Authorization": f"token {bruno}"},
+                            timeout=30).json()["journal"][-1]
+        assert last["model_cpu_s"] is None and last["tokens"] == 8
 
 
 def test_the_model_server_stops_with_the_hub(ia_hub):
