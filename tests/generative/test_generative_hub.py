@@ -9,12 +9,13 @@ import statistics
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from hubtools import RunningHub, served
-
 import psutil
 
 import pytest
 import requests
+
+from hubtools import RunningHub, served
+from testkit import run_async
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 SECRET_QUESTION = "Quelle est la couleur du cheval zébré de Mireille"
@@ -132,21 +133,30 @@ def test_module_5_measures_an_answer_of_the_shared_server_from_a_kernel(ia_hub, 
     assert out["stdout"].split() == ["estimé", "True", "30", "True", "True"]
 
 
-def test_with_an_operators_server_there_is_no_cpu_figure(ia_hub, token, tmp_path):
-    """A second hub whose service forwards to an OpenAI-compatible server elsewhere (here: the first hub's): the
-    answer comes back, and neither the header nor the log carries a figure this machine could not measure."""
-    other = RunningHub(tmp_path / "var", extra_env={
-        "CIVICAI_IA_AMONT": _service(ia_hub, ""), "CIVICAI_IA_AMONT_CLE": token})
-    with served(other, timeout=300):
-        other.create_users("bruno")
-        bruno = other.user_token("bruno")
-        r = requests.post(_service(other, "v1/completions"), headers={"Authorization": f"token {bruno}"},
-                          json={"prompt": "La ville", "max_tokens": 8, "temperature": 0}, timeout=120)
-        assert r.status_code == 200 and r.json()["choices"][0]["text"], r.text
-        assert "X-Civicai-Cpu-Seconds" not in r.headers
-        last = requests.get(_service(other, "api/journal"), headers={"Authorization": f"token {bruno}"},
-                            timeout=30).json()["journal"][-1]
-        assert last["model_cpu_s"] is None and last["tokens"] == 8
+def test_with_an_operators_server_there_is_no_cpu_figure(tmp_path):
+    """A hub whose service forwards to an operator's OpenAI-compatible server (here a llama-cpp-python server with
+    its own key, as a university would run): the answer comes back (the key set by CIVICAI_IA_AMONT_CLE reaches the
+    service), and neither the header nor the log carries a figure this machine cannot measure."""
+    from civicai.generative.service import Upstream
+    from civicai.generative.settings import default_model
+
+    operator = Upstream.start_llama(str(default_model()), 1, 512)
+    try:
+        run_async(operator.ready(timeout=120))
+        other = RunningHub(tmp_path / "var", extra_env={"CIVICAI_IA_AMONT": operator.base,
+                                                        "CIVICAI_IA_AMONT_CLE": operator.key})
+        with served(other, timeout=300):
+            other.create_users("bruno")
+            bruno = other.user_token("bruno")
+            r = requests.post(_service(other, "v1/completions"), headers={"Authorization": f"token {bruno}"},
+                              json={"prompt": "La ville", "max_tokens": 8, "temperature": 0}, timeout=120)
+            assert r.status_code == 200 and r.json()["choices"][0]["text"], r.text
+            assert "X-Civicai-Cpu-Seconds" not in r.headers
+            last = requests.get(_service(other, "api/journal"), headers={"Authorization": f"token {bruno}"},
+                                timeout=30).json()["journal"][-1]
+            assert last["model_cpu_s"] is None and last["tokens"] == 8
+    finally:
+        operator.stop()
 
 
 def test_the_model_server_stops_with_the_hub(ia_hub):

@@ -46,6 +46,16 @@ def test_an_upstream_key_goes_to_the_service_only(tmp_path, config_dir):
     assert (config_dir / "modele-ia.json").stat().st_mode & 0o077 == 0
 
 
+def test_an_upstream_key_set_in_the_environment_reaches_the_service_too(tmp_path, config_dir, monkeypatch):
+    """The hub hands its services only the variables it is told: CIVICAI_IA_AMONT_CLE must be among them."""
+    monkeypatch.setenv("CIVICAI_IA_AMONT", "http://10.0.0.5:8080/v1/")
+    monkeypatch.setenv("CIVICAI_IA_AMONT_CLE", "secret-de-l-environnement")
+    c = Config()
+    configure(c, state_dir=tmp_path)
+    assert c.JupyterHub.services[0]["environment"]["CIVICAI_IA_AMONT_CLE"] == "secret-de-l-environnement"
+    assert "secret-de-l-environnement" not in str(c.Spawner.environment)
+
+
 def test_the_model_command_checks_what_it_is_given(tmp_path, config_dir, capsys):
     not_gguf = tmp_path / "modele.gguf"
     not_gguf.write_text("pas un modèle")
