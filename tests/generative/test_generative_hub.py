@@ -159,6 +159,33 @@ def test_with_an_operators_server_there_is_no_cpu_figure(tmp_path):
         operator.stop()
 
 
+def test_with_two_places_overlapping_answers_get_no_figure_rather_than_a_wrong_share(tmp_path):
+    """CIVICAI_IA_MAX=2: two answers in front of the model at once cannot split its CPU time honestly, so both
+    say « shared » (module 5 then shows no figure); an answer alone still gets its own seconds."""
+    hub = RunningHub(tmp_path / "var", extra_env={"CIVICAI_IA_MAX": "2", "CIVICAI_IA_THREADS": "1"})
+    with served(hub, timeout=300):
+        hub.create_users("chloe")
+        token = hub.user_token("chloe")
+        assert _cpu_of_an_answer(hub, token, 20) > 0
+        for _ in range(3):  # the two must really overlap: try again if the machine served one before the other
+            start = threading.Barrier(2)
+
+            def ask(i):
+                start.wait()
+                return requests.post(_service(hub, "v1/completions"), headers={"Authorization": f"token {token}"},
+                                     json={"prompt": f"La ville {i}", "max_tokens": 400, "temperature": 0},
+                                     timeout=120).headers.get("X-Civicai-Cpu-Seconds")
+
+            with ThreadPoolExecutor(2) as pool:
+                figures = list(pool.map(ask, range(2)))
+            if "shared" in figures:
+                break
+        assert figures == ["shared", "shared"], figures
+        log = requests.get(_service(hub, "api/journal"), headers={"Authorization": f"token {token}"},
+                           timeout=30).json()["journal"]
+        assert [e["model_cpu_s"] for e in log[-2:]] == ["shared", "shared"]
+
+
 def test_the_model_server_stops_with_the_hub(ia_hub):
     server = _model_server(ia_hub)
     ia_hub.stop()
