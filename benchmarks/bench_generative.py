@@ -142,10 +142,10 @@ def per_kernel(model: Path, n: int, tokens: int) -> dict:
 
 def _summary(results, wall, idle, peak, n) -> dict:
     ttft = [r["ttft"] for r in results if r["ttft"] is not None]
-    return {"participants": n, "reponses": len(ttft), "jetons_min": min(r["n"] for r in results),
-            "memoire_repos_mo": round(idle, 1), "memoire_pic_mo": round(peak, 1),
-            "premier_jeton_median_s": round(statistics.median(ttft), 2), "premier_jeton_max_s": round(max(ttft), 2),
-            "jetons_par_s": round(sum(r["n"] for r in results) / wall, 1), "duree_s": round(wall, 2)}
+    return {"participants": n, "answers": len(ttft), "fewest_tokens": min(r["n"] for r in results),
+            "idle_memory_mb": round(idle, 1), "peak_memory_mb": round(peak, 1),
+            "first_token_median_s": round(statistics.median(ttft), 2), "first_token_max_s": round(max(ttft), 2),
+            "tokens_per_s": round(sum(r["n"] for r in results) / wall, 1), "duration_s": round(wall, 2)}
 
 
 def main() -> dict:
@@ -155,19 +155,19 @@ def main() -> dict:
     parser.add_argument("--modele", type=Path, default=default_model())
     parser.add_argument("--sans-hub", action="store_true", help="skip the run through a real hub")
     args = parser.parse_args(sys.argv[1:])
-    out = {"partage": shared(args.modele, args.participants, args.jetons),
-           "un_par_noyau": per_kernel(args.modele, args.participants, args.jetons)}
+    out = {"shared": shared(args.modele, args.participants, args.jetons),
+           "one_per_kernel": per_kernel(args.modele, args.participants, args.jetons)}
     if not args.sans_hub:
-        out["par_le_hub"] = through_hub(args.participants, args.jetons)
-    s, k = out["partage"], out["un_par_noyau"]
-    out["rapport_memoire"] = round(k["memoire_pic_mo"] / s["memoire_pic_mo"], 1)
+        out["through_hub"] = through_hub(args.participants, args.jetons)
+    s, k = out["shared"], out["one_per_kernel"]
+    out["memory_ratio"] = round(k["peak_memory_mb"] / s["peak_memory_mb"], 1)
     print(json.dumps(out, indent=1, ensure_ascii=False))
-    print(f"Mémoire : {s['memoire_pic_mo']} Mo partagé contre {k['memoire_pic_mo']} Mo (×{out['rapport_memoire']}) ; "
-          f"dernier premier jeton : {s['premier_jeton_max_s']} s contre {k['premier_jeton_max_s']} s.")
-    if "par_le_hub" in out:
-        h = out["par_le_hub"]
-        print(f"Par le hub (file d'attente, connexion) : {h['memoire_pic_mo']} Mo ; dernier premier jeton "
-              f"{h['premier_jeton_max_s']} s ; {h['jetons_par_s']} jetons/s.")
+    print(f"Mémoire : {s['peak_memory_mb']} Mo partagé contre {k['peak_memory_mb']} Mo (×{out['memory_ratio']}) ; "
+          f"dernier premier jeton : {s['first_token_max_s']} s contre {k['first_token_max_s']} s.")
+    if "through_hub" in out:
+        h = out["through_hub"]
+        print(f"Par le hub (file d'attente, connexion) : {h['peak_memory_mb']} Mo ; dernier premier jeton "
+              f"{h['first_token_max_s']} s ; {h['tokens_per_s']} jetons/s.")
     return out
 
 

@@ -7,11 +7,12 @@ Every result carries its :class:`~civicai.energy.measure.Energy`, so a table alw
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from civicai.energy.measure import Energy, format_range_wh, format_wh, measure
+from civicai.energy.measure import CPU_SECONDS_HEADER, Energy, estimate, format_range_wh, format_wh, measure
 from civicai.french import integer, number
 
 MODULE1_HIDDEN, MODULE1_EPOCHS = 128, 15        # the network of module 1, notebook 2
@@ -96,6 +97,75 @@ def answer_energy(generate: Callable[[], str] | None = None, *, repeats: int = 2
         for _ in range(repeats):
             answers.append(generate())
     return answers[0], m.energy.times(1 / repeats)
+
+
+QUESTION = "Pourquoi faut-il de l'électricité pour faire marcher une IA ?"
+ELSEWHERE = "non mesurable : le modèle tourne sur un autre serveur"
+CROWDED = ("non attribuable : d'autres demandes tournaient en même temps sur le serveur de la salle ; "
+           "réessayez quand il est libre")
+
+
+@dataclass(frozen=True)
+class GeneratedAnswer:
+    """One answer of module 4's model and what it cost: ``energy`` is None when it cannot be measured here."""
+    text: str
+    tokens: int
+    seconds: float          # wall time of the answer, as the caller waited for it
+    energy: Energy | None
+    where: str              # French: where the model ran
+    how: str                # French: whose CPU time was counted, or why there is no figure
+
+
+def generative_answer_energy(model=None, prompt: str | None = None, *, max_tokens: int = 30) -> GeneratedAnswer:
+    """Energy of ONE answer of the kit's generative model, wherever it runs.
+
+    In this process (:class:`~civicai.generative.client.LocalModel`: kiosk, laptop): :func:`measure` around
+    the answer. On the class's shared server: the CPU seconds its model server spent on this request, which
+    the service reports (``X-Civicai-Cpu-Seconds``). On an operator's server,
+    or when other requests shared the server, there is no honest figure: ``energy`` is None and ``how`` says why.
+    """
+    from civicai.generative import client
+    from civicai.generative.demo import prompt_for
+
+    model, prompt = model or client.connect(), prompt or prompt_for(QUESTION)
+    if isinstance(model, client.LocalModel):  # a fresh model's first call also sets it up: not an answer's cost
+        model.completion(prompt=prompt, max_tokens=1, temperature=0)
+    with measure() as m:
+        r = model.completion(prompt=prompt, max_tokens=max_tokens, temperature=0.7, seed=0)
+    said = r["choices"][0]["text"], r["usage"]["completion_tokens"], m.energy.wall_seconds
+    if isinstance(model, client.LocalModel):
+        return GeneratedAnswer(*said, m.energy, model.where, "le temps de calcul de ce noyau, qui fait "
+                               "tourner le modèle")
+    reported = getattr(model, "last_headers", {}).get(CPU_SECONDS_HEADER)
+    if reported is None:
+        return GeneratedAnswer(*said, None, model.where, ELSEWHERE)
+    if reported == "shared":
+        return GeneratedAnswer(*said, None, model.where, CROWDED)
+    energy = estimate(float(reported), m.energy.wall_seconds,
+                      whose="temps de calcul du serveur du modèle, compté par le service de la salle")
+    return GeneratedAnswer(*said, energy, model.where, "le temps de calcul du serveur partagé pour "
+                           "cette seule réponse (votre noyau, lui, attend sans presque rien calculer)")
+
+
+def reply_text(reply: GeneratedAnswer, word: Energy) -> str:
+    """What a learner reads after one answer of module 4's model: the answer, its energy, « x times a word »."""
+    lines = [f"Question : « {QUESTION} »", f"Réponse ({integer(reply.tokens)} jetons) : « {reply.text.strip()} »",
+             f"Le modèle a tourné dans {reply.where}."]
+    if reply.energy is None:
+        return "\n".join(lines + [f"Énergie : {reply.how}."])
+    return "\n".join(lines + [f"On a compté {reply.how}.", f"Énergie de cette réponse : {reply.energy}",
+                               f"C'est environ {integer(round(reply.energy.wh / word.wh))} fois l'énergie d'un mot "
+                               f"inventé par la petite IA du module 1."])
+
+
+def fits_in_a_question(chatbot_wh: float, word: Energy, reply: GeneratedAnswer) -> str:
+    """« With the energy of one chatbot question: N words of module 1, M answers of module 4 »."""
+    lines = [f"Avec l'énergie d'une question à Gemini ({number(chatbot_wh, 2, trim=True)} Wh), on peut obtenir ici :",
+             f"- environ {integer(round(how_many_for(word, chatbot_wh), -2))} mots inventés par l'IA du module 1 ;"]
+    if reply.energy is None:
+        return "\n".join(lines + [f"- un nombre inconnu de réponses de l'IA du module 4 ({reply.how})."])
+    return "\n".join(lines + [f"- environ {integer(round(how_many_for(reply.energy, chatbot_wh), -1))} réponses de "
+                               f"{integer(reply.tokens)} jetons de l'IA du module 4."])
 
 
 def prediction_energy(model, X, *, repeats: int = 200):

@@ -24,6 +24,9 @@ from civicai.errors import UserError
 from civicai.french import number
 
 POWERCAP = Path("/sys/class/powercap")
+# The class's shared model service (civicai/generative/service.py) reports in this response header the CPU
+# seconds its model server spent on one request, or « shared » when other requests ran at the same time.
+CPU_SECONDS_HEADER = "X-Civicai-Cpu-Seconds"
 
 
 @dataclass(frozen=True)
@@ -202,11 +205,22 @@ class measure:
             self.energy = Energy(joules, joules, joules, True, "compteur RAPL du processeur (toute la puce, "
                                  "y compris les autres programmes qui tournaient en même temps)", cpu, wall)
             return
-        p = self.power or core_power()
-        self.energy = Energy(cpu * p.watts, cpu * p.low, cpu * p.high, False,
-                             f"temps de calcul ({number(cpu, 2)} s de processeur) x {number(p.watts, 1)} W par "
-                             f"cœur occupé ({number(p.low, 1)} à {number(p.high, 1)} W) ; {p.basis}",
-                             cpu, wall)
+        self.energy = estimate(cpu, wall, power=self.power)
+
+
+def estimate(cpu: float, wall: float, *, power: CorePower | None = None, whose: str = "temps de calcul") -> Energy:
+    """The estimate's one formula: CPU seconds x the power of a busy core (:func:`core_power`), with its range.
+
+    ``whose`` says in French whose CPU time it is (this process's, or the class's model server's).
+
+    >>> e = estimate(2.0, 3.0, power=CorePower(3.0, 2.0, 4.0, "test", None))
+    >>> e.joules, e.low_j, e.high_j, e.status
+    (6.0, 4.0, 8.0, 'estimé')
+    """
+    p = power or core_power()
+    return Energy(cpu * p.watts, cpu * p.low, cpu * p.high, False,
+                  f"{whose} ({number(cpu, 2)} s de processeur) x {number(p.watts, 1)} W par cœur occupé "
+                  f"({number(p.low, 1)} à {number(p.high, 1)} W) ; {p.basis}", cpu, wall)
 
 
 def measure_call(fn, *args, **kwargs):

@@ -1,7 +1,7 @@
 """Everyday uses and familiar equivalents: the kiosk demo « Combien coûte une réponse ? ».
 
-The figures of the uses come from :mod:`civicai.energy.sources` (published, cited); the tiny word model
-of the kit is measured live on the kiosk machine. Equivalents are plain arithmetic on stated assumptions
+The figures of the uses come from :mod:`civicai.energy.sources` (published, cited); one answer of the
+kit's generative model (module 4) is measured live where it runs (on the kiosk machine, or the class's server). Equivalents are plain arithmetic on stated assumptions
 (a 10 W LED bulb; the smartphone charge used by Luccioni et al.).
 """
 
@@ -95,18 +95,22 @@ def card_html(use: Use) -> str:
             f"<details><summary>Sources</summary><ul style='font-size:0.8em'>{cites}</ul></details></div>")
 
 
-def measured_card_html(answer: str, energy) -> str:
-    """The card of the kit's own tiny word model, measured (or estimated) live on this machine."""
-    low, high = energy.range_wh
+def measured_card_html(question: str, reply) -> str:
+    """The card of one answer of the kit's generative model (a ``GeneratedAnswer``), measured live."""
+    energy = reply.energy
+    if energy is None:
+        figure = f"<p><b>Pas de chiffre</b> : {html.escape(reply.how)}.</p>"
+    else:
+        low, high = energy.range_wh
+        figure = (f"<p><b style='font-size:1.4em'>{range_text(low, high)}</b> <i>({energy.status} sur cette "
+                  f"machine, maintenant)</i></p><details><summary>Méthode</summary><p style='font-size:0.8em'>"
+                  f"{html.escape(energy.method)}</p></details>")
     return (f"<div class='civicai-energy-card' style='font-size:1.3em;line-height:1.5'>"
-            f"<h2 style='margin:0.2em 0'>Un mot inventé par la petite IA de ce kiosque</h2>"
-            f"<p>Elle vient d'inventer : <b>{html.escape(answer)}</b></p>"
-            f"<p><b style='font-size:1.4em'>{range_text(low, high)}</b> <i>({energy.status} sur cette machine, "
-            f"maintenant)</i></p>"
-            f"<p>Cette IA est minuscule : environ 250 000 nombres, contre des milliards pour un grand "
-            f"chatbot. Elle invente des mots, elle ne répond pas à des questions.</p>"
-            f"<details><summary>Méthode</summary><p style='font-size:0.8em'>{html.escape(energy.method)}</p>"
-            f"</details></div>")
+            f"<h2 style='margin:0.2em 0'>Une réponse de la petite IA du kit</h2>"
+            f"<p>Question : « {html.escape(question)} »<br>"
+            f"Elle a écrit : <b>{html.escape(reply.text.strip())}</b></p>{figure}"
+            f"<p>Cette IA est toute petite, à côté d'un grand chatbot. Elle écrit des phrases qui ressemblent "
+            f"à du français, mais elle se trompe souvent.</p></div>")
 
 
 def demo():
@@ -114,18 +118,17 @@ def demo():
     import ipywidgets as w
     from IPython.display import display
 
-    from civicai.energy.experiments import answer_energy, word_generator
+    from civicai.energy.experiments import QUESTION, generative_answer_energy
 
-    generate = word_generator()
-    options = [(u.label, u.id) for u in USES] + [("Un mot inventé ici, par une toute petite IA", "kit")]
+    options = [(u.label, u.id) for u in USES] + [("Une réponse de la petite IA du kit, mesurée ici", "kit")]
     pick = w.ToggleButtons(options=options, value=None, style={"button_width": "auto"},
                            layout=w.Layout(margin="0.5em 0"))
     out = w.HTML("<p style='font-size:1.3em'>Choisissez un usage ci-dessus.</p>")
 
     def show(change):
         if change["new"] == "kit":
-            answer, energy = answer_energy(generate, repeats=200)
-            out.value = measured_card_html(answer, energy)
+            out.value = "<p style='font-size:1.3em'>La petite IA écrit sa réponse…</p>"
+            out.value = measured_card_html(QUESTION, generative_answer_energy())
         elif change["new"]:
             out.value = card_html(by_id(change["new"]))
     pick.observe(show, names="value")

@@ -49,8 +49,11 @@ class RemoteModel:
             raise UserError("Le serveur de l'IA ne répond pas. Réessayez dans un instant, "
                             "ou prévenez la personne qui anime.") from None
 
+    last_headers = {}  # of the last answer: module 5 reads there the CPU seconds the shared server reports
+
     def post(self, path: str, body: dict) -> dict:
         with self._open(path, body) as r:
+            self.last_headers = r.headers
             return json.loads(r.read())
 
     def completion(self, **body) -> dict:

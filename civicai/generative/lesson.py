@@ -9,14 +9,12 @@ from __future__ import annotations
 import html
 import json
 import os
-import time
 import urllib.request
 
 import numpy as np
 
-from civicai.energy.measure import core_power, format_range_wh, format_wh
+from civicai.energy.measure import format_range_wh, format_wh
 from civicai.french import number, percent
-from civicai.settings import settings
 from civicai.generative import client
 
 
@@ -77,34 +75,36 @@ def grounded_prompt(question: str, passage: dict) -> str:
 
 
 def cost_of_answer(prompt: str, max_tokens: int = 30, model=None) -> dict:
-    """Time, tokens and an energy estimate for one answer; CPU time is this process's when the model is here."""
-    model = model or client.connect()
-    wall, cpu = time.perf_counter(), time.process_time()
-    r = model.completion(prompt=prompt, max_tokens=max_tokens, temperature=0)
-    seconds, cpu_s = time.perf_counter() - wall, time.process_time() - cpu
-    tokens = r["usage"]["completion_tokens"]
-    local = isinstance(model, client.LocalModel)
-    busy = cpu_s if local else seconds * settings().ia_threads
-    power = core_power()  # module 5's sourced figure per busy core, with its range: one home for it
-    return {"secondes": round(seconds, 3), "jetons": tokens, "jetons_par_seconde": round(tokens / seconds, 1),
-            "secondes_processeur": round(busy, 3), "mesure_processeur": "mesuré" if local else
-            "estimé : durée × cœurs du serveur", "energie_wh": busy * power.watts / 3600,
-            "energie_basse_wh": busy * power.low / 3600, "energie_haute_wh": busy * power.high / 3600,
-            "puissance": power}
+    """Time, tokens and energy of one answer, measured as module 5 measures it (one home: its experiment)."""
+    from civicai.energy.experiments import generative_answer_energy
+
+    got = generative_answer_energy(model or client.connect(), prompt, max_tokens=max_tokens)
+    return {"seconds": round(got.seconds, 3), "tokens": got.tokens, "energy": got.energy, "how": got.how,
+            "tokens_per_second": round(got.tokens / got.seconds, 1)}
 
 
 def cost_table(cost: dict):
     """The cost of one answer as a short table a learner reads (not a dict's repr), with the estimate's range."""
-    low, high = cost["energie_basse_wh"], cost["energie_haute_wh"]
-    rows = [("Durée de la réponse", f"{number(cost['secondes'], 1)} s"),
-            ("Jetons écrits", str(cost["jetons"])),
-            ("Jetons par seconde", number(cost["jetons_par_seconde"], 1)),
-            ("Temps de processeur", f"{number(cost['secondes_processeur'], 2)} s ({cost['mesure_processeur']})"),
-            ("Énergie estimée", f"{format_wh(cost['energie_wh'])} ({format_range_wh(low, high)})"),
-            ("Puissance d'un cœur occupé", f"{number(cost['puissance'].watts, 1)} W : {cost['puissance'].basis}")]
+    energy = cost["energy"]
+    rows = [("Durée de la réponse", f"{number(cost['seconds'], 1)} s"), ("Jetons écrits", str(cost["tokens"])),
+            ("Jetons par seconde", number(cost["tokens_per_second"], 1))]
+    if energy is None:
+        rows.append(("Énergie", cost["how"]))
+    else:
+        low, high = energy.range_wh
+        rows += [("Temps de processeur", f"{number(energy.cpu_seconds, 2)} s : {cost['how']}"),
+                 (f"Énergie ({energy.status})", f"{format_wh(energy.wh)} ({format_range_wh(low, high)})"),
+                 ("Méthode", energy.method)]
     body = "".join(f"<tr><th scope='row' style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                    for k, v in rows)
     return _html(f"<table><caption>Le coût d'une réponse, sur cette machine</caption>{body}</table>")
+
+
+def room_energy(cost: dict, answers: int) -> str:
+    """« Pour la salle, environ … » for ``answers`` answers like this one, or why there is no figure."""
+    if cost["energy"] is None:
+        return f"Pas de chiffre pour la salle : {cost['how']}."
+    return f"Pour la salle, environ {cost['energy'].times(answers)}."
 
 
 def law(ids=("ai-act-50-1", "ai-act-50-2", "ai-act-50-4")):
@@ -130,6 +130,12 @@ def where_it_runs() -> str:
     return f"Modèle : {what}. Il tourne dans {model.where}."
 
 
+# The service's log keys (English) -> the column headers learners read.
+LOG_HEADERS = {"time": "heure", "route": "adresse", "tokens": "jetons écrits",
+               "prompt_tokens": "jetons de la question", "wait_s": "attente (s)", "duration_s": "durée (s)",
+               "first_token_s": "premier jeton (s)", "model_cpu_s": "processeur du modèle (s)"}
+
+
 def request_log():
     """The shared server's request log (time, tokens, durations; never a question), as a table."""
     import pandas as pd
@@ -140,4 +146,5 @@ def request_log():
     req = urllib.request.Request(url + "api/journal",
                                  headers={"Authorization": f"token {os.environ.get('JUPYTERHUB_API_TOKEN', '')}"})
     with urllib.request.urlopen(req, timeout=10) as r:
-        return pd.DataFrame(json.loads(r.read())["journal"])
+        rows = json.loads(r.read())["journal"]
+    return pd.DataFrame(rows).rename(columns=LOG_HEADERS)

@@ -6,6 +6,9 @@ knows (in a 0600 config file, never on a command line), or forwards to the opera
 kernel's token. At most ``CIVICAI_IA_MAX`` requests run at once; the others wait in line, and a streamed answer
 gets « Patientez… » lines (SSE comments, which OpenAI clients ignore) with its position. Nothing a participant
 types is stored or logged: the request log keeps, per request, the time, the token counts and the durations.
+Each request also gets the CPU seconds the model server spent on it (``X-Civicai-Cpu-Seconds``, module 5 turns it
+into energy): the delta of the server's process CPU clock, given only when no other request ran at the same time
+(otherwise « shared »), and never for an operator's server, whose work this machine cannot see.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from tornado import web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
 from civicai import procs
+from civicai.energy.measure import CPU_SECONDS_HEADER
 from civicai.hub.service_base import HubUser, application, serve
 from civicai.settings import settings
 
@@ -72,6 +76,52 @@ class Line:
                 ticket.set_result(True)  # the place passes directly to the next person
                 return
         self.running -= 1
+
+
+class Turn:
+    """One request's stay in front of the model: its CPU reading at the start, and whether it had company."""
+
+    def __init__(self, start: float | None):
+        self.start, self.shared = start, False
+
+
+class CpuMeter:
+    """CPU seconds (user + system, all threads, to the nanosecond) of the model server, per request.
+
+    Read from the server's process CPU clock (Linux's ``clock_getcpuclockid``: the clock id of process ``pid``
+    is ``(~pid << 3) | 2``). The delta between a request's start and end belongs to it only if no other request
+    ran in between: with llama-cpp-python's cap of one place that always holds; with more places a request
+    that had company is « shared ».
+    """
+
+    def __init__(self, pid: int | None):
+        self.clock = (~pid << 3) | 2 if pid else None
+        self.active: set[Turn] = set()
+
+    def read(self) -> float | None:
+        if self.clock is None:
+            return None
+        try:
+            return time.clock_gettime(self.clock)
+        except OSError:  # not Linux, or the server is gone: no figure rather than a wrong one
+            return None
+
+    def begin(self) -> Turn:
+        turn = Turn(self.read())
+        if self.active:
+            turn.shared = True
+            for other in self.active:
+                other.shared = True
+        self.active.add(turn)
+        return turn
+
+    def end(self, turn: Turn) -> float | str | None:
+        """The request's CPU seconds, « shared » if it had company, None when the server is not ours."""
+        self.active.discard(turn)
+        now = self.read()
+        if turn.start is None or now is None:
+            return None
+        return "shared" if turn.shared else round(now - turn.start, 4)
 
 
 class Upstream:
@@ -131,8 +181,8 @@ def _die_with_parent() -> None:
 
 
 class Api(HubUser):
-    def initialize(self, line: Line, upstream: Upstream, journal: deque, ready: asyncio.Future):
-        self.line, self.upstream, self.journal, self.ready = line, upstream, journal, ready
+    def initialize(self, line: Line, upstream: Upstream, journal: deque, ready: asyncio.Future, meter: CpuMeter):
+        self.line, self.upstream, self.journal, self.ready, self.meter = line, upstream, journal, ready, meter
 
     def get_login_url(self):
         raise web.HTTPError(403)
@@ -148,8 +198,8 @@ class Api(HubUser):
 class Journal(Api):
     @web.authenticated
     def get(self):
-        self.finish({"journal": list(self.journal), "en_cours": self.line.running,
-                     "en_attente": len(self.line.waiting), "places": self.line.slots})
+        self.finish({"journal": list(self.journal), "running": self.line.running,
+                     "waiting": len(self.line.waiting), "slots": self.line.slots})
 
 
 class Forward(Api):
@@ -169,7 +219,7 @@ class Forward(Api):
         except ValueError:
             raise web.HTTPError(400) from None
         streamed = isinstance(body, dict) and bool(body.get("stream"))
-        arrived, counts = time.monotonic(), {"jetons": 0}
+        arrived, counts = time.monotonic(), {"tokens": 0}
         if streamed:
             self.set_header("Content-Type", "text/event-stream; charset=utf-8")
             self.set_header("Cache-Control", "no-cache")
@@ -180,15 +230,16 @@ class Forward(Api):
                 await self.flush()
 
         await self.line.enter(on_wait)
+        turn = None
         try:
             await asyncio.shield(self.ready)
-            started = time.monotonic()
+            started, turn = time.monotonic(), self.meter.begin()
             first = [None]
 
             def chunk(data: bytes) -> None:
                 if first[0] is None:
                     first[0] = time.monotonic()
-                counts["jetons"] += data.count(b"data: {")
+                counts["tokens"] += data.count(b"data: {")
                 self.write(data)
                 self.flush()
 
@@ -196,18 +247,22 @@ class Forward(Api):
                                         self.request.body if body is not None else None,
                                         streaming_callback=chunk if streamed else None)
             resp = await AsyncHTTPClient().fetch(req, raise_error=False)
-            if not streamed:
+            cpu, turn = self.meter.end(turn), None
+            if not streamed:  # a streamed answer's headers are long gone: its figure is in the log only
                 self.set_status(resp.code)
                 self.set_header("Content-Type", "application/json")
-                usage = _usage(resp.body)
-                counts.update(usage)
+                if cpu is not None:
+                    self.set_header(CPU_SECONDS_HEADER, str(cpu))
+                counts.update(_usage(resp.body))
                 self.write(resp.body)
         finally:
+            if turn is not None:
+                self.meter.end(turn)  # a request that failed midway still leaves the room
             self.line.leave()
         done = time.monotonic()
-        self.journal.append({"heure": time.strftime("%H:%M:%S"), "route": path, **counts,
-                             "attente_s": round(started - arrived, 2), "duree_s": round(done - started, 2),
-                             "premier_jeton_s": round((first[0] or done) - arrived, 2)})
+        self.journal.append({"time": time.strftime("%H:%M:%S"), "route": path, **counts,
+                             "wait_s": round(started - arrived, 2), "duration_s": round(done - started, 2),
+                             "first_token_s": round((first[0] or done) - arrived, 2), "model_cpu_s": cpu})
         print(json.dumps(self.journal[-1]), flush=True)  # the one line per request, no content
         self.finish()
 
@@ -217,11 +272,12 @@ def _usage(body: bytes) -> dict:
         u = json.loads(body).get("usage") or {}
     except (ValueError, AttributeError):
         return {}
-    return {"jetons_question": u.get("prompt_tokens"), "jetons": u.get("completion_tokens")}
+    return {"prompt_tokens": u.get("prompt_tokens"), "tokens": u.get("completion_tokens")}
 
 
 def make_app(upstream: Upstream, ready: asyncio.Future, *, prefix: str, slots: int) -> web.Application:
-    deps = {"line": Line(slots), "upstream": upstream, "journal": deque(maxlen=200), "ready": ready}
+    deps = {"line": Line(slots), "upstream": upstream, "journal": deque(maxlen=200), "ready": ready,
+            "meter": CpuMeter(upstream.proc.pid if upstream.proc else None)}
     return application(prefix, [("api/journal", Journal, deps), ("(.*)", Forward, deps)])  # the last takes the rest
 
 

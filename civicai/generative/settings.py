@@ -34,7 +34,7 @@ def model_setting() -> dict:
 
     kit = settings()
     if kit.ia_upstream:
-        return {"url": kit.ia_upstream, "origine": "variable CIVICAI_IA_AMONT"}
+        return {"url": kit.ia_upstream, "cle": kit.ia_upstream_key or None, "origine": "variable CIVICAI_IA_AMONT"}
     if kit.ia_model:
         return {"chemin": Path(kit.ia_model), "origine": "variable CIVICAI_IA_MODELE"}
     try:

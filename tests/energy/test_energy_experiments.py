@@ -49,3 +49,24 @@ def test_one_answer_of_any_generator_callable_is_measured():
     word, e = experiments.answer_energy(repeats=100)
     assert word.isalpha() and e.status in ("mesuré", "estimé") and e.wh < 0.01
     assert experiments.how_many_for(e, 0.24) > 1000
+
+
+def test_an_answer_of_module_4s_model_loaded_here_is_measured_around_that_answer(monkeypatch):
+    """No hub: the model runs in this process, so this process's CPU time around the answer is its cost."""
+    monkeypatch.delenv("CIVICAI_IA_URL", raising=False)
+    reply = experiments.generative_answer_energy(max_tokens=20)
+    assert reply.tokens == 20 and reply.text.strip() and reply.seconds > 0
+    assert reply.energy.cpu_seconds > 0 and reply.energy.status in ("mesuré", "estimé")
+    assert reply.how == "le temps de calcul de ce noyau, qui fait tourner le modèle"
+    word = experiments.answer_energy(repeats=20)[1]
+    text = experiments.reply_text(reply, word)
+    assert "Réponse (20 jetons)" in text and str(reply.energy) in text and "fois l'énergie d'un mot" in text
+
+
+def test_without_a_figure_the_texts_say_why_and_show_no_number():
+    """An operator's server (or a crowded shared one): the learner reads why, never a made-up energy."""
+    word = experiments.answer_energy(repeats=20)[1]
+    for why in (experiments.ELSEWHERE, experiments.CROWDED):
+        reply = experiments.GeneratedAnswer("Une réponse.", 8, 0.5, None, "le serveur de l'université", why)
+        text = experiments.reply_text(reply, word) + experiments.fits_in_a_question(0.24, word, reply)
+        assert why in text and "Wh" not in text.split("Gemini")[0] and "un nombre inconnu de réponses" in text

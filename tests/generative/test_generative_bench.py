@@ -17,9 +17,9 @@ def test_through_the_hub_everyone_gets_an_answer_and_the_model_server_is_counted
     import bench_generative
 
     out = bench_generative.through_hub(3, 6)
-    assert out["participants"] == out["reponses"] == 3
-    assert out["jetons_min"] >= 1
-    assert out["jetons_par_s"] > 0
-    assert 0 < out["premier_jeton_median_s"] <= out["premier_jeton_max_s"]
+    assert out["participants"] == out["answers"] == 3
+    assert out["fewest_tokens"] >= 1
+    assert out["tokens_per_s"] > 0
+    assert 0 < out["first_token_median_s"] <= out["first_token_max_s"]
     # the GGUF (about 1 MB) plus llama.cpp and Python: a server without its model would weigh less than 20 MB
-    assert out["memoire_repos_mo"] > 20 and out["memoire_pic_mo"] >= out["memoire_repos_mo"]
+    assert out["idle_memory_mb"] > 20 and out["peak_memory_mb"] >= out["idle_memory_mb"]

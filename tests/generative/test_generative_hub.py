@@ -1,9 +1,11 @@
 """The class's shared model on a real hub, with the kit's real GGUF served by llama-cpp-python: access through
-the hub only, the line beyond the cap, answers in a participant's kernel, a request log without content."""
+the hub only, the line beyond the cap, answers in a participant's kernel, a request log without content, and the
+CPU seconds of each answer (module 5), never invented for an operator's server."""
 
 from __future__ import annotations
 
 import json
+import statistics
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,6 +13,9 @@ import psutil
 
 import pytest
 import requests
+
+from hubtools import RunningHub, served
+from testkit import run_async
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 SECRET_QUESTION = "Quelle est la couleur du cheval zébré de Mireille"
@@ -87,10 +92,98 @@ def test_a_participant_kernel_talks_to_the_shared_server_and_sees_a_log_without_
     assert out["error"] is None, out
     kind, answered, rows, columns = out["stdout"].split(" ", 3)
     assert (kind, answered) == ("RemoteModel", "True") and int(rows) >= 1
-    assert set(json.loads(columns.replace("'", '"'))) <= {
-        "heure", "route", "jetons", "jetons_question", "attente_s", "duree_s", "premier_jeton_s"}
+    assert set(json.loads(columns.replace("'", '"'))) <= {  # the learner reads French headers
+        "heure", "adresse", "jetons écrits", "jetons de la question", "attente (s)", "durée (s)",
+        "premier jeton (s)", "processeur du modèle (s)"}
     journal = requests.get(_service(ia_hub, "api/journal"), headers={"Authorization": f"token {token}"}, timeout=30)
     assert SECRET_QUESTION not in journal.text and SECRET_QUESTION not in ia_hub.log()
+
+
+def _cpu_of_an_answer(hub, token, tokens: int) -> float:
+    r = requests.post(_service(hub, "v1/completions"), headers={"Authorization": f"token {token}"},
+                      json={"prompt": "La ville", "max_tokens": tokens, "temperature": 0}, timeout=120)
+    assert r.status_code == 200 and r.json()["usage"]["completion_tokens"] == tokens, r.text
+    return float(r.headers["X-Civicai-Cpu-Seconds"])
+
+
+def test_each_answer_reports_the_model_servers_cpu_seconds_and_more_tokens_cost_more(ia_hub, token):
+    """With one place, the model server's CPU delta belongs to one request. Ten times more tokens, clearly more
+    CPU (medians of five: the machine is shared)."""
+    small = [_cpu_of_an_answer(ia_hub, token, 20) for _ in range(5)]
+    big = [_cpu_of_an_answer(ia_hub, token, 200) for _ in range(5)]
+    print(f"\nCPU seconds, 20 tokens: {small}; 200 tokens: {big}")
+    assert min(small) > 0
+    assert statistics.median(big) > 3 * statistics.median(small)
+    journal = requests.get(_service(ia_hub, "api/journal"), headers={"Authorization": f"token {token}"},
+                           timeout=30).json()
+    assert journal["slots"] == 1 and journal["running"] == 0 and journal["waiting"] == 0
+    last = journal["journal"][-1]
+    assert last["model_cpu_s"] == big[-1] and last["tokens"] == 200 and last["prompt_tokens"] > 0
+
+
+def test_module_5_measures_an_answer_of_the_shared_server_from_a_kernel(ia_hub, token):
+    """The kernel barely computes: module 5's figure is the server's CPU time for this answer, said « estimé »."""
+    ia_hub.spawn("alice")
+    code = ("from civicai.energy import experiments\n"
+            "r = experiments.generative_answer_energy(max_tokens=30)\n"
+            "print(r.energy.status, r.energy.cpu_seconds > 0, r.tokens, r.how.startswith('le temps de calcul du "
+            "serveur'), 'serveur du modèle' in r.energy.method)\n")
+    out = ia_hub.run_code("alice", token, code, timeout=120)
+    assert out["error"] is None, out
+    assert out["stdout"].split() == ["estimé", "True", "30", "True", "True"]
+
+
+def test_with_an_operators_server_there_is_no_cpu_figure(tmp_path):
+    """A hub whose service forwards to an operator's OpenAI-compatible server (here a llama-cpp-python server with
+    its own key, as a university would run): the answer comes back (the key set by CIVICAI_IA_AMONT_CLE reaches the
+    service), and neither the header nor the log carries a figure this machine cannot measure."""
+    from civicai.generative.service import Upstream
+    from civicai.generative.settings import default_model
+
+    operator = Upstream.start_llama(str(default_model()), 1, 512)
+    try:
+        run_async(operator.ready(timeout=120))
+        other = RunningHub(tmp_path / "var", extra_env={"CIVICAI_IA_AMONT": operator.base,
+                                                        "CIVICAI_IA_AMONT_CLE": operator.key})
+        with served(other, timeout=300):
+            other.create_users("bruno")
+            bruno = other.user_token("bruno")
+            r = requests.post(_service(other, "v1/completions"), headers={"Authorization": f"token {bruno}"},
+                              json={"prompt": "La ville", "max_tokens": 8, "temperature": 0}, timeout=120)
+            assert r.status_code == 200 and r.json()["choices"][0]["text"], r.text
+            assert "X-Civicai-Cpu-Seconds" not in r.headers
+            last = requests.get(_service(other, "api/journal"), headers={"Authorization": f"token {bruno}"},
+                                timeout=30).json()["journal"][-1]
+            assert last["model_cpu_s"] is None and last["tokens"] == 8
+    finally:
+        operator.stop()
+
+
+def test_with_two_places_overlapping_answers_get_no_figure_rather_than_a_wrong_share(tmp_path):
+    """CIVICAI_IA_MAX=2: two answers in front of the model at once cannot split its CPU time honestly, so both
+    say « shared » (module 5 then shows no figure); an answer alone still gets its own seconds."""
+    hub = RunningHub(tmp_path / "var", extra_env={"CIVICAI_IA_MAX": "2", "CIVICAI_IA_THREADS": "1"})
+    with served(hub, timeout=300):
+        hub.create_users("chloe")
+        token = hub.user_token("chloe")
+        assert _cpu_of_an_answer(hub, token, 20) > 0
+        for _ in range(3):  # the two must really overlap: try again if the machine served one before the other
+            start = threading.Barrier(2)
+
+            def ask(i):
+                start.wait()
+                return requests.post(_service(hub, "v1/completions"), headers={"Authorization": f"token {token}"},
+                                     json={"prompt": f"La ville {i}", "max_tokens": 400, "temperature": 0},
+                                     timeout=120).headers.get("X-Civicai-Cpu-Seconds")
+
+            with ThreadPoolExecutor(2) as pool:
+                figures = list(pool.map(ask, range(2)))
+            if "shared" in figures:
+                break
+        assert figures == ["shared", "shared"], figures
+        log = requests.get(_service(hub, "api/journal"), headers={"Authorization": f"token {token}"},
+                           timeout=30).json()["journal"]
+        assert [e["model_cpu_s"] for e in log[-2:]] == ["shared", "shared"]
 
 
 def test_the_model_server_stops_with_the_hub(ia_hub):

@@ -46,6 +46,16 @@ def test_an_upstream_key_goes_to_the_service_only(tmp_path, config_dir):
     assert (config_dir / "modele-ia.json").stat().st_mode & 0o077 == 0
 
 
+def test_an_upstream_key_set_in_the_environment_reaches_the_service_too(tmp_path, config_dir, monkeypatch):
+    """The hub hands its services only the variables it is told: CIVICAI_IA_AMONT_CLE must be among them."""
+    monkeypatch.setenv("CIVICAI_IA_AMONT", "http://10.0.0.5:8080/v1/")
+    monkeypatch.setenv("CIVICAI_IA_AMONT_CLE", "secret-de-l-environnement")
+    c = Config()
+    configure(c, state_dir=tmp_path)
+    assert c.JupyterHub.services[0]["environment"]["CIVICAI_IA_AMONT_CLE"] == "secret-de-l-environnement"
+    assert "secret-de-l-environnement" not in str(c.Spawner.environment)
+
+
 def test_the_model_command_checks_what_it_is_given(tmp_path, config_dir, capsys):
     not_gguf = tmp_path / "modele.gguf"
     not_gguf.write_text("pas un modèle")
@@ -115,16 +125,34 @@ def test_temperature_sharpens_or_flattens_the_shown_candidates():
 
 
 def test_the_cost_of_an_answer_uses_module_5s_sourced_power_and_shows_its_range(monkeypatch):
-    """One home for the power of a busy core: module 4's estimate is module 5's figure, range included, and the
-    learner reads a table in French, not a dict's repr."""
+    """One home for the cost of an answer: module 4's table is module 5's experiment (its power per busy core,
+    range included), and the learner reads a table in French, not a dict's repr."""
     from civicai.energy.measure import core_power
     from civicai.generative import client, lesson
 
     monkeypatch.delenv("CIVICAI_IA_URL", raising=False)
     cost = lesson.cost_of_answer("La médiathèque", max_tokens=8, model=client.connect())
-    power = core_power()
-    # seconds are shown to the millisecond; the energy comes from the unrounded figure
-    assert cost["energie_wh"] * 3600 / power.watts == pytest.approx(cost["secondes_processeur"], abs=0.001)
-    assert cost["energie_basse_wh"] < cost["energie_wh"] < cost["energie_haute_wh"]
+    power, energy = core_power(), cost["energy"]
+    assert cost["tokens"] == 8 and energy.joules == pytest.approx(energy.cpu_seconds * power.watts)
+    assert energy.low_j < energy.joules < energy.high_j and energy.status in ("mesuré", "estimé")
     table = lesson.cost_table(cost).data
-    assert "Énergie estimée" in table and "entre" in table and "{" not in table
+    assert "Énergie (estimé)" in table and "entre" in table and "{" not in table
+    assert lesson.room_energy(cost, 600).startswith("Pour la salle, environ ")
+
+
+def test_the_cpu_meter_gives_a_request_its_own_delta_and_refuses_to_split_a_shared_one():
+    """The service's per-request CPU seconds: a request alone gets its delta; two at once get « shared »; a
+    server that is not ours (an operator's) gets nothing."""
+    import os
+
+    from civicai.generative.service import CpuMeter
+
+    meter = CpuMeter(os.getpid())
+    alone = meter.begin()
+    sum(i * i for i in range(300_000))
+    assert 0 < meter.end(alone) < 5
+    first, second = meter.begin(), meter.begin()
+    assert meter.end(first) == "shared" and meter.end(second) == "shared"
+    assert meter.end(meter.begin()) != "shared"  # the room is empty again
+    nobody = CpuMeter(None)
+    assert nobody.end(nobody.begin()) is None
