@@ -42,8 +42,8 @@ class CorePower:
 # This machine: an AMD EPYC of the Milan generation (CPU family 25, model 1; the VM hides the exact model).
 # AMD's EPYC 7003 list gives 225-280 W for the 64-core parts: 3.5 to 4.4 W per core at full load; a virtual
 # CPU is often one of a core's two threads, so the low end is 225 W / 128 threads = 1.8 W.
-EPYC_MILAN = CorePower(3.0, 1.8, 4.4, "processeur AMD EPYC de 3e génération (Milan) : puissance maximale "
-                       "annoncée par AMD (225 à 280 W pour 64 cœurs) divisée par le nombre de cœurs, ou de "
+EPYC_MILAN = CorePower(3.0, 1.8, 4.4, "processeur AMD EPYC de 3e génération (Milan) : puissance thermique "
+                       "(TDP) annoncée par AMD (225 à 280 W pour 64 cœurs) divisée par le nombre de cœurs, ou de "
                        "fils d'exécution si un cœur virtuel n'en est que la moitié", "amd-epyc-7003")
 # Any other processor: an order of magnitude only (laptop to desktop chips), hence the wide range.
 GENERIC = CorePower(5.0, 2.0, 10.0, "ordre de grandeur pour un processeur de portable ou de bureau "

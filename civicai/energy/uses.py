@@ -31,7 +31,7 @@ class Use:
 USES = [
     Use("question", "Une question à un chatbot", S.GEMINI_PROMPT_WH.value, S.CHATGPT_EPRI_WH.value,
         f"De {number(S.GEMINI_PROMPT_WH.value, 2)} Wh (mesure de Google sur Gemini, 2025) à "
-        f"{number(S.CHATGPT_EPRI_WH.value, 1)} Wh (estimation de l'EPRI pour ChatGPT, 2024). "
+        f"{number(S.CHATGPT_EPRI_WH.value, 1)} Wh (estimation reprise par l'EPRI pour les premières versions de ChatGPT, 2024). "
         "Les études ne mesurent pas les mêmes modèles ni les mêmes années.",
         ("google-gemini", "epri-2024")),
     Use("image", "Une image générée", S.IMAGE_MEAN_KWH_PER_1000.value, S.IMAGE_WORST_KWH_PER_1000.value,
