@@ -5,6 +5,7 @@ warning, and does the question go through the hub and leave no trace anywhere?""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -116,7 +117,7 @@ def test_the_answer_grows_token_by_token_through_the_hub_and_stops_on_demand(pag
     (kernel,) = kiosk.visitor_kernels()
     assert "libllama" not in _mapped(kernel["pid"]) and ".gguf" not in _mapped(kernel["pid"])
     import llama_cpp  # noqa: F401  (the check sees llama.cpp where it is loaded: here, in this test's process)
-    assert "libllama" in _mapped(__import__("os").getpid())
+    assert "libllama" in _mapped(os.getpid())
 
     _ask(page, QUESTIONS[1])
     page.wait_for_function("() => window.etats.filter(s => /Réponse de l'IA : \\S+ \\S/.test(s)).length >= 1",
