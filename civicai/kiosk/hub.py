@@ -22,8 +22,8 @@ from civicai.errors import UserError
 from civicai.generative.hubconfig import SERVICE
 from civicai.settings import settings
 
-NO_HUB = ("Sans hub : la démo « Parlez à une IA » charge le petit modèle dans chaque noyau de visiteur. "
-          "Pour utiliser le modèle de la salle, donnez l'adresse du hub (option --hub ou réglage "
+NO_HUB = ("Sans hub : la démo « Parlez à une IA » n'utilise pas le modèle de la salle ; chaque noyau de visiteur "
+          "charge le modèle lui-même. Pour passer par le hub, donnez son adresse (option --hub ou réglage "
           "CIVICAI_KIOSQUE_HUB).")
 
 
