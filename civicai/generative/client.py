@@ -58,12 +58,15 @@ class RemoteModel:
     def completion(self, **body) -> dict:
         return self.post("v1/completions", body)
 
-    def stream(self, **body) -> Iterator[dict]:
-        """Chunks of a streamed completion; lines starting with « : » (the queue's « Patientez… ») are skipped."""
+    def stream(self, on_wait=None, **body) -> Iterator[dict]:
+        """Chunks of a streamed completion; lines starting with « : » (the queue's « Patientez… ») go to
+        ``on_wait`` (a French sentence for people) if given, else are skipped."""
         with self._open("v1/completions", dict(body, stream=True)) as r:
             for raw in r:
                 line = raw.decode("utf-8").strip()
-                if line.startswith("data: ") and line != "data: [DONE]":
+                if line.startswith(": ") and on_wait:
+                    on_wait(line[2:])
+                elif line.startswith("data: ") and line != "data: [DONE]":
                     yield json.loads(line[6:])
 
     def tokenize(self, text: str) -> list[int]:
@@ -88,8 +91,8 @@ class LocalModel:
     def completion(self, **body) -> dict:
         return self.llm.create_completion(**body)
 
-    def stream(self, **body) -> Iterator[dict]:
-        return self.llm.create_completion(**dict(body, stream=True))
+    def stream(self, on_wait=None, **body) -> Iterator[dict]:
+        return self.llm.create_completion(**dict(body, stream=True))  # nobody else in line: never waits
 
     def tokenize(self, text: str) -> list[int]:
         return self.llm.tokenize(text.encode("utf-8"))

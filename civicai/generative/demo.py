@@ -85,8 +85,12 @@ class TalkDemo:
         try:
             model = self.model or client.connect()
             self.answer.value = head + "…</p>"
-            for chunk in model.stream(prompt=prompt_for(question), max_tokens=MAX_TOKENS, temperature=0.7,
-                                      logprobs=5, stop=["\n"], seed=0):
+
+            def waiting(sentence: str) -> None:  # the class's model is busy: the visitor sees the line move
+                self.answer.value = head + "<i>" + html.escape(sentence, quote=False) + "</i></p>"
+
+            for chunk in model.stream(on_wait=waiting, prompt=prompt_for(question), max_tokens=MAX_TOKENS,
+                                      temperature=0.7, logprobs=5, stop=["\n"], seed=0):
                 if self.stop.is_set():
                     text += " [arrêté]"
                     break

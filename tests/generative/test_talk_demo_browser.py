@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -75,7 +76,7 @@ def _answers(page) -> list[str]:
     """The answer's successive texts, as the visitor saw them (whitespace as displayed)."""
     states = page.evaluate("window.etats")
     found = [re.sub(r"\s+", " ", s.split("Réponse de l'IA :", 1)[1]).strip() for s in states if "Réponse de l'IA :" in s]
-    return [a for a in found if a and a != "…"]
+    return [a for a in found if a and a != "…" and not a.startswith("Patientez")]
 
 
 def _ask(page, question: str | None = None, typed: str | None = None) -> None:
@@ -133,6 +134,30 @@ def test_the_answer_grows_token_by_token_through_the_hub_and_stops_on_demand(pag
     assert kiosk_token not in page.content() and kiosk_token not in kiosk.log()
     foreign = sorted({u for u in hosts if urlparse(u).hostname not in LOCAL_HOSTS and urlparse(u).scheme != "data"})
     assert foreign == [] and blocked == [], (foreign, blocked[:3])
+
+
+def test_a_visitor_behind_a_participant_sees_the_line_then_the_answer(page, kiosk, ia_hub, kiosk_token):
+    """One place (CIVICAI_IA_MAX=1): a participant's long answer holds it, the visitor reads « Patientez… »."""
+    ia_hub.create_users("alice")
+    participant = {"Authorization": f"token {ia_hub.user_token('alice')}"}
+    body = {"prompt": "La ville", "max_tokens": 300, "temperature": 0.7, "logprobs": 5, "seed": 1, "stream": True}
+    holder = threading.Thread(target=lambda: requests.post(f"{ia_hub.url}/services/ia-generative/v1/completions",
+                                                           headers=participant, json=body, timeout=300).text)
+    open_demo(page, kiosk.url + f"demo/{DEMO}")
+    page.wait_for_function("() => !document.querySelector('#loading')", timeout=60_000)
+    holder.start()
+    deadline = time.monotonic() + 120
+    while requests.get(f"{ia_hub.url}/services/ia-generative/api/journal", headers=participant,
+                       timeout=30).json()["en_cours"] == 0:
+        assert time.monotonic() < deadline and holder.is_alive(), "the participant's answer never started"
+        time.sleep(0.1)
+    _ask(page, QUESTIONS[2])
+    page.wait_for_function("() => window.etats.some(s => s.includes('Patientez… 1 demande(s) avant la vôtre'))",
+                           timeout=60_000)
+    page.wait_for_function(DONE, arg=3, timeout=300_000)
+    holder.join(300)
+    answers = _answers(page)
+    assert len(answers) >= 2 and "Patientez" not in answers[-1], answers[-3:]
 
 
 def test_nothing_a_visitor_types_is_stored_or_logged(page, kiosk, ia_hub, kiosk_token):

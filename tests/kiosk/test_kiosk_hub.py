@@ -161,3 +161,26 @@ def test_a_visitor_sees_a_french_sentence_when_the_model_is_away(error, shown):
     assert shown in demo.answer.value
     assert "Errno" not in demo.answer.value and "choices" not in demo.answer.value
     assert not demo.ask.disabled and demo.halt.disabled
+
+
+class _Queued:
+    """A model whose first answer waits in the class's line, as the shared service says it."""
+
+    def __init__(self):
+        self.seen = []
+
+    def stream(self, on_wait=None, **body):
+        on_wait("Patientez… 2 demande(s) avant la vôtre.")
+        self.seen.append(self.demo.answer.value)
+        for piece in (" La", " ville"):
+            yield {"choices": [{"text": piece, "logprobs": None}]}
+
+
+def test_a_visitor_waiting_in_the_class_line_reads_where_they_are():
+    from civicai.generative.demo import TalkDemo
+
+    model = _Queued()
+    model.demo = demo = TalkDemo(model=model)
+    demo.run("Bonjour ?")
+    assert "<i>Patientez… 2 demande(s) avant la vôtre.</i>" in model.seen[0]
+    assert demo.answer.value.endswith("La ville</p>") and "Patientez" not in demo.answer.value
