@@ -23,7 +23,10 @@ SETTINGS_FILE = "civicai-settings.json"
 DEMONSTRATION = "demonstration"
 FACILITATORS_GROUP = "formateurs"  # the hub group of facilitators (JupyterHub admins)
 # Never passed on to participants' servers: the hub's own secrets and its private file.
-SECRET_ENV = frozenset({"CIVICAI_WORKSHOP_CODE", "CIVICAI_ADMIN_PASSWORD", "CIVICAI_IA_AMONT_CLE", SETTINGS_ENV})
+SECRET_ENV = frozenset({"CIVICAI_WORKSHOP_CODE", "CIVICAI_ADMIN_PASSWORD", "CIVICAI_IA_AMONT_CLE", SETTINGS_ENV,
+                        "CIVICAI_KIOSQUE_JETON", "CIVICAI_IA_JETON"})
+# Read by the process that has them (a kernel, the kiosk), never written to the hub's settings file.
+PROCESS_ONLY = frozenset({"ia_url", "ia_token", "hub_api_token", "kiosk_token"})
 
 
 def _setting(env: str, default, doc: str, *, secret: bool = False):
@@ -68,6 +71,14 @@ class Settings:
     ia_max: int | None = _setting("CIVICAI_IA_MAX", None, "concurrent requests to the model (others queue)")
     ia_threads: int = _setting("CIVICAI_IA_THREADS", 2, "CPU threads of the kit's model server")
     ia_context: int = _setting("CIVICAI_IA_CONTEXTE", 512, "context length of the kit's model server")
+    # The class's model service as a kernel reaches it: set by the hub for user servers (with the server's
+    # JUPYTERHUB_API_TOKEN), by the kiosk for its visitor kernels (with the kiosk's own token, CIVICAI_IA_JETON).
+    ia_url: str = _setting("CIVICAI_IA_URL", "", "the class's model service, as a kernel reaches it")
+    ia_token: str = _setting("CIVICAI_IA_JETON", "", "token for CIVICAI_IA_URL (kiosk kernels)", secret=True)
+    hub_api_token: str = _setting("JUPYTERHUB_API_TOKEN", "", "a user server's token, set by the hub", secret=True)
+    kiosk_hub: str = _setting("CIVICAI_KIOSQUE_HUB", "", "the hub whose model service the kiosk's demos use")
+    kiosk_token: str = _setting("CIVICAI_KIOSQUE_JETON", "", "the kiosk's token for it (else read from the "
+                                "hub's secrets.json in CIVICAI_STATE_DIR when readable)", secret=True)
     debate_port: int | None = _setting("CIVICAI_DEBAT_PORT", None, "fixed port of the debate service (cluster)")
     module: str = _setting("CIVICAI_MODULE", "", "module participants start with (welcome page)")
     signup: bool = _setting("CIVICAI_INSCRIPTION", False, "self-sign-up with approval (NativeAuthenticator)")
@@ -108,7 +119,7 @@ class Settings:
         """What :func:`write` stores: every setting but ``forwarded``, as JSON values."""
         out = {}
         for f in fields(self):
-            if f.metadata.get("env"):
+            if f.metadata.get("env") and f.name not in PROCESS_ONLY:
                 value = getattr(self, f.name)
                 out[f.name] = list(value) if isinstance(value, tuple) else (
                     str(value) if isinstance(value, Path) else value)
@@ -131,7 +142,8 @@ def settings() -> Settings:
     Keyed on those variables (and ``XDG_*``) so that a change (``civicai servir`` before it starts the hub, a
     test's ``monkeypatch.setenv``) is seen without anyone calling a reset.
     """
-    return _load(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(("CIVICAI_", "XDG_")))))
+    return _load(tuple(sorted((k, v) for k, v in os.environ.items()
+                              if k.startswith(("CIVICAI_", "XDG_")) or k == "JUPYTERHUB_API_TOKEN")))
 
 
 @lru_cache(maxsize=8)
@@ -147,7 +159,7 @@ def _read_file(path: Path) -> dict:
                         "Relancez `civicai servir`, qui le réécrit.") from None
     if not isinstance(data, dict):
         raise UserError(f"le fichier de réglages {path} doit contenir un objet JSON.")
-    known = {f.name for f in fields(Settings) if f.metadata.get("env")}
+    known = {f.name for f in fields(Settings) if f.metadata.get("env")} - PROCESS_ONLY
     return {k: v for k, v in data.items() if k in known and v is not None}
 
 

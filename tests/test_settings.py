@@ -82,7 +82,7 @@ def test_no_module_but_settings_reads_a_civicai_variable():
             if ("os.environ" in line or "getenv" in line) and "CIVICAI_" in line:
                 offenders.append(f"{path.relative_to(REPO)}:{n}")
     # Inter-process addresses set by the hub for one process (not operator settings) are allowed.
-    allowed = {"CIVICAI_DEBAT_URL", "CIVICAI_DEBAT_DB", "CIVICAI_SALLE_URL", "CIVICAI_SALLE_HOMES", "CIVICAI_IA_URL"}
+    allowed = {"CIVICAI_DEBAT_URL", "CIVICAI_DEBAT_DB", "CIVICAI_SALLE_URL", "CIVICAI_SALLE_HOMES"}
     offenders = [o for o in offenders if not any(
         a in (REPO / o.split(":")[0]).read_text().splitlines()[int(o.split(":")[1]) - 1] for a in allowed)]
     assert offenders == []

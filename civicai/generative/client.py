@@ -1,8 +1,10 @@
 """How a notebook or a demo talks to the generative model: the OpenAI-compatible completions API.
 
 In the hub, ``CIVICAI_IA_URL`` is the class's shared server (through the kit's front service, with the kernel's
-``JUPYTERHUB_API_TOKEN``). Without a hub (kiosk, tests, a laptop) the kernel loads the configured GGUF itself with
-llama.cpp, which returns the same answers in the same shape; this is also the benchmark's baseline.
+``JUPYTERHUB_API_TOKEN``); a kiosk linked to a hub gives its visitor kernels the same address through the hub, with
+its own one-scope token (``CIVICAI_IA_JETON``, civicai/kiosk/hub.py). Without a hub (a kiosk alone, tests, a
+laptop) the kernel loads the configured GGUF itself with llama.cpp, which returns the same answers in the same
+shape; this is also the benchmark's baseline. Both come from the settings object, never from ``os.environ``.
 """
 
 from __future__ import annotations
@@ -59,12 +61,15 @@ class RemoteModel:
     def completion(self, **body) -> dict:
         return self.post("v1/completions", body)
 
-    def stream(self, **body) -> Iterator[dict]:
-        """Chunks of a streamed completion; lines starting with « : » (the queue's « Patientez… ») are skipped."""
+    def stream(self, on_wait=None, **body) -> Iterator[dict]:
+        """Chunks of a streamed completion; lines starting with « : » (the queue's « Patientez… ») go to
+        ``on_wait`` (a French sentence for people) if given, else are skipped."""
         with self._open("v1/completions", dict(body, stream=True)) as r:
             for raw in r:
                 line = raw.decode("utf-8").strip()
-                if line.startswith("data: ") and line != "data: [DONE]":
+                if line.startswith(": ") and on_wait:
+                    on_wait(line[2:])
+                elif line.startswith("data: ") and line != "data: [DONE]":
                     yield json.loads(line[6:])
 
     def tokenize(self, text: str) -> list[int]:
@@ -89,8 +94,8 @@ class LocalModel:
     def completion(self, **body) -> dict:
         return self.llm.create_completion(**body)
 
-    def stream(self, **body) -> Iterator[dict]:
-        return self.llm.create_completion(**dict(body, stream=True))
+    def stream(self, on_wait=None, **body) -> Iterator[dict]:
+        return self.llm.create_completion(**dict(body, stream=True))  # nobody else in line: never waits
 
     def tokenize(self, text: str) -> list[int]:
         return self.llm.tokenize(text.encode("utf-8"))
@@ -102,16 +107,23 @@ class LocalModel:
 _MODEL = None
 
 
+def shared_server() -> tuple[str, str] | None:
+    """The class's model service and the token for it, when this kernel was given them (a hub, a linked kiosk)."""
+    from civicai.settings import settings
+
+    kit = settings()
+    return (kit.ia_url, kit.ia_token or kit.hub_api_token) if kit.ia_url else None
+
+
 def connect():
     """The model of this session: the shared server if the hub gave one, else the configured GGUF, loaded once."""
     global _MODEL
     if _MODEL is None:
         from civicai.generative.settings import model_setting
 
-        url = os.environ.get("CIVICAI_IA_URL")
-        setting = model_setting()
-        if url:
-            _MODEL = RemoteModel(url, os.environ.get("JUPYTERHUB_API_TOKEN"))
+        shared, setting = shared_server(), model_setting()
+        if shared:
+            _MODEL = RemoteModel(*shared)
         elif "url" in setting:
             _MODEL = RemoteModel(setting["url"], setting.get("cle"), bearer=True)
         else:

@@ -10,6 +10,7 @@ import html
 import math
 import threading
 
+from civicai.errors import UserError
 from civicai.french import percent
 from civicai.generative import client
 
@@ -20,6 +21,7 @@ MAX_TOKENS = 40
 WARNING = ("<p role='note' style='background:#fef3c7;color:#111;padding:8px;border-radius:6px'>"
            "<b>Attention :</b> cette IA se trompe souvent. Elle choisit des mots probables, pas des mots vrais. "
            "Ce que vous écrivez n'est ni gardé ni enregistré.</p>")
+SILENT = "L'IA ne répond pas pour le moment. Réessayez dans un instant."
 
 
 def prompt_for(question: str) -> str:
@@ -56,6 +58,9 @@ class TalkDemo:
         self.halt.on_click(lambda _: self.stop.set())
         self.box = w.VBox([w.HTML(WARNING), self.pick, self.typed, w.HBox([self.ask, self.halt]),
                            self.answer, self.table], layout=w.Layout(font_size="22px"))
+        for widget, name in ((self.box, "civicai-talk"), (self.answer, "civicai-talk-answer"),
+                             (self.table, "civicai-talk-candidates")):
+            widget.add_class(name)  # what the kiosk's tests look for
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -80,8 +85,12 @@ class TalkDemo:
         try:
             model = self.model or client.connect()
             self.answer.value = head + "…</p>"
-            for chunk in model.stream(prompt=prompt_for(question), max_tokens=MAX_TOKENS, temperature=0.7,
-                                      logprobs=5, stop=["\n"], seed=0):
+
+            def waiting(sentence: str) -> None:  # the class's model is busy: the visitor sees the line move
+                self.answer.value = head + "<i>" + html.escape(sentence, quote=False) + "</i></p>"
+
+            for chunk in model.stream(on_wait=waiting, prompt=prompt_for(question), max_tokens=MAX_TOKENS,
+                                      temperature=0.7, logprobs=5, stop=["\n"], seed=0):
                 if self.stop.is_set():
                     text += " [arrêté]"
                     break
@@ -92,7 +101,7 @@ class TalkDemo:
                 if top:
                     self.table.value = candidates_html(top, choice["text"])
             self.answer.value = head + html.escape(text or "(pas de réponse)") + "</p>"
-        except Exception as e:  # a visitor sees a French sentence, never a traceback
-            self.answer.value = f"<p>L'IA ne répond pas pour le moment. Réessayez. ({html.escape(str(e)[:120])})</p>"
+        except Exception as e:  # a visitor sees a French sentence, never a traceback nor a technical message
+            self.answer.value = f"<p>{html.escape(str(e) if isinstance(e, UserError) else SILENT, quote=False)}</p>"
         finally:
             self.halt.disabled, self.ask.disabled = True, False

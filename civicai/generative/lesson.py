@@ -140,11 +140,11 @@ def request_log():
     """The shared server's request log (time, tokens, durations; never a question), as a table."""
     import pandas as pd
 
-    url = os.environ.get("CIVICAI_IA_URL")
-    if not url:
+    shared = client.shared_server()
+    if not shared:
         return "Pas de serveur partagé ici : le modèle tourne dans votre noyau, et aucune demande ne sort de ce noyau."
-    req = urllib.request.Request(url + "api/journal",
-                                 headers={"Authorization": f"token {os.environ.get('JUPYTERHUB_API_TOKEN', '')}"})
+    url, token = shared
+    req = urllib.request.Request(url + "api/journal", headers={"Authorization": f"token {token}"})
     with urllib.request.urlopen(req, timeout=10) as r:
         rows = json.loads(r.read())["journal"]
     return pd.DataFrame(rows).rename(columns=LOG_HEADERS)

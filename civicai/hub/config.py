@@ -47,17 +47,24 @@ def _stored_secrets(state_dir: Path, *, room_key: bytes | None = None) -> dict:
         stored = {}
     if room_key and not stored.get("room_key"):
         stored["room_key"] = room_key.hex()
-    elif all(stored.get(k) for k in ("workshop_code", "admin_password", "api_token", "room_key")):
+    elif all(stored.get(k) for k in ("workshop_code", "admin_password", "api_token", "room_key", "kiosk_token")):
         return stored
     stored = {"workshop_code": stored.get("workshop_code") or workshop_code(),
               "admin_password": stored.get("admin_password") or secrets.token_urlsafe(24),
               "api_token": stored.get("api_token") or secrets.token_hex(32),
-              "room_key": stored.get("room_key") or secrets.token_hex(32)}
+              "room_key": stored.get("room_key") or secrets.token_hex(32),
+              "kiosk_token": stored.get("kiosk_token") or secrets.token_hex(32)}
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(stored, fh)
     return stored
+
+
+def kiosk_token(state_dir: Path) -> str:
+    """The library kiosk's token: it may use the class's model service and nothing else (see
+    civicai.generative.hubconfig); the kiosk reads it here when it can, else its operator passes it."""
+    return _stored_secrets(Path(state_dir))["kiosk_token"]
 
 
 def room_key(state_dir: Path, *, keep: bytes | None = None) -> bytes:
@@ -182,7 +189,7 @@ def configure_local(c, *, state_dir: str | os.PathLike | None = None) -> None:
     from civicai.attestation.hubconfig import configure as configure_attestation
     configure_attestation(c, state_dir)
     from civicai.generative.hubconfig import configure as configure_generative  # module 4's shared model
-    configure_generative(c, state_dir=state_dir)
+    configure_generative(c, state_dir=state_dir, kiosk_token=kiosk_token(state_dir))
     from civicai.kernels.hubconfig import configure as configure_kernels  # participants' kernels, forked
     configure_kernels(c, state_dir)
     # The facilitators' room (civicai/room/): who is in, the room's answers; last, it links to the other services.

@@ -34,6 +34,7 @@ from traitlets import List as ListTrait
 from traitlets.config import Config
 from voila.app import Voila
 
+from civicai.kiosk import hub
 from civicai.kiosk.catalog import Catalog
 from civicai.kiosk.handlers import (RENDER, DemoHandler, GalleryHandler, ImageHandler, NotFoundHandler,
                                     RenderRedirectHandler, SettingsHandler, StatusHandler, cached,
@@ -76,6 +77,7 @@ class KioskOptions:
     fill_delay: float = 2.0           # wait before refilling a pool (keeps the CPU for the visitor)
     wait_retry: int = 3               # "Un instant" page: seconds between retries
     warmup: bool = True               # the gallery opens the first demo once, hidden, per browser session
+    hub: str = ""                     # --hub: the hub whose model service the demos use (civicai.kiosk.hub)
     demos: list = field(default_factory=list)  # filled from the catalogue at start
 
     @property
@@ -296,8 +298,15 @@ def run(opts: KioskOptions) -> int:
     # Kernels get a private IPython folder whose config turns the history database off:
     # nothing a kernel runs is written to disk. The folder goes when the kiosk stops.
     os.environ["IPYTHONDIR"] = str(private_ipython_dir())
+    notices = operator_notices()
+    model = hub.link(opts.hub)  # the class's model through the hub, for the kernels only (never printed)
+    if model is None:
+        notices.append(hub.NO_HUB)
+    else:
+        os.environ.update(model.kernel_env())
+        notices.append(hub.check(model))
     app = KioskApp(config=voila_config(opts))
-    for line in operator_notices():
+    for line in notices:
         print(line, flush=True)
     app.initialize([])
     app.start()

@@ -27,6 +27,10 @@ def register(sub) -> None:
     p.add_argument("--sans-prechauffage", action="store_true",
                    help="ne pas préparer le navigateur : sans cela, la galerie ouvre une fois la "
                    "première démo, cachée, pour que la première vraie visite soit aussi rapide que les autres")
+    p.add_argument("--hub", metavar="ADRESSE",
+                   help="adresse du hub de la salle, par exemple http://127.0.0.1:8000 : la démo « Parlez "
+                   "à une IA » utilise alors le modèle de la salle, par le hub (défaut : réglage "
+                   "CIVICAI_KIOSQUE_HUB ; sans hub, chaque noyau de visiteur charge le petit modèle)")
     p.add_argument("--verifier", action="store_true",
                    help="vérifier la liste des démos sans lancer la borne")
     p.set_defaults(handler=_kiosk)
@@ -69,5 +73,5 @@ def _kiosk(args) -> int:
     return run(KioskOptions(catalog=catalog, ip=args.ip, port=args.port,
                             idle_seconds=args.inactivite, max_visitors=args.max_visiteurs,
                             pool_size=args.reserve, orphan_grace=args.delai_abandon,
-                            warmup=not args.sans_prechauffage,
+                            warmup=not args.sans_prechauffage, hub=args.hub or "",
                             reap_interval=min(5.0, max(1.0, args.delai_abandon / 3))))

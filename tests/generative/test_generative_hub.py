@@ -186,6 +186,28 @@ def test_with_two_places_overlapping_answers_get_no_figure_rather_than_a_wrong_s
         assert [e["model_cpu_s"] for e in log[-2:]] == ["shared", "shared"]
 
 
+def test_the_kiosks_token_opens_the_model_service_and_nothing_else(ia_hub, token):
+    """The hub's « borne » token (secrets.json) uses ia-generative; users, servers, tokens and other services
+    stay closed to it; a wrong token gets the service's French 403."""
+    kiosk = json.loads((ia_hub.state_dir / "secrets.json").read_text())["kiosk_token"]
+    as_kiosk = {"Authorization": f"token {kiosk}"}
+    r = requests.post(_service(ia_hub, "v1/completions"), headers=as_kiosk, timeout=120,
+                      json={"prompt": "La borne", "max_tokens": 4, "temperature": 0})
+    assert r.status_code == 200 and r.json()["choices"][0]["text"], r.text
+    assert requests.get(_service(ia_hub, "api/journal"), headers=as_kiosk, timeout=30).status_code == 200
+    assert ia_hub.api("GET", "/user", kiosk).json()["kind"] == "service"  # it may say who it is, that is all
+    for method, path in (("GET", "/users"), ("GET", "/users/alice"), ("POST", "/users/alice/server"),
+                         ("POST", "/users/alice/tokens"), ("GET", "/services"), ("GET", "/groups")):
+        got = ia_hub.api(method, path, kiosk, json={} if method == "POST" else None)
+        assert got.status_code in (403, 404), (method, path, got.status_code, got.text[:200])
+    for url in (f"{ia_hub.url}/user/alice/api/kernels", f"{ia_hub.url}/services/debat/api/debats"):
+        got = requests.get(url, headers=as_kiosk, timeout=30, allow_redirects=False)
+        assert got.status_code == 403, (url, got.status_code)
+    wrong = requests.post(_service(ia_hub, "v1/completions"), headers={"Authorization": f"token {kiosk[:-4]}abcd"},
+                          json={"prompt": "La borne", "max_tokens": 4}, timeout=30, allow_redirects=False)
+    assert wrong.status_code == 403 and wrong.json()["error"].startswith("Connectez-vous au hub")
+
+
 def test_the_model_server_stops_with_the_hub(ia_hub):
     server = _model_server(ia_hub)
     ia_hub.stop()

@@ -50,8 +50,9 @@ class KioskServer:
     """`python -m civicai kiosque` in a subprocess, with its own Jupyter folders and log."""
 
     def __init__(self, demos: Path | None, workdir: Path, *, idle: float = 120, max_visitors: int = 3,
-                 pool: int = 1, orphan: float = 15, warmup: bool = True, launcher: Path | None = None):
-        self.demos, self.workdir = demos, Path(workdir)
+                 pool: int = 1, orphan: float = 15, warmup: bool = True, launcher: Path | None = None,
+                 hub: str | None = None, env: dict | None = None):
+        self.demos, self.workdir, self.extra_env = demos, Path(workdir), dict(env or {})
         # The command: `python -m civicai kiosque`, or a test script that takes the same arguments.
         self.command = [str(launcher), "kiosque"] if launcher else ["-m", "civicai", "kiosque"]
         self.port = free_port()
@@ -59,7 +60,8 @@ class KioskServer:
         self.log_path = self.workdir / "kiosk.log"
         self.args = ["--port", str(self.port), *(["--demos", str(demos)] if demos else []), "--inactivite", str(idle),
                      "--max-visiteurs", str(max_visitors), "--reserve", str(pool),
-                     "--delai-abandon", str(orphan)] + ([] if warmup else ["--sans-prechauffage"])
+                     "--delai-abandon", str(orphan)] + ([] if warmup else ["--sans-prechauffage"]) + (
+                     ["--hub", hub] if hub else [])
         self.proc: subprocess.Popen | None = None
 
     def start(self, n_pools: int, timeout: float = 300) -> "KioskServer":
@@ -69,6 +71,7 @@ class KioskServer:
             d.mkdir(parents=True, exist_ok=True)
             env[name] = str(d)
         env["PYTHONWARNINGS"] = "ignore::DeprecationWarning"
+        env.update(self.extra_env)
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen([sys.executable, *self.command, *self.args],
                                      stdout=self._log, stderr=subprocess.STDOUT, cwd=self.workdir,

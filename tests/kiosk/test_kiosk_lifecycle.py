@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -116,7 +117,7 @@ def _cli(*args):
 
 def test_cli_help_is_french():
     out = _cli("--help").stdout
-    assert "galerie" in out and "--inactivite" in out and "--max-visiteurs" in out
+    assert "galerie" in out and "--inactivite" in out and "--max-visiteurs" in out and "--hub" in out
 
 
 def test_cli_checks_the_catalogue():
@@ -130,6 +131,16 @@ def test_cli_checks_the_catalogue():
 def test_cli_refuses_a_nonsense_timeout():
     r = _cli("--inactivite", "1", "--demos", str(FIXTURE_DEMOS))
     assert r.returncode == 2 and "au moins 5 secondes" in r.stderr
+
+
+def test_a_hub_without_a_token_for_the_kiosk_stops_it_with_a_french_sentence(tmp_path):
+    """--hub given, no CIVICAI_KIOSQUE_JETON and no readable secrets.json: the operator learns where the token is."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICAI_")}
+    r = subprocess.run([sys.executable, "-m", "civicai", "kiosque", "--hub", "http://127.0.0.1:9",
+                        "--demos", str(FIXTURE_DEMOS)], capture_output=True, text=True, cwd=REPO, timeout=120,
+                       env=dict(env, CIVICAI_STATE_DIR=str(tmp_path)))
+    assert r.returncode == 2 and "n'a pas de jeton" in r.stderr and "kiosk_token" in r.stderr, r.stderr[-2000:]
+    assert "Traceback" not in r.stderr
 
 
 def test_a_pool_kernel_that_waited_long_is_not_culled_on_hand_out(one_demo_server, page):
