@@ -24,6 +24,10 @@ WARNING = ("<p role='note' style='background:#fef3c7;color:#111;padding:8px;bord
 SILENT = "L'IA ne répond pas pour le moment. Réessayez dans un instant."
 
 
+class _Stopped(Exception):
+    """The visitor pressed « Arrêter » while waiting in line: the request is dropped, its place given back."""
+
+
 def prompt_for(question: str) -> str:
     return f"Question : {question.strip()[:MAX_CHARS]}\nRéponse :"
 
@@ -87,6 +91,8 @@ class TalkDemo:
             self.answer.value = head + "…</p>"
 
             def waiting(sentence: str) -> None:  # the class's model is busy: the visitor sees the line move
+                if self.stop.is_set():
+                    raise _Stopped  # closing the connection takes this request out of the line
                 self.answer.value = head + "<i>" + html.escape(sentence, quote=False) + "</i></p>"
 
             for chunk in model.stream(on_wait=waiting, prompt=prompt_for(question), max_tokens=MAX_TOKENS,
@@ -101,6 +107,8 @@ class TalkDemo:
                 if top:
                     self.table.value = candidates_html(top, choice["text"])
             self.answer.value = head + html.escape(text or "(pas de réponse)") + "</p>"
+        except _Stopped:
+            self.answer.value = head + "[arrêté]</p>"
         except Exception as e:  # a visitor sees a French sentence, never a traceback nor a technical message
             self.answer.value = f"<p>{html.escape(str(e) if isinstance(e, UserError) else SILENT, quote=False)}</p>"
         finally:
