@@ -147,7 +147,7 @@ def kiosk_visitor_memory(server: Server, browser, url: str) -> dict:
         page.wait_for_selector(CONTROL, state="visible", timeout=180_000)
         time.sleep(1.0)
         status = requests.get(server.url + "kiosque/etat", timeout=10).json()
-        visitors = [k for k in status["noyaux"] if k["visiteur"]]
+        visitors = [k for k in status["kernels"] if k["visitor"]]
         out = {}
         if visitors:
             info = psutil.Process(visitors[0]["pid"]).memory_full_info()

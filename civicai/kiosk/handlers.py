@@ -118,13 +118,13 @@ class StatusHandler(_KioskPage):
         kernels = []
         for kid in app.kernel_manager.list_kernel_ids():
             pid = app.kernel_pid(kid)
-            kernels.append({"id": kid, "visiteur": kid in visitors, "pid": pid,
-                            "rss_mo": _rss_mb(pid) if pid else None,
-                            "connexions": app.connections(kid)})
+            kernels.append({"id": kid, "visitor": kid in visitors, "pid": pid,
+                            "rss_mb": _rss_mb(pid) if pid else None,
+                            "connections": app.connections(kid)})
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
-        self.finish(json.dumps({"visiteurs": len(visitors), "plafond": app.kiosk_options.max_visitors,
-                                "noyaux": kernels}))
+        self.finish(json.dumps({"visitors": len(visitors), "max_visitors": app.kiosk_options.max_visitors,
+                                "kernels": kernels}))
 
 
 class DemoHandler(TornadoVoilaHandler):

@@ -195,9 +195,9 @@ def test_a_visitor_kernel_stays_under_150_mb(kiosk_modules, demo):
     assert r.status_code == 200
     kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', r.text).group(1)
     try:
-        info = next(k for k in kiosk_modules.status()["noyaux"] if k["id"] == kernel)
-        print(f"\n{demo.id}: visitor kernel RSS {info['rss_mo']:.0f} MB")
-        assert info["rss_mo"] <= MEMORY_BUDGET_MB.get(demo.id, 150), f"{demo.id}: {info['rss_mo']:.0f} MB"
+        info = next(k for k in kiosk_modules.status()["kernels"] if k["id"] == kernel)
+        print(f"\n{demo.id}: visitor kernel RSS {info['rss_mb']:.0f} MB")
+        assert info["rss_mb"] <= MEMORY_BUDGET_MB.get(demo.id, 150), f"{demo.id}: {info['rss_mb']:.0f} MB"
     finally:
         s.post(kiosk_modules.url + f"voila/api/shutdown/{kernel}",
                headers={"X-XSRFToken": s.cookies.get("_xsrf")}, timeout=30)
