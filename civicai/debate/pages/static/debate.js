@@ -1,10 +1,10 @@
 // La carte des opinions: the pages of the debate service (participant, facilitator, list). No library.
 "use strict";
-const debat = (() => {
+const debate = (() => {
   const API = document.querySelector('meta[name="api"]').content;
   const XSRF = document.querySelector('meta[name="xsrf"]').content;
   const COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"];
-  const VOTES = [["accord", "D'accord"], ["desaccord", "Pas d'accord"], ["passe", "Je passe"]];
+  const VOTES = [["agree", "D'accord"], ["disagree", "Pas d'accord"], ["pass", "Je passe"]];
   const $ = (id) => document.getElementById(id);
 
   async function api(path, body) {
@@ -21,9 +21,9 @@ const debat = (() => {
   }
 
   function say(text, error) {
-    const el = $("etat") || $("message");
+    const el = $("status") || $("message");
     el.textContent = text;
-    el.classList.toggle("erreur", Boolean(error));
+    el.classList.toggle("error", Boolean(error));
   }
 
   function el(tag, attrs, ...children) {
@@ -34,19 +34,19 @@ const debat = (() => {
   }
 
   function counter() {
-    const box = $("texte");
-    box.addEventListener("input", () => { $("compteur").textContent = `${box.value.length} sur 140 caractères`; });
+    const box = $("text");
+    box.addEventListener("input", () => { $("counter").textContent = `${box.value.length} sur 140 caractères`; });
   }
 
   function proposeForm(slug, after) {
     counter();
-    $("proposer").addEventListener("submit", async (ev) => {
+    $("propose").addEventListener("submit", async (ev) => {
       ev.preventDefault();
       try {
-        const r = await api(`debats/${slug}/phrases`, {texte: $("texte").value});
-        $("texte").value = "";
-        $("compteur").textContent = "0 sur 140 caractères";
-        say(r.statut === "approuvee" ? "Phrase ajoutée au vote." :
+        const r = await api(`debates/${slug}/statements`, {text: $("text").value});
+        $("text").value = "";
+        $("counter").textContent = "0 sur 140 caractères";
+        say(r.status === "approved" ? "Phrase ajoutée au vote." :
             "Merci ! Votre phrase sera proposée au vote dès que la personne qui anime l'aura relue.");
         after();
       } catch (e) { say(e.message, true); }
@@ -54,18 +54,18 @@ const debat = (() => {
   }
 
   function header(d) {
-    $("titre").textContent = d.debat.title;
-    $("question").textContent = d.debat.question;
-    document.title = `${d.debat.title} – La carte des opinions`;
-    if (d.debat.status !== "ouvert") say("Ce débat est fermé : vous pouvez lire la carte, mais plus voter.");
+    $("title").textContent = d.debate.title;
+    $("question").textContent = d.debate.question;
+    document.title = `${d.debate.title} – La carte des opinions`;
+    if (d.debate.status !== "open") say("Ce débat est fermé : vous pouvez lire la carte, mais plus voter.");
   }
 
   function drawMap(m) {
-    const box = $("carte");
+    const box = $("map");
     box.replaceChildren();
-    $("explication").textContent = m.explication;
+    $("explanation").textContent = m.explanation;
     if (!m.points.length) {
-      box.append(el("p", {text: `Pas encore de carte : il faut au moins ${m.votes_minimum} votes par personne.`}));
+      box.append(el("p", {text: `Pas encore de carte : il faut au moins ${m.min_votes} votes par personne.`}));
       return;
     }
     const xs = m.points.map((p) => p[0]), ys = m.points.map((p) => p[1]);
@@ -74,57 +74,57 @@ const debat = (() => {
     const svg = document.createElementNS(ns, "svg");
     svg.setAttribute("viewBox", "-110 -110 220 220");
     svg.setAttribute("role", "img");
-    const names = m.groupes.map((g) => `${g.nom} : ${g.taille} personne${g.taille > 1 ? "s" : ""}`).join(", ");
-    svg.setAttribute("aria-label", `Carte de ${m.places} personnes en ${m.k} groupe${m.k > 1 ? "s" : ""}. ${names}.`);
+    const names = m.groups.map((g) => `${g.name} : ${g.size} personne${g.size > 1 ? "s" : ""}`).join(", ");
+    svg.setAttribute("aria-label", `Carte de ${m.placed} personnes en ${m.k} groupe${m.k > 1 ? "s" : ""}. ${names}.`);
     m.points.forEach((p, i) => {
       const c = document.createElementNS(ns, "circle");
       c.setAttribute("cx", (100 * p[0] / span).toFixed(1));
       c.setAttribute("cy", (-100 * p[1] / span).toFixed(1));
-      c.setAttribute("r", i === m.moi ? 7 : 4);
+      c.setAttribute("r", i === m.me ? 7 : 4);
       c.setAttribute("fill", COLORS[p[2] % COLORS.length]);
-      if (i === m.moi) { c.setAttribute("stroke", "#000"); c.setAttribute("stroke-width", 2.5); }
+      if (i === m.me) { c.setAttribute("stroke", "#000"); c.setAttribute("stroke-width", 2.5); }
       svg.append(c);
     });
     box.append(svg);
-    const legend = el("ul", {class: "legende"});
-    m.groupes.forEach((g, i) => legend.append(el("li", {},
-      el("span", {class: "pastille", style: `background:${COLORS[i % COLORS.length]}`, "aria-hidden": "true"}),
-      `${g.nom} : ${g.taille} personne${g.taille > 1 ? "s" : ""}`)));
-    if (m.moi !== null) legend.append(el("li", {text: "Le point entouré de noir, c'est vous."}));
+    const legend = el("ul", {class: "legend"});
+    m.groups.forEach((g, i) => legend.append(el("li", {},
+      el("span", {class: "swatch", style: `background:${COLORS[i % COLORS.length]}`, "aria-hidden": "true"}),
+      `${g.name} : ${g.size} personne${g.size > 1 ? "s" : ""}`)));
+    if (m.me !== null) legend.append(el("li", {text: "Le point entouré de noir, c'est vous."}));
     box.append(legend);
-    box.append(el("p", {class: "aide", text: `${m.places} personnes placées sur ${m.participants} ` +
-      `(il faut ${m.votes_minimum} votes pour être placé), ${m.phrases} phrases au vote. ${m.critere}`}));
+    box.append(el("p", {class: "hint", text: `${m.placed} personnes placées sur ${m.participants} ` +
+      `(il faut ${m.min_votes} votes pour être placé), ${m.statements} phrases au vote. ${m.criterion}`}));
     if (m.consensus.length) {
       box.append(el("h3", {text: "Ce qui rassemble tous les groupes"}));
-      const ul = el("ul", {class: "liste"});
-      m.consensus.forEach((c) => ul.append(el("li", {text: `« ${c.texte} » (au moins ${c.accord_min} % d'accord dans chaque groupe)`})));
+      const ul = el("ul", {class: "list"});
+      m.consensus.forEach((c) => ul.append(el("li", {text: `« ${c.text} » (au moins ${c.min_agree} % d'accord dans chaque groupe)`})));
       box.append(ul);
     }
-    m.groupes.filter((g) => g.detaille && g.distinctives.length).forEach((g) => {
-      box.append(el("h3", {text: `Ce qui distingue le ${g.nom.replace("Groupe", "groupe")}`}));
-      const ul = el("ul", {class: "liste"});
-      g.distinctives.forEach((s) => ul.append(el("li", {text:
-        `« ${s.texte} » : ${s.accord_groupe} % d'accord dans ce groupe, ${s.accord_autres} % chez les autres`})));
+    m.groups.filter((g) => g.detailed && g.distinctive.length).forEach((g) => {
+      box.append(el("h3", {text: `Ce qui distingue le ${g.name.replace("Groupe", "groupe")}`}));
+      const ul = el("ul", {class: "list"});
+      g.distinctive.forEach((s) => ul.append(el("li", {text:
+        `« ${s.text} » : ${s.agree_in_group} % d'accord dans ce groupe, ${s.agree_elsewhere} % chez les autres`})));
       box.append(ul);
     });
-    if (m.groupes.some((g) => !g.detaille))
-      box.append(el("p", {class: "aide", text: `Les groupes de moins de ${m.taille_minimum_groupe} personnes ` +
+    if (m.groups.some((g) => !g.detailed))
+      box.append(el("p", {class: "hint", text: `Les groupes de moins de ${m.min_group_size} personnes ` +
         "ne sont pas détaillés, pour que personne ne puisse être reconnu."}));
   }
 
   async function refreshMap(slug) {
-    try { drawMap(await api(`debats/${slug}/carte`)); } catch (e) { say(e.message, true); }
+    try { drawMap(await api(`debates/${slug}/map`)); } catch (e) { say(e.message, true); }
   }
 
-  function voteButtons(slug, phrase, current, open) {
-    const group = el("div", {class: "votes", role: "group", "aria-label": `Votre avis sur la phrase ${phrase.id}`});
+  function voteButtons(slug, statement, current, open) {
+    const group = el("div", {class: "votes", role: "group", "aria-label": `Votre avis sur la phrase ${statement.id}`});
     VOTES.forEach(([value, label]) => {
-      const b = el("button", {type: "button", class: `bouton vote ${value}`, "aria-pressed": String(current === value),
+      const b = el("button", {type: "button", class: `button vote ${value}`, "aria-pressed": String(current === value),
                               text: label});
       if (!open) b.disabled = true;
       b.addEventListener("click", async () => {
         try {
-          await api(`debats/${slug}/votes`, {phrase: phrase.id, vote: value});
+          await api(`debates/${slug}/votes`, {statement: statement.id, vote: value});
           group.querySelectorAll("button").forEach((x) => x.setAttribute("aria-pressed", String(x === b)));
           say("Vote enregistré.");
           refreshMap(slug);
@@ -139,16 +139,16 @@ const debat = (() => {
     proposeForm(slug, () => load());
     async function load() {
       try {
-        const d = await api(`debats/${slug}`);
+        const d = await api(`debates/${slug}`);
         header(d);
-        const list = $("phrases");
+        const list = $("statements");
         list.replaceChildren();
-        d.phrases.forEach((p) => list.append(el("li", {class: "phrase", "data-id": p.id},
-          el("p", {text: p.texte}), voteButtons(slug, p, d.mes_votes[p.id], d.debat.status === "ouvert"))));
-        const mine = $("mes-propositions");
+        d.statements.forEach((s) => list.append(el("li", {class: "statement", "data-id": s.id},
+          el("p", {text: s.text}), voteButtons(slug, s, d.my_votes[s.id], d.debate.status === "open"))));
+        const mine = $("my-proposals");
         mine.replaceChildren();
-        d.mes_propositions.forEach((p) => mine.append(el("li", {text:
-          `« ${p.texte} » : ${p.statut === "refusee" ? "non retenue" : "en attente de relecture"}`})));
+        d.my_proposals.forEach((s) => mine.append(el("li", {text:
+          `« ${s.text} » : ${s.status === "refused" ? "non retenue" : "en attente de relecture"}`})));
       } catch (e) { say(e.message, true); }
       refreshMap(slug);
     }
@@ -156,33 +156,33 @@ const debat = (() => {
     setInterval(load, 15000);
   }
 
-  async function animation(slug) {
+  async function facilitate(slug) {
     proposeForm(slug, () => refreshMap(slug));
     ["pdf:synthese.pdf", "csv:resultats.csv", "decidim:decidim.csv"].forEach((pair) => {
       const [id, file] = pair.split(":");
-      $(`export-${id}`).href = `${API}debats/${slug}/admin/${file}`;
+      $(`export-${id}`).href = `${API}debates/${slug}/admin/${file}`;
     });
-    $("fermer").addEventListener("click", async () => {
+    $("close").addEventListener("click", async () => {
       if (!confirm("Fermer le débat ? Plus personne ne pourra voter.")) return;
-      try { await api(`debats/${slug}/admin/fermer`, {}); say("Le débat est fermé."); } catch (e) { say(e.message, true); }
+      try { await api(`debates/${slug}/admin/close`, {}); say("Le débat est fermé."); } catch (e) { say(e.message, true); }
     });
     async function load() {
       try {
-        header(await api(`debats/${slug}`));
-        const pending = await api(`debats/${slug}/admin/attente`);
-        const ul = $("attente");
+        header(await api(`debates/${slug}`));
+        const pending = await api(`debates/${slug}/admin/pending`);
+        const ul = $("pending");
         ul.replaceChildren();
-        if (!pending.en_attente.length) ul.append(el("li", {text: "Aucune phrase à relire pour l'instant."}));
-        pending.en_attente.forEach((p) => {
-          const li = el("li", {class: "phrase", "data-id": p.id}, el("p", {text: p.texte}));
+        if (!pending.pending.length) ul.append(el("li", {text: "Aucune phrase à relire pour l'instant."}));
+        pending.pending.forEach((s) => {
+          const li = el("li", {class: "statement", "data-id": s.id}, el("p", {text: s.text}));
           const row = el("div", {class: "votes"});
-          [["approuver", "Approuver"], ["refuser", "Refuser"]].forEach(([decision, label]) => {
-            const b = el("button", {type: "button", class: `bouton ${decision}`, text: label,
-                                    "aria-label": `${label} la phrase « ${p.texte} »`});
+          [["approve", "Approuver"], ["refuse", "Refuser"]].forEach(([decision, label]) => {
+            const b = el("button", {type: "button", class: `button ${decision}`, text: label,
+                                    "aria-label": `${label} la phrase « ${s.text} »`});
             b.addEventListener("click", async () => {
               try {
-                await api(`debats/${slug}/admin/phrases/${p.id}`, {decision});
-                say(decision === "approuver" ? "Phrase approuvée : elle est proposée au vote." : "Phrase refusée.");
+                await api(`debates/${slug}/admin/statements/${s.id}`, {decision});
+                say(decision === "approve" ? "Phrase approuvée : elle est proposée au vote." : "Phrase refusée.");
                 load();
               } catch (e) { say(e.message, true); }
             });
@@ -200,26 +200,26 @@ const debat = (() => {
 
   async function index(facilitator) {
     async function load() {
-      const d = await api("debats");
-      const ul = $("debats");
+      const d = await api("debates");
+      const ul = $("debates");
       ul.replaceChildren();
-      if (!d.debats.length) ul.append(el("li", {text: "Aucun débat ouvert pour l'instant."}));
-      d.debats.forEach((x) => {
-        const li = el("li", {}, el("a", {class: "bouton", href: `d/${x.slug}`,
-          text: `${x.title}${x.status === "ouvert" ? "" : " (fermé)"}`}));
+      if (!d.debates.length) ul.append(el("li", {text: "Aucun débat ouvert pour l'instant."}));
+      d.debates.forEach((x) => {
+        const li = el("li", {}, el("a", {class: "button", href: `d/${x.slug}`,
+          text: `${x.title}${x.status === "open" ? "" : " (fermé)"}`}));
         if (facilitator) li.append(" ", el("a", {href: `d/${x.slug}/animation`, text: `Animer « ${x.title} »`}));
         ul.append(li);
       });
     }
-    if (facilitator) $("ouvrir").addEventListener("submit", async (ev) => {
+    if (facilitator) $("open").addEventListener("submit", async (ev) => {
       ev.preventDefault();
       try {
-        const d = await api("debats", {theme: $("theme").value, titre: $("titre").value});
+        const d = await api("debates", {theme: $("theme").value, title: $("title").value});
         location.href = `d/${d.slug}/animation`;
       } catch (e) { say(e.message, true); }
     });
     try { await load(); } catch (e) { say(e.message, true); }
   }
 
-  return {participant, animation, index};
+  return {participant, facilitate, index};
 })();
