@@ -62,7 +62,7 @@ def map_only(n: int, m: int, runs: int = 5) -> dict:
 
 def main() -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--carte-seule", action="store_true", help="only the map's computation, no hub")
+    parser.add_argument("--map-only", action="store_true", help="only the map's computation, no hub")
     parser.add_argument("--participants", type=int, default=150)
     parser.add_argument("--statements", type=int, default=100)
     parser.add_argument("--map-samples", type=int, default=10, help="map refreshes timed after a fresh vote")
@@ -71,7 +71,7 @@ def main() -> dict:
                         "(default: all; fewer when the hub's proxy drops connections on a loaded machine)")
     args = parser.parse_args()
     n, m = args.participants, args.statements
-    if args.carte_seule:
+    if args.map_only:
         return map_only(n, m)
     with tempfile.TemporaryDirectory(prefix="bench-debat-") as tmp:
         hub = DebateHub(Path(tmp) / "var", formateurs="formateur").start()
@@ -95,13 +95,13 @@ def _run(hub: DebateHub, n: int, m: int, map_samples: int, changes: int, clients
     with ThreadPoolExecutor(8) as pool:
         tokens = dict(zip(["formateur"] + names, pool.map(hub.user_token, ["formateur"] + names)))
     phrases = [f"Phrase numéro {j} : une idée à mesurer pour le banc d'essai." for j in range(m)]
-    slug = hub.service("POST", "debats", tokens["formateur"],
-                       json={"titre": "Banc d'essai", "question": "Mesure", "phrases": phrases}).json()["slug"]
-    ids = [p["id"] for p in hub.service("GET", f"debats/{slug}", tokens["formateur"]).json()["phrases"]]
-    api = f"{hub.service_url}api/debats/{slug}"
+    slug = hub.service("POST", "debates", tokens["formateur"],
+                       json={"title": "Banc d'essai", "question": "Mesure", "statements": phrases}).json()["slug"]
+    ids = [p["id"] for p in hub.service("GET", f"debates/{slug}", tokens["formateur"]).json()["statements"]]
+    api = f"{hub.service_url}api/debates/{slug}"
     rng = np.random.default_rng(0)
     group = rng.integers(0, 3, size=n)
-    opinion = rng.choice(["accord", "desaccord", "passe"], size=(3, m))
+    opinion = rng.choice(["agree", "disagree", "pass"], size=(3, m))
     local = threading.local()
 
     def session() -> requests.Session:
@@ -116,15 +116,15 @@ def _run(hub: DebateHub, n: int, m: int, map_samples: int, changes: int, clients
     def participant(i: int) -> list[tuple[float, int]]:
         who, out = names[i], []
         for j in np.random.default_rng(i).permutation(m):
-            value = opinion[group[i], j] if np.random.default_rng(i * m + j).random() > 0.15 else "passe"
-            out.append(timed(session(), "POST", f"{api}/votes", tokens[who], json={"phrase": ids[j], "vote": value}))
+            value = opinion[group[i], j] if np.random.default_rng(i * m + j).random() > 0.15 else "pass"
+            out.append(timed(session(), "POST", f"{api}/votes", tokens[who], json={"statement": ids[j], "vote": value}))
         return out
 
     # the plenary: everyone votes on every statement at once; a facilitator's screen refreshes the map meanwhile
     def facilitator_screen(times: list, stop: threading.Event):
         s, k = requests.Session(), 0
         while not stop.is_set():
-            times.append(timed(s, "GET", f"{api}/carte", tokens[names[k % n]])[0])
+            times.append(timed(s, "GET", f"{api}/map", tokens[names[k % n]])[0])
             k += 1
             time.sleep(1)
 
@@ -146,7 +146,7 @@ def _run(hub: DebateHub, n: int, m: int, map_samples: int, changes: int, clients
         for j in pace.choice(m, size=changes, replace=False):
             time.sleep(pace.uniform(2, 6))
             out.append(1000 * timed(session(), "POST", f"{api}/votes", tokens[names[i]],
-                                    json={"phrase": ids[j], "vote": str(pace.choice(["accord", "desaccord"]))})[0])
+                                    json={"statement": ids[j], "vote": str(pace.choice(["agree", "disagree"]))})[0])
         return out
 
     paced_maps, stop = [], threading.Event()
@@ -170,9 +170,9 @@ def _run(hub: DebateHub, n: int, m: int, map_samples: int, changes: int, clients
     map_s = []
     for k in range(map_samples):
         who = names[k]
-        hub.service("POST", f"debats/{slug}/votes", tokens[who], json={"phrase": ids[k], "vote": "accord"})
-        map_s.append(timed(requests.Session(), "GET", f"{api}/carte", tokens[who])[0])
-    final = hub.service("GET", f"debats/{slug}/carte", tokens[names[0]]).json()
+        hub.service("POST", f"debates/{slug}/votes", tokens[who], json={"statement": ids[k], "vote": "agree"})
+        map_s.append(timed(requests.Session(), "GET", f"{api}/map", tokens[who])[0])
+    final = hub.service("GET", f"debates/{slug}/map", tokens[names[0]]).json()
 
     from civicai.debate.store import DebateStore
     from civicai.debate.summary import placed_summary
@@ -191,7 +191,7 @@ def _run(hub: DebateHub, n: int, m: int, map_samples: int, changes: int, clients
            "votes_per_s": len(results) / storm_s, "vote_p50_ms": statistics.median(vote_ms),
            "vote_p95_ms": p95(vote_ms), "hub_p95_ms": p95(hub_ms), "hub_p50_ms": statistics.median(hub_ms),
            "map_storm_p95_s": p95(storm_maps), "map_p95_s": p95(map_s), "map_median_s": statistics.median(map_s),
-           "map_inprocess_s": statistics.median(inproc), "k": final["k"], "placed": final["places"],
+           "map_inprocess_s": statistics.median(inproc), "k": final["k"], "placed": final["placed"],
            "paced_votes": len(paced_ms), "paced_votes_per_s": len(paced_ms) / paced_s,
            "paced_p50_ms": statistics.median(paced_ms), "paced_p95_ms": p95(paced_ms),
            "map_paced_p95_s": p95(paced_maps)}

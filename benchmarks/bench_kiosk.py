@@ -12,7 +12,7 @@ dropdown, button...) is visible. ``cold`` is the first visit in a fresh browser 
 ``warm`` is the next visit in the same tab, after a pause that lets the pools refill: a
 kiosk's Chromium has one tab, always on, so its cache and its compiled scripts are warm.
 ``gallery`` (kiosk only) is what the first visitor after Chromium starts gets: a fresh profile
-opens the gallery, which warms the browser with a hidden demo (galerie.js), then the demo.
+opens the gallery, which warms the browser with a hidden demo (gallery.js), then the demo.
 Also printed: the memory (RSS and USS) of a visitor kernel of the kiosk, and the kernels each server still runs after the visits (the leak of
 Voila issue #1458 against the kiosk's shutdown and reaper).
 
@@ -147,7 +147,7 @@ def kiosk_visitor_memory(server: Server, browser, url: str) -> dict:
         page.wait_for_selector(CONTROL, state="visible", timeout=180_000)
         time.sleep(1.0)
         status = requests.get(server.url + "kiosque/etat", timeout=10).json()
-        visitors = [k for k in status["noyaux"] if k["visiteur"]]
+        visitors = [k for k in status["kernels"] if k["visitor"]]
         out = {}
         if visitors:
             info = psutil.Process(visitors[0]["pid"]).memory_full_info()
@@ -208,7 +208,7 @@ def main(argv=None) -> int:
                             time.sleep(args.pause)
                         with fresh_tab(browser) as page:
                             page.goto(kiosk.url, wait_until="load")
-                            page.wait_for_selector("body[data-prechauffage]", timeout=120_000)
+                            page.wait_for_selector("body[data-warmup]", timeout=120_000)
                             time.sleep(args.pause)
                             from_gallery[demo.id].append(visit(page, kiosk.url + f"demo/{demo.id}"))
                         time.sleep(args.pause)

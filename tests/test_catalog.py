@@ -97,7 +97,7 @@ def test_an_added_module_reaches_the_kiosk_gallery(kit_copy, monkeypatch):
     assert catalog.by_id("essai-factice").notebook == "99-module-factice/demo-essai.ipynb"
     assert catalog.missing() == []
     pages = jinja2.Environment(loader=jinja2.FileSystemLoader(PAGES), autoescape=True)
-    html = pages.get_template("galerie.html").render(base="/", demos=catalog.available(), minutes="3 minutes",
+    html = pages.get_template("gallery.html").render(base="/", demos=catalog.available(), minutes="3 minutes",
                                                      prefetch=[])
     assert "Une démo d&#39;essai." in html or "Une démo d'essai." in html
 

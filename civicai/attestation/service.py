@@ -37,8 +37,8 @@ class Page(Base):
     @web.authenticated
     def post(self):
         try:
-            profiles.set_choice(self.state_dir, self.current_user["name"], name=self.get_body_argument("nom", ""),
-                                quiz=self.get_body_argument("quiz", "") == "oui")
+            profiles.set_choice(self.state_dir, self.current_user["name"], name=self.get_body_argument("name", ""),
+                                quiz=self.get_body_argument("quiz", "") == "yes")
         except UserError as exc:
             self.set_status(400)
             return self._show(error=str(exc))

@@ -46,10 +46,13 @@ def _store(args):
 
 
 def _list(args) -> int:
+    from civicai.debate.store import CLOSED, OPEN
+
+    in_french = {OPEN: "ouvert", CLOSED: "fermé"}
     store = _store(args)
     debates = store.debates()
     for d in debates:
-        print(f"{d['slug']}  ({d['status']})  {d['title']} : {d['question']}")
+        print(f"{d['slug']}  ({in_french[d['status']]})  {d['title']} : {d['question']}")
     if not debates:
         print("Aucun débat pour l'instant.")
     return 0

@@ -28,21 +28,21 @@ def _csv(rows: list[list], *, bom: bool = True) -> bytes:
 
 
 def results_csv(debate: dict, summary: dict) -> bytes:
-    shown = [g["nom"] for g in summary["groupes"] if g["detaille"]]
+    shown = [g["name"] for g in summary["groups"] if g["detailed"]]
     head = ["phrase", "texte", "votes", "accord", "desaccord", "passe", "taux_accord_pourcent"]
     for name in shown:
         head += [f"{name} {col}" for col in ("votes", "accord", "desaccord", "passe", "taux_accord_pourcent")]
     head += ["rassemble_tous_les_groupes"]
-    consensus = {c["phrase"] for c in summary["consensus"]}
+    consensus = {c["statement"] for c in summary["consensus"]}
     rows = [head]
-    for r in summary["tableau"]:
-        rate = round(100 * r["accord"] / r["votes"]) if r["votes"] else ""
-        row = [r["phrase"], r["texte"], r["votes"], r["accord"], r["desaccord"], r["passe"], rate]
+    for r in summary["table"]:
+        rate = round(100 * r["agree"] / r["votes"]) if r["votes"] else ""
+        row = [r["statement"], r["text"], r["votes"], r["agree"], r["disagree"], r["pass"], rate]
         for name in shown:
-            g = r["groupes"].get(name, {})
-            row += [g.get("votes", ""), g.get("accord", ""), g.get("desaccord", ""), g.get("passe", ""),
-                    "" if g.get("taux_accord") is None else g["taux_accord"]]
-        rows.append(row + ["oui" if r["phrase"] in consensus else "non"])
+            g = r["groups"].get(name, {})
+            row += [g.get("votes", ""), g.get("agree", ""), g.get("disagree", ""), g.get("pass", ""),
+                    "" if g.get("agree_rate") is None else g["agree_rate"]]
+        rows.append(row + ["oui" if r["statement"] in consensus else "non"])
     return _csv(rows)
 
 
@@ -54,25 +54,25 @@ def decidim_csv(debate: dict, summary: dict, *, locale: str = "fr") -> bytes:
     rows = [[f"title/{locale}", f"body/{locale}"]]
     intro = f"Phrase du débat « {debate['title']} » ({debate['question']})."
     for c in summary["consensus"]:
-        rows.append([c["texte"], f"{intro} Elle rassemble tous les groupes d'opinion : au moins {c['accord_min']} % "
+        rows.append([c["text"], f"{intro} Elle rassemble tous les groupes d'opinion : au moins {c['min_agree']} % "
                                  "d'accord dans chaque groupe."])
-    for g in summary["groupes"]:
-        for s in g["distinctives"]:
-            rows.append([s["texte"], f"{intro} Elle distingue le {_lower(g['nom'])} ({g['taille']} personnes) : "
-                                     f"{s['accord_groupe']} % d'accord dans ce groupe, {s['accord_autres']} % "
+    for g in summary["groups"]:
+        for s in g["distinctive"]:
+            rows.append([s["text"], f"{intro} Elle distingue le {_lower(g['name'])} ({g['size']} personnes) : "
+                                    f"{s['agree_in_group']} % d'accord dans ce groupe, {s['agree_elsewhere']} % "
                                      "chez les autres."])
     return _csv(rows, bom=False)
 
 
 def draw_map(ax, summary: dict) -> None:
     """The map on matplotlib axes (the PDF, the notebook widget): one colour per group, one's own point ringed."""
-    for g, group in enumerate(summary["groupes"]):
+    for g, group in enumerate(summary["groups"]):
         pts = [p for p in summary["points"] if p[2] == g]
         if pts:
             ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=18, color=COLORS[g % len(COLORS)],
-                       label=f"{group['nom']} ({group['taille']} personnes)")
-    if summary.get("moi") is not None:
-        x, y, _ = summary["points"][summary["moi"]]
+                       label=f"{group['name']} ({group['size']} personnes)")
+    if summary.get("me") is not None:
+        x, y, _ = summary["points"][summary["me"]]
         ax.scatter([x], [y], s=120, facecolors="none", edgecolors="black", linewidths=2, label="vous")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -103,26 +103,26 @@ def summary_pdf(debate: dict, summary: dict) -> bytes:
         fig.text(0.07, 0.95, f"Synthèse du débat « {debate['title']} »", fontsize=16, weight="bold")
         fig.text(0.07, 0.925, debate["question"], fontsize=11)
         fig.text(0.07, 0.9, f"Le {summary['date']} : {summary['participants']} personnes ont voté, "
-                            f"{summary['places']} ont assez voté pour être placées sur la carte ; "
-                            f"{summary['phrases']} phrases.", fontsize=9)
+                            f"{summary['placed']} ont assez voté pour être placées sur la carte ; "
+                            f"{summary['statements']} phrases.", fontsize=9)
         draw_map(fig.add_axes([0.2, 0.5, 0.6, 0.37]), summary)
-        text = [summary["critere"], ""]
+        text = [summary["criterion"], ""]
         text += ["Ce qui rassemble tous les groupes :"]
-        text += _lines([f"« {c['texte']} » (au moins {c['accord_min']} % d'accord dans chaque groupe)"
+        text += _lines([f"« {c['text']} » (au moins {c['min_agree']} % d'accord dans chaque groupe)"
                         for c in summary["consensus"]] or ["aucune phrase ne rassemble tous les groupes."])
-        for group in summary["groupes"]:
-            if group["detaille"] and group["distinctives"]:
-                text += ["", f"Ce qui distingue le {_lower(group['nom'])} ({group['taille']} personnes) :"]
-                text += _lines([f"« {s['texte']} » : {s['accord_groupe']} % d'accord dans ce groupe, "
-                                f"{s['accord_autres']} % chez les autres" for s in group["distinctives"]])
-        if any(not g["detaille"] for g in summary["groupes"]):
-            text += ["", f"Les groupes de moins de {summary['taille_minimum_groupe']} personnes "
+        for group in summary["groups"]:
+            if group["detailed"] and group["distinctive"]:
+                text += ["", f"Ce qui distingue le {_lower(group['name'])} ({group['size']} personnes) :"]
+                text += _lines([f"« {s['text']} » : {s['agree_in_group']} % d'accord dans ce groupe, "
+                                f"{s['agree_elsewhere']} % chez les autres" for s in group["distinctive"]])
+        if any(not g["detailed"] for g in summary["groups"]):
+            text += ["", f"Les groupes de moins de {summary['min_group_size']} personnes "
                          "ne sont pas détaillés."]
         fig.text(0.07, 0.46, "\n".join(text[:42]), fontsize=8, va="top", linespacing=1.4)
         pdf.savefig(fig)
         fig = Figure(figsize=(8.27, 11.69))
         fig.text(0.07, 0.95, "Comment la carte est faite", fontsize=14, weight="bold")
-        fig.text(0.07, 0.92, "\n".join(textwrap.wrap(summary["explication"], 100)), fontsize=9, va="top")
+        fig.text(0.07, 0.92, "\n".join(textwrap.wrap(summary["explanation"], 100)), fontsize=9, va="top")
         fig.text(0.07, 0.72, "Ce document ne contient ni nom ni vote individuel. Fait avec civic-ai-kit, "
                              "sur les machines de l'atelier.", fontsize=8)
         pdf.savefig(fig)

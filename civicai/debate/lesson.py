@@ -17,7 +17,7 @@ def simulated_room(*, seed: int = 3):
     """
     from civicai.debate.seeds import theme
 
-    texts = theme("convention")["phrases"]
+    texts = theme("convention")["statements"]
     votes, truth = planted_votes(n_participants=45, n_groups=3, n_statements=len(texts), consensus=(2, 8),
                                  noise=0.15, missing=0.15, seed=seed)
     return votes, truth, texts

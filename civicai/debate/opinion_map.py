@@ -181,7 +181,7 @@ def compute_map(votes, statements=None, *, min_votes=MIN_VOTES, k_range=K_RANGE,
 
     ``threads``: BLAS/OpenMP threads (None: the libraries' default). One, because on a 150 x 100 matrix the
     thread pools of the SVD and of k-means cost more than they save, and on a busy machine their spinning
-    threads made the map several times slower (``benchmarks/bench_debate.py --carte-seule``).
+    threads made the map several times slower (``benchmarks/bench_debate.py --map-only``).
     """
     from threadpoolctl import threadpool_limits
 

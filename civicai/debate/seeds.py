@@ -13,15 +13,15 @@ def seeds_dir() -> Path:
 
 
 def themes() -> dict[str, dict]:
-    """Theme name (the file's stem) -> {"titre", "question", "phrases"}."""
+    """Theme name (the file's stem) -> {"title", "question", "statements"}."""
     import yaml
 
     found = {}
     for path in sorted(seeds_dir().glob("*.yaml")):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            found[path.stem] = {"titre": str(data["titre"]), "question": str(data["question"]),
-                                "phrases": [str(p) for p in data["phrases"]]}
+            found[path.stem] = {"title": str(data["title"]), "question": str(data["question"]),
+                                "statements": [str(p) for p in data["statements"]]}
         except (yaml.YAMLError, KeyError, TypeError) as exc:
             raise UserError(f"Le fichier de phrases {path} est mal formé ({exc}).") from None
     return found

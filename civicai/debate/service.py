@@ -20,7 +20,7 @@ from civicai.errors import UserError
 from civicai.hub.service_base import Facilitators, RateLimiter, Refusal, ServiceHandler, application, serve
 
 # (actions, seconds) per participant: generous for a room, tight enough to stop a script flooding the debate
-LIMITS = {"vote": (120, 60), "phrase": (5, 300), "carte": (60, 60)}
+LIMITS = {"vote": (120, 60), "statement": (5, 300), "map": (60, 60)}
 PAGES = Path(__file__).resolve().parent / "pages"
 
 
@@ -86,7 +86,7 @@ class DebatesApi(Api):
     @web.authenticated
     async def get(self):
         everything = await self.is_facilitator()
-        self.finish({"debats": self.store.debates(include_closed=everything), "animateur": everything})
+        self.finish({"debates": self.store.debates(include_closed=everything), "facilitator": everything})
 
     @web.authenticated
     async def post(self):
@@ -96,12 +96,12 @@ class DebatesApi(Api):
         data = self.body()
         if data.get("theme"):
             seed = theme(str(data["theme"]))
-            data = {"titre": data.get("titre") or seed["titre"], "question": seed["question"],
-                    "phrases": seed["phrases"]}
-        phrases = data.get("phrases") or []
-        if not isinstance(phrases, list):
+            data = {"title": data.get("title") or seed["title"], "question": seed["question"],
+                    "statements": seed["statements"]}
+        seeds = data.get("statements") or []
+        if not isinstance(seeds, list):
             raise UserError("Les phrases de départ doivent être une liste.")
-        d = self.store.open_debate(data.get("titre", ""), data.get("question", ""), phrases, by=self.name)
+        d = self.store.open_debate(data.get("title", ""), data.get("question", ""), seeds, by=self.name)
         self.set_status(201)
         self.finish(d)
 
@@ -110,23 +110,23 @@ class DebateApi(Api):
     @web.authenticated
     async def get(self, slug):
         d = self.debate(slug)
-        phrases = [{"id": s.id, "texte": s.text, "depart": s.seed} for s in self.store.statements(slug)]
-        mine = [{"id": s.id, "texte": s.text, "statut": s.status} for s in self.store.my_pending(slug, self.name)]
-        self.finish({"debat": d, "phrases": phrases, "mes_votes": self.store.my_votes(slug, self.name),
-                     "mes_propositions": mine, "animateur": await self.is_facilitator()})
+        statements = [{"id": s.id, "text": s.text, "seed": s.seed} for s in self.store.statements(slug)]
+        mine = [{"id": s.id, "text": s.text, "status": s.status} for s in self.store.my_pending(slug, self.name)]
+        self.finish({"debate": d, "statements": statements, "my_votes": self.store.my_votes(slug, self.name),
+                     "my_proposals": mine, "facilitator": await self.is_facilitator()})
 
 
 class StatementsApi(Api):
     @web.authenticated
     async def post(self, slug):
         self.debate(slug)
-        self.limiter.check(self.name, "phrase")
+        self.limiter.check(self.name, "statement")
         approved = await self.is_facilitator()
-        sid = self.store.propose(slug, self.name, self.body().get("texte", ""), approved=approved)
+        sid = self.store.propose(slug, self.name, self.body().get("text", ""), approved=approved)
         if approved:
             self.maps.changed(slug)
         self.set_status(201)
-        self.finish({"id": sid, "statut": APPROVED if approved else PENDING})
+        self.finish({"id": sid, "status": APPROVED if approved else PENDING})
 
 
 class VotesApi(Api):
@@ -136,22 +136,22 @@ class VotesApi(Api):
         self.limiter.check(self.name, "vote")
         data = self.body()
         try:
-            sid = int(data.get("phrase"))
+            sid = int(data.get("statement"))
         except (TypeError, ValueError):
             raise UserError("Indiquez le numéro de la phrase pour laquelle vous votez.") from None
         self.store.vote(slug, self.name, sid, str(data.get("vote", "")))
         self.maps.changed(slug)
-        self.finish({"phrase": sid, "vote": data["vote"]})
+        self.finish({"statement": sid, "vote": data["vote"]})
 
 
 class MapApi(Api):
     @web.authenticated
     async def get(self, slug):
         self.debate(slug)
-        self.limiter.check(self.name, "carte")
+        self.limiter.check(self.name, "map")
         summary, placed = await self.maps.get(slug)
         me = self.store.pseudonym(slug, self.name)
-        self.finish(dict(summary, moi=placed.index(me) if me in placed else None))
+        self.finish(dict(summary, me=placed.index(me) if me in placed else None))
 
 
 class PendingApi(Api):
@@ -159,7 +159,7 @@ class PendingApi(Api):
     async def get(self, slug):
         await self.require_facilitator()
         self.debate(slug)
-        self.finish({"en_attente": [{"id": s.id, "texte": s.text}
+        self.finish({"pending": [{"id": s.id, "text": s.text}
                                     for s in self.store.statements(slug, status=PENDING)]})
 
 
@@ -173,7 +173,7 @@ class ModerateApi(Api):
         except KeyError:
             raise Refusal(404, "Cette phrase n'existe pas dans ce débat.") from None
         self.maps.changed(slug)
-        self.finish({"phrase": int(sid), "decision": self.body()["decision"]})
+        self.finish({"statement": int(sid), "decision": self.body()["decision"]})
 
 
 class CloseApi(Api):
@@ -211,8 +211,8 @@ class Page(Base):
             self.debate(slug)
         if facilitator or slug is None and self.get_argument("animer", None):
             await self.require_facilitator()
-        template = "index.html" if slug is None else "animation.html" if facilitator else "debat.html"
-        self.render(template, slug=slug or "", animateur=await self.is_facilitator())
+        template = "index.html" if slug is None else "facilitate.html" if facilitator else "debate.html"
+        self.render(template, slug=slug or "", facilitator=await self.is_facilitator())
 
 
 def make_app(store: DebateStore, *, prefix: str = "/services/debat/", limits=None, api_url: str = "",
@@ -222,20 +222,21 @@ def make_app(store: DebateStore, *, prefix: str = "/services/debat/", limits=Non
     slug = r"([a-z0-9-]+)"
     routes = [
         ("", Page), (f"d/{slug}", Page), (f"d/{slug}/(animation)", Page),
-        ("api/debats", DebatesApi), (f"api/debats/{slug}", DebateApi),
-        (f"api/debats/{slug}/phrases", StatementsApi), (f"api/debats/{slug}/votes", VotesApi),
-        (f"api/debats/{slug}/carte", MapApi), (f"api/debats/{slug}/admin/attente", PendingApi),
-        (f"api/debats/{slug}/admin/phrases/([0-9]+)", ModerateApi), (f"api/debats/{slug}/admin/fermer", CloseApi),
-        (f"api/debats/{slug}/admin/(resultats.csv|decidim.csv|synthese.pdf)", ExportApi),
+        ("api/debates", DebatesApi), (f"api/debates/{slug}", DebateApi),
+        (f"api/debates/{slug}/statements", StatementsApi), (f"api/debates/{slug}/votes", VotesApi),
+        (f"api/debates/{slug}/map", MapApi), (f"api/debates/{slug}/admin/pending", PendingApi),
+        (f"api/debates/{slug}/admin/statements/([0-9]+)", ModerateApi), (f"api/debates/{slug}/admin/close", CloseApi),
+        # the file names are French: a facilitator downloads these files
+        (f"api/debates/{slug}/admin/(resultats.csv|decidim.csv|synthese.pdf)", ExportApi),
     ]
-    return application(prefix, [(path, cls, deps) for path, cls in routes], pages=PAGES, debat_maps=deps["maps"])
+    return application(prefix, [(path, cls, deps) for path, cls in routes], pages=PAGES, debate_maps=deps["maps"])
 
 
 def main() -> None:
     store = DebateStore(os.environ["CIVICAI_DEBAT_DB"])
     app = make_app(store, prefix=os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/debat/"),
                    api_url=os.environ["JUPYTERHUB_API_URL"], api_token=os.environ["JUPYTERHUB_API_TOKEN"])
-    app.settings["debat_maps"].worker.start()  # its imports are done before the first map is asked for
+    app.settings["debate_maps"].worker.start()  # its imports are done before the first map is asked for
     serve(app)
 
 

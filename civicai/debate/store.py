@@ -22,9 +22,14 @@ from civicai.errors import UserError
 
 MAX_LENGTH = 140  # characters in a statement, as in Polis
 MIN_LENGTH = 10
-VOTE_VALUES = {"accord": 1, "desaccord": -1, "passe": 0}
-APPROVED, PENDING, REFUSED = "approuvee", "en_attente", "refusee"
-OPEN, CLOSED = "ouvert", "ferme"
+VOTE_VALUES = {"agree": 1, "disagree": -1, "pass": 0}
+APPROVED, PENDING, REFUSED = "approved", "pending", "refused"
+OPEN, CLOSED = "open", "closed"
+# Values stored before version 1 of the file (French), and their English names since.
+OLD_VALUES = {"statements.status": {"approuvee": APPROVED, "en_attente": PENDING, "refusee": REFUSED},
+              "debates.status": {"ouvert": OPEN, "ferme": CLOSED},
+              "moderation.action": {"ouverture": "open", "fermeture": "close", "effacement": "erase",
+                                    "approuver": "approve", "refuser": "refuse"}}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS debates (
@@ -86,10 +91,22 @@ class DebateStore:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        self._upgrade()
         self._salts: dict[str, bytes] = {}
 
     def close(self) -> None:
         self.db.close()
+
+    def _upgrade(self) -> None:
+        """Files written before version 1 stored French status and action values: rename them once."""
+        if self.db.execute("PRAGMA user_version").fetchone()[0] >= 1:
+            return
+        with self._tx():
+            for column, renames in OLD_VALUES.items():
+                table, name = column.split(".")
+                self.db.executemany(f"UPDATE {table} SET {name}=? WHERE {name}=?",
+                                    [(new, old) for old, new in renames.items()])
+            self.db.execute("PRAGMA user_version=1")
 
     def _tx(self):
         return _Transaction(self.db)
@@ -113,7 +130,7 @@ class DebateStore:
             did = cur.lastrowid
             self.db.executemany("INSERT INTO statements (debate_id, text, seed, status, created_at) VALUES (?,?,1,?,?)",
                                 [(did, t, APPROVED, now) for t in texts])
-            self._log(did, None, "ouverture", by)
+            self._log(did, None, "open", by)
         return self.debate(slug)
 
     def debate(self, slug: str) -> dict:
@@ -132,7 +149,7 @@ class DebateStore:
         d = self.debate(slug)
         with self._tx():
             self.db.execute("UPDATE debates SET status=?, closed_at=? WHERE id=?", (CLOSED, time.time(), d["id"]))
-            self._log(d["id"], None, "fermeture", by)
+            self._log(d["id"], None, "close", by)
 
     def pseudonym(self, slug: str, user: str) -> str:
         if slug not in self._salts:  # a debate's salt never changes: read it once
@@ -176,9 +193,9 @@ class DebateStore:
         return [s for s in self.statements(slug, user=user, status=None) if s.mine and s.status != APPROVED]
 
     def moderate(self, slug: str, statement_id: int, decision: str, *, by: str) -> None:
-        status = {"approuver": APPROVED, "refuser": REFUSED}.get(decision)
+        status = {"approve": APPROVED, "refuse": REFUSED}.get(decision)
         if status is None:
-            raise UserError("Décision inconnue : choisissez « approuver » ou « refuser ».")
+            raise UserError("Décision inconnue : la valeur envoyée doit être « approve » ou « refuse ».")
         d = self.debate(slug)
         with self._tx():
             cur = self.db.execute("UPDATE statements SET status=?, moderated_at=? WHERE id=? AND debate_id=?",
@@ -190,7 +207,7 @@ class DebateStore:
     # votes -----------------------------------------------------------------------------------------
     def vote(self, slug: str, user: str, statement_id: int, value: str) -> None:
         if value not in VOTE_VALUES:
-            raise UserError("Vote inconnu : choisissez « accord », « desaccord » ou « passe ».")
+            raise UserError("Vote inconnu : la valeur envoyée doit être « agree », « disagree » ou « pass ».")
         d = self.debate(slug)
         self._require_open(d)
         ok = self.db.execute("SELECT 1 FROM statements WHERE id=? AND debate_id=? AND status=?",
@@ -227,7 +244,7 @@ class DebateStore:
                                     (d["id"], who)).rowcount
                 self.db.executemany("DELETE FROM statements WHERE id=?", own)
                 if n or own:
-                    self._log(d["id"], None, "effacement", by)
+                    self._log(d["id"], None, "erase", by)
             if n or own:
                 counts[d["slug"]] = n + len(own)
         return counts

@@ -36,7 +36,7 @@ def summarize(votes, statements: dict[int, str], *, me: str | None = None, min_g
     ``statements``: id -> text of the approved statements. ``me``: the viewer's pseudonym, to mark their point.
     """
     summary, placed = placed_summary(votes, statements, min_group=min_group)
-    return dict(summary, moi=placed.index(me) if me in placed else None)
+    return dict(summary, me=placed.index(me) if me in placed else None)
 
 
 def placed_summary(votes, statements: dict[int, str], *, min_group: int = MIN_GROUP) -> tuple[dict, list]:
@@ -50,9 +50,9 @@ def placed_summary(votes, statements: dict[int, str], *, min_group: int = MIN_GR
     for g in range(m.k):
         detail = g in shown
         groups.append({
-            "nom": group_name(g), "taille": sizes[g], "detaille": detail,
-            "distinctives": [{"phrase": ids[j], "texte": statements[ids[j]], "accord_groupe": _pct(a),
-                              "accord_autres": _pct(b)} for j, a, b in m.distinctive.get(g, [])] if detail else [],
+            "name": group_name(g), "size": sizes[g], "detailed": detail,
+            "distinctive": [{"statement": ids[j], "text": statements[ids[j]], "agree_in_group": _pct(a),
+                             "agree_elsewhere": _pct(b)} for j, a, b in m.distinctive.get(g, [])] if detail else [],
         })
     # broad agreement over the groups that are shown (a hidden group's rates are not revealed)
     consensus = []
@@ -60,32 +60,32 @@ def placed_summary(votes, statements: dict[int, str], *, min_group: int = MIN_GR
         for j in range(len(ids)):
             rates = [m.stats[(g, j)] for g in shown]
             if all(s.votes >= MIN_COUNT for s in rates) and min(s.rate for s in rates) >= CONSENSUS_RATE:
-                consensus.append({"phrase": ids[j], "texte": statements[ids[j]],
-                                  "accord_min": _pct(min(s.rate for s in rates))})
-        consensus.sort(key=lambda c: -c["accord_min"])
+                consensus.append({"statement": ids[j], "text": statements[ids[j]],
+                                  "min_agree": _pct(min(s.rate for s in rates))})
+        consensus.sort(key=lambda c: -c["min_agree"])
     # totals count every vote, also of people with too few votes to be placed
-    totals = {sid: {"votes": 0, "accord": 0, "desaccord": 0, "passe": 0} for sid in ids}
+    totals = {sid: {"votes": 0, "agree": 0, "disagree": 0, "pass": 0} for sid in ids}
     for _, sid, value in votes:
         if sid in totals:
             totals[sid]["votes"] += 1
-            totals[sid][{1: "accord", -1: "desaccord", 0: "passe"}[value]] += 1
+            totals[sid][{1: "agree", -1: "disagree", 0: "pass"}[value]] += 1
     table = []
     for j, sid in enumerate(ids):
-        row = {"phrase": sid, "texte": statements[sid], **totals[sid], "groupes": {}}
+        row = {"statement": sid, "text": statements[sid], **totals[sid], "groups": {}}
         for g in range(m.k):
             s = m.stats[(g, j)]
             if g in shown:
-                row["groupes"][group_name(g)] = {"votes": s.votes, "accord": s.agree, "desaccord": s.disagree,
-                                                 "passe": s.passed, "taux_accord": _pct(s.rate)}
+                row["groups"][group_name(g)] = {"votes": s.votes, "agree": s.agree, "disagree": s.disagree,
+                                                "pass": s.passed, "agree_rate": _pct(s.rate)}
         table.append(row)
     return {
         "date": time.strftime("%Y-%m-%d %H:%M"),
-        "participants": m.total_participants, "places": len(m.participants), "votes_minimum": MIN_VOTES,
-        "phrases": len(ids), "k": m.k,
+        "participants": m.total_participants, "placed": len(m.participants), "min_votes": MIN_VOTES,
+        "statements": len(ids), "k": m.k,
         "silhouettes": {str(k): round(v, 3) for k, v in m.silhouettes.items()},
-        "critere": (f"Nombre de groupes choisi par le score de silhouette (de {K_RANGE[0]} à {K_RANGE[1]} essayés)."
+        "criterion": (f"Nombre de groupes choisi par le score de silhouette (de {K_RANGE[0]} à {K_RANGE[1]} essayés)."
                     if m.silhouettes else "Trop peu de personnes placées pour former des groupes."),
-        "variance_expliquee": [round(100 * v) for v in m.explained],
-        "points": points, "moi": None, "groupes": groups, "consensus": consensus, "tableau": table,
-        "taille_minimum_groupe": min_group, "explication": EXPLANATION,
+        "explained_variance": [round(100 * v) for v in m.explained],
+        "points": points, "me": None, "groups": groups, "consensus": consensus, "table": table,
+        "min_group_size": min_group, "explanation": EXPLANATION,
     }, list(m.participants)

@@ -13,7 +13,7 @@ import urllib.request
 
 from civicai.errors import UserError
 
-CHOICES = [("D'accord", "accord"), ("Pas d'accord", "desaccord"), ("Je passe", "passe")]
+CHOICES = [("D'accord", "agree"), ("Pas d'accord", "disagree"), ("Je passe", "pass")]
 NOT_ON_HUB = ("Cette page fonctionne sur le hub de l'atelier : ouvrez-la depuis votre espace sur le hub. "
               "Ici, elle ne trouve pas le service des débats.")
 
@@ -45,19 +45,19 @@ class DebateClient:
             raise UserError(NOT_ON_HUB) from None
 
     def debates(self) -> list[dict]:
-        return [d for d in self.call("GET", "debats")["debats"] if d["status"] == "ouvert"]
+        return [d for d in self.call("GET", "debates")["debates"] if d["status"] == "open"]
 
     def debate(self, slug: str) -> dict:
-        return self.call("GET", f"debats/{slug}")
+        return self.call("GET", f"debates/{slug}")
 
     def vote(self, slug: str, statement: int, value: str) -> dict:
-        return self.call("POST", f"debats/{slug}/votes", {"phrase": statement, "vote": value})
+        return self.call("POST", f"debates/{slug}/votes", {"statement": statement, "vote": value})
 
     def propose(self, slug: str, text: str) -> dict:
-        return self.call("POST", f"debats/{slug}/phrases", {"texte": text})
+        return self.call("POST", f"debates/{slug}/statements", {"text": text})
 
     def opinion_map(self, slug: str) -> dict:
-        return self.call("GET", f"debats/{slug}/carte")
+        return self.call("GET", f"debates/{slug}/map")
 
 
 def debate_app(client: DebateClient | None = None):
@@ -91,7 +91,7 @@ def debate_app(client: DebateClient | None = None):
             except UserError as exc:
                 say(str(exc))
         buttons.observe(changed, names="value")
-        return w.VBox([w.HTML(f"<p style='font-size:1.15em'>{statement['texte']}</p>"), buttons])
+        return w.VBox([w.HTML(f"<p style='font-size:1.15em'>{statement['text']}</p>"), buttons])
 
     def show(_=None):
         slug = pick.value
@@ -120,11 +120,11 @@ def debate_app(client: DebateClient | None = None):
                 draw_map(ax, summary)
                 plt.show()
                 for c in summary["consensus"]:
-                    print(f"Rassemble tous les groupes : « {c['texte']} » ({c['accord_min']} % d'accord au moins)")
+                    print(f"Rassemble tous les groupes : « {c['text']} » ({c['min_agree']} % d'accord au moins)")
         send.on_click(propose)
         see.on_click(draw)
-        votes = [voter(slug, s, d["mes_votes"].get(str(s["id"]))) for s in d["phrases"]]
-        body.children = [w.HTML(f"<h3>{d['debat']['question']}</h3>"), *votes, text, send, see, out]
+        votes = [voter(slug, s, d["my_votes"].get(str(s["id"]))) for s in d["statements"]]
+        body.children = [w.HTML(f"<h3>{d['debate']['question']}</h3>"), *votes, text, send, see, out]
 
     pick.observe(show, names="value")
     show()

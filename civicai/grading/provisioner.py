@@ -42,14 +42,14 @@ class SandboxProvisioner(LocalProvisioner):
         isolation.require()
         policy = self._policy()
         km = self.parent
-        private = Path(policy.workdir) / ".noyau"
+        private = Path(policy.workdir) / ".kernel"
         private.mkdir(exist_ok=True)
         km.transport, km.cache_ports, km.ip = "ipc", False, str(private / "ipc")
         kwargs = await super().pre_launch(**kwargs)
         cmd = list(kwargs["cmd"])
         if "-f" in cmd:  # the connection file lives in the grader's runtime folder: the kernel gets a copy
             i = cmd.index("-f") + 1
-            copy = private / "connexion.json"
+            copy = private / "connection.json"
             shutil.copyfile(cmd[i], copy)
             cmd[i] = str(copy)
         kwargs["cmd"], kwargs["cwd"] = cmd, policy.workdir

@@ -218,7 +218,7 @@ def _launch(policy: SandboxPolicy, cmd: list[str]) -> None:
     os.environ.update({
         "HOME": str(workdir), "IPYTHONDIR": str(workdir / ".ipython"), "MPLCONFIGDIR": str(workdir / ".config"),
         "XDG_CACHE_HOME": str(workdir / ".cache"), "TMPDIR": str(workdir / "tmp"), "PATH": "/usr/bin:/bin",
-        "JUPYTER_RUNTIME_DIR": str(workdir / ".noyau"), "JUPYTER_DATA_DIR": str(workdir / ".config"),
+        "JUPYTER_RUNTIME_DIR": str(workdir / ".kernel"), "JUPYTER_DATA_DIR": str(workdir / ".config"),
         "JUPYTER_CONFIG_DIR": str(workdir / ".config"), "USER": "eleve", "LOGNAME": "eleve", "LANG": "C.UTF-8",
         "MPLBACKEND": "module://matplotlib_inline.backend_inline", "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",

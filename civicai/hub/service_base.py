@@ -1,7 +1,7 @@
 """The plumbing every hub service of the kit shares (debat, salle, attestation, ia-generative), written once.
 
 Login goes through the hub (OAuth cookie or a kernel's ``JUPYTERHUB_API_TOKEN``), facilitators are the hub group
-``formateurs``, errors reach people in French (JSON for the API, ``erreur.html`` for pages), and a service binds
+``formateurs``, errors reach people in French (JSON for the API, ``error.html`` for pages), and a service binds
 the address the hub gives it in ``JUPYTERHUB_SERVICE_URL``.
 """
 
@@ -146,7 +146,7 @@ class ServiceHandler(HubUser):
         if self.api:
             self.finish({"error": message})
         else:
-            self.render("erreur.html", message=message, status=status_code)
+            self.render("error.html", message=message, status=status_code)
 
 
 def application(prefix: str, routes: list[tuple], *, pages: Path | None = None, **settings) -> web.Application:

@@ -41,7 +41,7 @@ class _KioskPage(tornado.web.RequestHandler):
 
     def write_error(self, status_code, **kwargs):
         if status_code == 404:
-            self.page("introuvable.html", 404)
+            self.page("not-found.html", 404)
         else:
             self.set_header("Content-Type", "text/plain; charset=UTF-8")
             self.finish("Erreur de la borne. Revenez à la galerie.")
@@ -66,7 +66,7 @@ class GalleryHandler(_KioskPage):
         mins = "1 minute" if minutes == 1 else f"{minutes} minutes"
         static = self.kiosk.base_url + "voila/static/"
         prefetch = [static + "voila.js", static + "voila-style.js"]
-        self.page("galerie.html", demos=opts.demos, minutes=mins, prefetch=prefetch)
+        self.page("gallery.html", demos=opts.demos, minutes=mins, prefetch=prefetch)
 
 
 class RenderRedirectHandler(_KioskPage):
@@ -103,8 +103,8 @@ class SettingsHandler(_KioskPage):
         # The first visit in a browser session compiles Voila's front-end (~0.8 s more); the
         # gallery pays it once, in a hidden frame, before the first visitor touches a tile.
         warmup = f"{base}demo/{opts.demos[0].id}" if opts.warmup and opts.demos else None
-        self.finish("window.KIOSQUE = " + json.dumps(
-            {"inactivite": opts.idle_seconds, "base": base, "prechauffage": warmup}) + ";\n")
+        self.finish("window.KIOSK = " + json.dumps(
+            {"idle_seconds": opts.idle_seconds, "base": base, "warmup": warmup}) + ";\n")
 
 
 class StatusHandler(_KioskPage):
@@ -118,13 +118,13 @@ class StatusHandler(_KioskPage):
         kernels = []
         for kid in app.kernel_manager.list_kernel_ids():
             pid = app.kernel_pid(kid)
-            kernels.append({"id": kid, "visiteur": kid in visitors, "pid": pid,
-                            "rss_mo": _rss_mb(pid) if pid else None,
-                            "connexions": app.connections(kid)})
+            kernels.append({"id": kid, "visitor": kid in visitors, "pid": pid,
+                            "rss_mb": _rss_mb(pid) if pid else None,
+                            "connections": app.connections(kid)})
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
-        self.finish(json.dumps({"visiteurs": len(visitors), "plafond": app.kiosk_options.max_visitors,
-                                "noyaux": kernels}))
+        self.finish(json.dumps({"visitors": len(visitors), "max_visitors": app.kiosk_options.max_visitors,
+                                "kernels": kernels}))
 
 
 class DemoHandler(TornadoVoilaHandler):
@@ -135,11 +135,11 @@ class DemoHandler(TornadoVoilaHandler):
         opts = app.kiosk_options
         demo = opts.catalog.by_id(demo_id)
         if demo is None or demo not in opts.demos:
-            return self._kiosk_page("introuvable.html", 404)
+            return self._kiosk_page("not-found.html", 404)
         place = app.ledger.reserve()
         if place is None:
             self.set_header("Retry-After", str(opts.wait_retry))
-            return self._kiosk_page("attente.html", 503, retry=opts.wait_retry)
+            return self._kiosk_page("waiting.html", 503, retry=opts.wait_retry)
         holder: dict = {}
         token = RENDER.set(holder)
         try:

@@ -1,4 +1,4 @@
-"""The kiosk's one stylesheet, ``static/kiosque.css``, and the part of it a demo carries into JupyterLab.
+"""The kiosk's one stylesheet, ``static/kiosk.css``, and the part of it a demo carries into JupyterLab.
 
 Why: the demos' widget rules used to be four ``<style>`` strings in four packages. They now live in the
 kiosk's stylesheet (the kiosk's pages and Voila template link it); a demo shown in JupyterLab, where that
@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-STYLESHEET = Path(__file__).with_name("static") / "kiosque.css"
+STYLESHEET = Path(__file__).with_name("static") / "kiosk.css"
 START, END = "/* ---- Demo widgets ----", "/* ---- end of demo widgets ---- */"
 
 

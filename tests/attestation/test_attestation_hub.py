@@ -95,8 +95,8 @@ def _scenario(browser, hub, course, state, tmp_path, autograde, Limits):
     page = login(browser, hub, "camille", "/services/attestation/")
     assert "pas encore prête" in page.inner_text("main")
     assert axe_serious(page) == []
-    page.fill("#nom", "Camille Dupré-Nguyen")
-    page.check("#quiz-oui")
+    page.fill("#name", "Camille Dupré-Nguyen")
+    page.check("#quiz-yes")
     page.click("button[type=submit]")
     page.get_by_text("Vos choix sont enregistrés").wait_for()
     # her exercise is graded by nbgrader; noé never agrees to anything

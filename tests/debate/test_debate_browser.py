@@ -12,7 +12,7 @@ from testkit import axe_serious
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 PHONE = {"width": 390, "height": 844}
-VOTE_CLASS = {"D'accord": "accord", "Pas d'accord": "desaccord", "Je passe": "passe"}
+VOTE_CLASS = {"D'accord": "agree", "Pas d'accord": "disagree", "Je passe": "pass"}
 
 
 def open_as(browser, hub, name: str, password: str, path: str, viewport=None):
@@ -39,7 +39,7 @@ def api_from_page(page, method: str, path: str, body=None) -> tuple[int, dict]:
 
 
 def vote(page, answers: list[str]) -> None:
-    items = page.locator("li.phrase")
+    items = page.locator("li.statement")
     items.first.wait_for(timeout=30_000)
     for i, label in enumerate(answers):
         button = items.nth(i).locator(f"button.vote.{VOTE_CLASS[label]}")
@@ -49,7 +49,7 @@ def vote(page, answers: list[str]) -> None:
 
 
 def propose(page, text: str) -> None:
-    page.fill("#texte", text)
+    page.fill("#text", text)
     page.get_by_role("button", name="Envoyer ma phrase").click()
     page.get_by_text("Merci ! Votre phrase sera proposée au vote").wait_for(timeout=30_000)
 
@@ -68,7 +68,7 @@ def test_a_debate_from_opening_to_the_map(browser, debate_hub, tmp_path):
 
 def _scenario(browser, hub, pages):
     admin = pages["formateur"] = open_as(browser, hub, "formateur", ADMIN_PASSWORD, "")
-    admin.locator("#ouvrir").wait_for(timeout=30_000)
+    admin.locator("#open").wait_for(timeout=30_000)
     assert axe_serious(admin) == []
     admin.select_option("#theme", "convention")
     admin.get_by_role("button", name="Ouvrir le débat").click()
@@ -88,43 +88,43 @@ def _scenario(browser, hub, pages):
 
     # the facilitator sees both people on the map and both statements waiting
     admin.reload()
-    carte = admin.locator("#carte svg")
-    carte.wait_for(timeout=30_000)
-    assert "Carte de 2 personnes" in carte.get_attribute("aria-label")
-    admin.locator("#carte", has_text="14 phrases au vote").wait_for(timeout=30_000)
-    waiting = admin.locator("#attente li.phrase")
+    opinion_map = admin.locator("#map svg")
+    opinion_map.wait_for(timeout=30_000)
+    assert "Carte de 2 personnes" in opinion_map.get_attribute("aria-label")
+    admin.locator("#map", has_text="14 phrases au vote").wait_for(timeout=30_000)
+    waiting = admin.locator("#pending li.statement")
     waiting.nth(1).wait_for(timeout=30_000)
     assert waiting.count() == 2
     admin.get_by_role("button", name=re.compile("Approuver la phrase « Les écoles")).click()
-    admin.locator("#etat", has_text="Phrase approuvée").wait_for(timeout=30_000)
-    admin.locator("#carte", has_text="15 phrases au vote").wait_for(timeout=30_000)
-    assert admin.locator("#attente li.phrase").count() == 1
+    admin.locator("#status", has_text="Phrase approuvée").wait_for(timeout=30_000)
+    admin.locator("#map", has_text="15 phrases au vote").wait_for(timeout=30_000)
+    assert admin.locator("#pending li.statement").count() == 1
     assert axe_serious(admin) == []
 
     # the approved statement reaches the participants; bruno votes on it
     bruno.reload()
-    new = bruno.locator("li.phrase", has_text="Les écoles devraient")
-    new.locator("button.vote.desaccord").click()
-    bruno.locator("#etat", has_text="Vote enregistré").wait_for(timeout=30_000)
-    bruno.locator("#carte svg circle[stroke='#000']").wait_for(timeout=30_000)  # bruno's own point
+    new = bruno.locator("li.statement", has_text="Les écoles devraient")
+    new.locator("button.vote.disagree").click()
+    bruno.locator("#status", has_text="Vote enregistré").wait_for(timeout=30_000)
+    bruno.locator("#map svg circle[stroke='#000']").wait_for(timeout=30_000)  # bruno's own point
 
     # a participant cannot moderate, nor see anyone else's votes
-    pending = api_from_page(admin, "GET", f"debats/{slug}/admin/attente")[1]["en_attente"]
-    status, body = api_from_page(alice, "POST", f"debats/{slug}/admin/phrases/{pending[0]['id']}",
-                                 {"decision": "approuver"})
+    pending = api_from_page(admin, "GET", f"debates/{slug}/admin/pending")[1]["pending"]
+    status, body = api_from_page(alice, "POST", f"debates/{slug}/admin/statements/{pending[0]['id']}",
+                                 {"decision": "approve"})
     assert status == 403 and "réservée aux personnes qui animent" in body["error"]
-    status, mine = api_from_page(alice, "GET", f"debats/{slug}")
-    assert status == 200 and set(mine["mes_votes"].values()) == {"accord"} and len(mine["mes_votes"]) == 6
-    status, carte_json = api_from_page(alice, "GET", f"debats/{slug}/carte")
-    assert status == 200 and "bruno" not in str(carte_json) and "alice" not in str(carte_json)
-    assert all(len(p) == 3 for p in carte_json["points"])  # x, y, group: no name, no vote
+    status, mine = api_from_page(alice, "GET", f"debates/{slug}")
+    assert status == 200 and set(mine["my_votes"].values()) == {"agree"} and len(mine["my_votes"]) == 6
+    status, map_json = api_from_page(alice, "GET", f"debates/{slug}/map")
+    assert status == 200 and "bruno" not in str(map_json) and "alice" not in str(map_json)
+    assert all(len(p) == 3 for p in map_json["points"])  # x, y, group: no name, no vote
 
     # nor reach another debate's facilitator routes or pages
-    status, other = api_from_page(admin, "POST", "debats", {"theme": "02-biais-reconnaissance-faciale"})
+    status, other = api_from_page(admin, "POST", "debates", {"theme": "02-biais-reconnaissance-faciale"})
     assert status == 201
-    for method, path in [("GET", f"debats/{other['slug']}/admin/attente"),
-                         ("POST", f"debats/{other['slug']}/admin/fermer"),
-                         ("GET", f"debats/{other['slug']}/admin/resultats.csv")]:
+    for method, path in [("GET", f"debates/{other['slug']}/admin/pending"),
+                         ("POST", f"debates/{other['slug']}/admin/close"),
+                         ("GET", f"debates/{other['slug']}/admin/resultats.csv")]:
         assert api_from_page(alice, method, path, {} if method == "POST" else None)[0] == 403
     response = alice.goto(f"{hub.url}/services/debat/d/{other['slug']}/animation")
     assert response.status == 403

@@ -11,7 +11,7 @@ from civicai.debate.opinion_map import planted_votes
 from civicai.debate.store import DebateStore
 
 pytestmark = pytest.mark.slow  # every test starts `civicai debat`
-VOTE = {1: "accord", -1: "desaccord", 0: "passe"}
+VOTE = {1: "agree", -1: "disagree", 0: "pass"}
 
 
 def civicai(*args, cwd):
@@ -29,7 +29,7 @@ def test_list_export_and_erase_on_request(tmp_path):
     store.close()
 
     listed = civicai("debat", "--etat", "var", "liste", cwd=tmp_path)
-    assert listed.returncode == 0 and d["slug"] in listed.stdout
+    assert listed.returncode == 0 and f"{d['slug']}  (ouvert)" in listed.stdout
 
     out = civicai("debat", "--etat", "var", "exporter", d["slug"], "--dossier", "export", cwd=tmp_path)
     assert out.returncode == 0, out.stderr

@@ -56,10 +56,10 @@ def test_the_service_really_listens_on_the_address_of_its_url_only(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "civicai.debate.service"], env=env, cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        r = first_answer(f"http://127.0.0.2:{port}/services/debat/api/debats", proc)
+        r = first_answer(f"http://127.0.0.2:{port}/services/debat/api/debates", proc)
         assert r.status_code == 403 and "Connectez-vous" in r.json()["error"]  # up, and closed to strangers
         with pytest.raises(requests.ConnectionError):
-            requests.get(f"http://127.0.0.1:{port}/services/debat/api/debats", timeout=5)
+            requests.get(f"http://127.0.0.1:{port}/services/debat/api/debates", timeout=5)
     finally:
         proc.terminate()
         proc.wait(10)

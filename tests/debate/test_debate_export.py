@@ -31,8 +31,8 @@ def read_csv(data: bytes) -> list[dict]:
 def test_results_csv_has_totals_and_per_group_rates_but_no_person(summary):
     rows = read_csv(export.results_csv(DEBATE, summary))
     assert len(rows) == 20
-    shown = [g["nom"] for g in summary["groupes"] if g["detaille"]]
-    hidden = [g["nom"] for g in summary["groupes"] if not g["detaille"]]
+    shown = [g["name"] for g in summary["groups"] if g["detailed"]]
+    hidden = [g["name"] for g in summary["groups"] if not g["detailed"]]
     assert len(shown) >= 2
     for row in rows:
         assert int(row["votes"]) == int(row["accord"]) + int(row["desaccord"]) + int(row["passe"])
@@ -48,12 +48,12 @@ def test_groups_under_the_minimum_size_are_drawn_but_not_described():
     votes, _ = planted_votes(n_participants=63, n_statements=20, consensus=(0, 1), seed=11)
     texts = {j: f"Phrase {j} : une idée pour la ville." for j in range(20)}
     small = summarize(votes, texts, min_group=22)  # groups of 21 count as "small" here
-    described = [g for g in small["groupes"] if g["detaille"]]
-    assert [g["taille"] for g in described] == [g["taille"] for g in small["groupes"] if g["taille"] >= 22]
-    assert all(g["distinctives"] == [] for g in small["groupes"] if not g["detaille"])
+    described = [g for g in small["groups"] if g["detailed"]]
+    assert [g["size"] for g in described] == [g["size"] for g in small["groups"] if g["size"] >= 22]
+    assert all(g["distinctive"] == [] for g in small["groups"] if not g["detailed"])
     assert small["consensus"] == []  # broad agreement needs two described groups
     rows = read_csv(export.results_csv(DEBATE, small))
-    hidden = [g["nom"] for g in small["groupes"] if not g["detaille"]]
+    hidden = [g["name"] for g in small["groups"] if not g["detailed"]]
     assert hidden and not any(h in key for h in hidden for key in rows[0])
     assert len(small["points"]) == 63  # everyone is still drawn
 

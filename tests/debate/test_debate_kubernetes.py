@@ -92,7 +92,7 @@ def test_the_pods_command_and_environment_really_start_the_service(manifests, tm
     command = [sys.executable, *_container(manifests)["command"][1:]]
     proc = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        r = first_answer(f"http://127.0.0.1:{port}/services/debat/api/debats", proc)
+        r = first_answer(f"http://127.0.0.1:{port}/services/debat/api/debates", proc)
         assert r.status_code == 403 and "Connectez-vous" in r.json()["error"]
         assert (tmp_path / "debat.sqlite").exists()
     finally:

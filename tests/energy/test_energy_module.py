@@ -73,7 +73,7 @@ def test_the_debate_of_module_5_is_declared():
     from civicai.debate.seeds import theme
 
     t = theme("05-ce-que-coute-l-ia")
-    assert t["titre"] and t["question"] and len(t["phrases"]) >= 8
+    assert t["title"] and t["question"] and len(t["statements"]) >= 8
 
 
 def test_everyday_uses_cite_their_sources_and_equivalents_are_arithmetic():

@@ -80,6 +80,7 @@ def test_the_kernel_sees_its_folder_and_a_read_only_python_only(tmp_path):
                "except OSError as e:\n    print('refuse', type(e).__name__)",
         "procs": "import os; print(len([p for p in os.listdir('/proc') if p.isdigit()]))",
         "limit": "import resource; print(resource.getrlimit(resource.RLIMIT_AS)[0])",
+        "runtime": "import os; print(os.environ['JUPYTER_RUNTIME_DIR'], sorted(os.listdir('.kernel')))",
     }
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in probe.values()])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -100,6 +101,8 @@ def test_the_kernel_sees_its_folder_and_a_read_only_python_only(tmp_path):
     assert out["net"].startswith("refuse")
     assert int(out["procs"]) <= 4  # its own PID namespace: bubblewrap's init, the kernel, the probe
     assert int(out["limit"]) == 1024**3
+    runtime, files = out["runtime"].split(" ", 1)  # internal names in English: .kernel/connection.json
+    assert runtime == os.path.join(work, ".kernel") and "'connection.json'" in files
 
 
 def test_no_kernel_starts_without_bubblewrap(tmp_path, monkeypatch):

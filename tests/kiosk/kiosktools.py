@@ -98,7 +98,7 @@ class KioskServer:
         return requests.get(self.url + "kiosque/etat", timeout=10).json()
 
     def visitor_kernels(self) -> list[dict]:
-        return [k for k in self.status()["noyaux"] if k["visiteur"]]
+        return [k for k in self.status()["kernels"] if k["visitor"]]
 
     def wait_visitors(self, n: int, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout

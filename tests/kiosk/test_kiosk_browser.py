@@ -43,11 +43,11 @@ def test_gallery_lists_every_demo_in_french(page, server, which):
     catalog = MODULE_CATALOG if which == "modules" else FIXTURE_CATALOG
     page.goto(kiosk.url)
     assert page.locator("html").get_attribute("lang") == "fr"
-    tiles = page.locator("li.tuile")
+    tiles = page.locator("li.tile")
     shown = tiles.evaluate_all("ts => ts.map(t => t.dataset.demo)")
     assert shown == [d.id for d in catalog.demos], "the gallery must show every listed demo, in order"
     for demo in catalog.demos:
-        tile = page.locator(f"li.tuile[data-demo='{demo.id}']")
+        tile = page.locator(f"li.tile[data-demo='{demo.id}']")
         assert tile.locator("h2").inner_text() == demo.title
         assert tile.locator("p").inner_text() == demo.pitch
         assert tile.locator("a").get_attribute("href").endswith(f"/demo/{demo.id}")
@@ -81,7 +81,7 @@ def test_each_demo_opens_reacts_and_goes_back(page, server, which, demo):
     _require(which, demo)
     kiosk = server(which)
     page.goto(kiosk.url)
-    page.locator(f"li.tuile[data-demo='{demo.id}'] a").click()
+    page.locator(f"li.tile[data-demo='{demo.id}'] a").click()
     page.wait_for_url(f"**/demo/{demo.id}")
     page.wait_for_selector("#rendered_cells", state="visible", timeout=60_000)
     assert page.locator("html").get_attribute("lang") == "fr"
@@ -93,7 +93,7 @@ def test_each_demo_opens_reacts_and_goes_back(page, server, which, demo):
     assert back.is_visible()
     back.click()
     page.wait_for_url(kiosk.url)
-    assert page.locator("li.tuile").count() == len((MODULE_CATALOG if which == "modules" else FIXTURE_CATALOG).demos)
+    assert page.locator("li.tile").count() == len((MODULE_CATALOG if which == "modules" else FIXTURE_CATALOG).demos)
 
 
 @pytest.mark.parametrize("which", ["modules", "fixtures"])
@@ -136,7 +136,7 @@ def test_a_hidden_first_control_does_not_hide_the_others(page):
     ("la-foule-et-la-liste", ".civicai-faces .widget-label", "fontSize", "22px"),
 ])
 def test_demo_widgets_take_the_kiosk_stylesheet(page, kiosk_modules, demo_id, selector, prop, value):
-    """The demos' rules, now only in kiosque.css, reach the demo in the kiosk."""
+    """The demos' rules, now only in kiosk.css, reach the demo in the kiosk."""
     open_demo(page, kiosk_modules.url + f"demo/{demo_id}")
     got = page.locator(selector).first.evaluate(f"e => getComputedStyle(e).{prop}")
     assert got == value, f"{demo_id}: {selector} {prop} is {got}"
@@ -195,9 +195,9 @@ def test_a_visitor_kernel_stays_under_150_mb(kiosk_modules, demo):
     assert r.status_code == 200
     kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', r.text).group(1)
     try:
-        info = next(k for k in kiosk_modules.status()["noyaux"] if k["id"] == kernel)
-        print(f"\n{demo.id}: visitor kernel RSS {info['rss_mo']:.0f} MB")
-        assert info["rss_mo"] <= MEMORY_BUDGET_MB.get(demo.id, 150), f"{demo.id}: {info['rss_mo']:.0f} MB"
+        info = next(k for k in kiosk_modules.status()["kernels"] if k["id"] == kernel)
+        print(f"\n{demo.id}: visitor kernel RSS {info['rss_mb']:.0f} MB")
+        assert info["rss_mb"] <= MEMORY_BUDGET_MB.get(demo.id, 150), f"{demo.id}: {info['rss_mb']:.0f} MB"
     finally:
         s.post(kiosk_modules.url + f"voila/api/shutdown/{kernel}",
                headers={"X-XSRFToken": s.cookies.get("_xsrf")}, timeout=30)

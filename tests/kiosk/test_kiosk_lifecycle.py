@@ -36,18 +36,18 @@ def test_the_gallery_warms_a_fresh_browser_once_and_gives_the_kernel_back(one_de
     """After Chromium starts, the gallery opens the first demo once, hidden; its kernel goes at once."""
     kiosk = one_demo_server(orphan=120)   # only the frame's goodbye can stop that kernel this fast
     page.goto(kiosk.url)
-    page.wait_for_selector("body[data-prechauffage='fini']", timeout=60_000)
+    page.wait_for_selector("body[data-warmup='done']", timeout=60_000)
     assert page.locator("iframe").count() == 0
     assert kiosk.log().count("Using pre-heated kernel") == 1
     kiosk.wait_visitors(0, timeout=10)
     page.reload()                          # the same browser session: warm already
-    page.wait_for_selector("body[data-prechauffage='inutile']", timeout=10_000)
+    page.wait_for_selector("body[data-warmup='skipped']", timeout=10_000)
     time.sleep(2)
     assert kiosk.log().count("Using pre-heated kernel") == 1
 
     cold = one_demo_server(warmup=False)   # civicai kiosque --sans-prechauffage
     page.goto(cold.url)
-    page.wait_for_selector("body[data-prechauffage='inutile']", timeout=10_000)
+    page.wait_for_selector("body[data-warmup='skipped']", timeout=10_000)
     time.sleep(2)
     assert "Using pre-heated kernel" not in cold.log()
 
@@ -60,7 +60,7 @@ def test_inactivity_brings_the_gallery_back_and_stops_the_kernel(one_demo_server
     page.wait_for_url(kiosk.url, timeout=30_000)
     waited = time.monotonic() - t0
     assert 10 <= waited <= 35, f"reset after {waited:.1f} s, expected about 15 s"
-    assert page.locator("li.tuile").count() == 1
+    assert page.locator("li.tile").count() == 1
     kiosk.wait_visitors(0, timeout=10)
 
 

@@ -95,9 +95,9 @@ def test_fifty_visitors_stay_bounded_and_clean_up(tmp_path):
                     st = kiosk.status()
                 except requests.RequestException:
                     continue
-                peak["visitors"] = max(peak["visitors"], st["visiteurs"])
-                peak["kernels"] = max(peak["kernels"], len(st["noyaux"]))
-                visitor_rss = [k["rss_mo"] for k in st["noyaux"] if k["visiteur"] and k["rss_mo"]]
+                peak["visitors"] = max(peak["visitors"], st["visitors"])
+                peak["kernels"] = max(peak["kernels"], len(st["kernels"]))
+                visitor_rss = [k["rss_mb"] for k in st["kernels"] if k["visitor"] and k["rss_mb"]]
                 peak.setdefault("rss", []).extend(visitor_rss)
                 time.sleep(0.3)
 
@@ -117,7 +117,7 @@ def test_fifty_visitors_stay_bounded_and_clean_up(tmp_path):
         kiosk.wait_visitors(0, timeout=60)
         # Back to the pool only, and memory back near the baseline.
         end = time.monotonic() + 60
-        while len(kiosk.status()["noyaux"]) > 2 and time.monotonic() < end:
+        while len(kiosk.status()["kernels"]) > 2 and time.monotonic() < end:
             time.sleep(0.5)
         time.sleep(3)
         after = _total_rss_mb(kiosk.proc.pid)
@@ -126,7 +126,7 @@ def test_fifty_visitors_stay_bounded_and_clean_up(tmp_path):
               f"{max(peak['rss']):.0f} MB; memory {baseline:.0f} MB -> {after:.0f} MB; "
               f"{sum(r.get('waited', 0) for r in results)} 'Un instant' pages served; "
               f"{kiosk.log().count('had missed a kernel message')} renders woken up")
-        assert len(kiosk.status()["noyaux"]) == 2
+        assert len(kiosk.status()["kernels"]) == 2
         assert after <= baseline * 1.15 + 20, f"memory {baseline:.0f} MB -> {after:.0f} MB"
         assert elapsed < 600
     finally:

@@ -120,7 +120,7 @@ def test_only_a_visitors_kernel_is_reachable_not_a_pool_kernel(kiosk_fixture_dem
     kiosk = kiosk_fixture_demos
     visitor, session = _take_kernel(kiosk)
     assert session.get(kiosk.url + f"api/kernels/{visitor}", timeout=10).status_code == 200
-    pool = [k["id"] for k in kiosk.status()["noyaux"] if not k["visiteur"]]
+    pool = [k["id"] for k in kiosk.status()["kernels"] if not k["visitor"]]
     assert pool, "no pool kernel to probe"
     for kid in pool:
         assert session.get(kiosk.url + f"api/kernels/{kid}", timeout=10).status_code == 404
@@ -131,7 +131,7 @@ def test_only_a_visitors_kernel_is_reachable_not_a_pool_kernel(kiosk_fixture_dem
             websocket.create_connection(
                 kiosk.url.replace("http", "ws") + f"api/kernels/{kid}/channels?session_id=x",
                 cookie="; ".join(f"{k}={v}" for k, v in session.cookies.items()), timeout=10)
-    assert set(pool) <= {k["id"] for k in kiosk.status()["noyaux"]}, "a pool kernel was shut down"
+    assert set(pool) <= {k["id"] for k in kiosk.status()["kernels"]}, "a pool kernel was shut down"
     r = session.post(kiosk.url + f"voila/api/shutdown/{visitor}", timeout=10,
                      headers={"X-XSRFToken": session.cookies.get("_xsrf", "")})
     assert r.status_code == 204, "the visitor's own kernel could not be shut down"

@@ -1,4 +1,4 @@
-"""One kiosk stylesheet: the demos' widget rules live in ``civicai/kiosk/static/kiosque.css`` only."""
+"""One kiosk stylesheet: the demos' widget rules live in ``civicai/kiosk/static/kiosk.css`` only."""
 
 from __future__ import annotations
 
