@@ -78,7 +78,7 @@ def test_each_use_shows_its_range_carbon_equivalents_and_sources(page, kiosk):
     assert "Elle a écrit :" in measured and re.search(r"(mesuré|estimé) sur cette machine", measured)
     assert re.search(r"\d+(,\d+)? (J|mWh)", measured), measured
     visitor = kiosk.visitor_kernels()
-    assert visitor and all(k["rss_mo"] <= 150 for k in visitor), visitor  # the kiosk's budget, model loaded
+    assert visitor and all(k["rss_mb"] <= 150 for k in visitor), visitor  # the kiosk's budget, model loaded
 
     assert _axe(page) == []
     foreign = sorted({u for u in requested if urlparse(u).scheme in ("http", "https", "ws", "wss")

@@ -200,7 +200,7 @@ def test_the_kiosks_token_opens_the_model_service_and_nothing_else(ia_hub, token
                          ("POST", "/users/alice/tokens"), ("GET", "/services"), ("GET", "/groups")):
         got = ia_hub.api(method, path, kiosk, json={} if method == "POST" else None)
         assert got.status_code in (403, 404), (method, path, got.status_code, got.text[:200])
-    for url in (f"{ia_hub.url}/user/alice/api/kernels", f"{ia_hub.url}/services/debat/api/debats"):
+    for url in (f"{ia_hub.url}/user/alice/api/kernels", f"{ia_hub.url}/services/debat/api/debates"):
         got = requests.get(url, headers=as_kiosk, timeout=30, allow_redirects=False)
         assert got.status_code == 403, (url, got.status_code)
     wrong = requests.post(_service(ia_hub, "v1/completions"), headers={"Authorization": f"token {kiosk[:-4]}abcd"},

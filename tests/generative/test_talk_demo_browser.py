@@ -116,7 +116,7 @@ def test_the_answer_grows_token_by_token_through_the_hub_and_stops_on_demand(pag
     journal = _journal(ia_hub, kiosk_token)
     assert len(journal) > before and journal[-1]["route"] == "v1/completions"
     (kernel,) = kiosk.visitor_kernels()
-    print(f"\nvisitor kernel after an answer: RSS {kernel['rss_mo']:.0f} MB")
+    print(f"\nvisitor kernel after an answer: RSS {kernel['rss_mb']:.0f} MB")
     assert "libllama" not in _mapped(kernel["pid"]) and ".gguf" not in _mapped(kernel["pid"])
     import llama_cpp  # noqa: F401  (the check sees llama.cpp where it is loaded: here, in this test's process)
     assert "libllama" in _mapped(os.getpid())
