@@ -39,7 +39,8 @@ class CorePower:
     source: str | None   # key in civicai.energy.sources.SOURCES, or None for an operator's figure
 
 
-# This machine: an AMD EPYC of the Milan generation (CPU family 25, model 1; the VM hides the exact model).
+# The development machine until 2 December 2026: an AMD EPYC of the Milan generation (CPU family 25, model 1;
+# the VM hides the exact model). Since then it runs on CPU family 26, which gets the generic figure below.
 # AMD's EPYC 7003 list gives 225-280 W for the 64-core parts: 3.5 to 4.4 W per core at full load; a virtual
 # CPU is often one of a core's two threads, so the low end is 225 W / 128 threads = 1.8 W.
 EPYC_MILAN = CorePower(3.0, 1.8, 4.4, "processeur AMD EPYC de 3e génération (Milan) : puissance thermique "
