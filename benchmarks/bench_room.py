@@ -3,8 +3,8 @@
 `python benchmarks/run.py room` (or `python benchmarks/bench_room.py --participants 60 --notebooks 60`).
 Every participant is a hub user with a running server (through the kit's spawner), ``--notebooks`` of them
 with a module notebook open (a session and its kernel, as JupyterLab makes), and each has answered the
-prediction step. One refresh is what the page asks every 4 s: ``api/salle`` and ``api/reponses`` (the answers,
-aggregated), through the proxy with the facilitator's token, the service's 2 s cache expired: ``api/salle``
+prediction step. One refresh is what the page asks every 4 s: ``api/room`` and ``api/answers`` (the answers,
+aggregated), through the proxy with the facilitator's token, the service's 2 s cache expired: ``api/room``
 answers with the latest collection and starts the next one (the hub's users, then every server's sessions),
 whose duration is measured too (how old the state shown can be). Goal (issue 23): under 1 s on 2 cores. Baseline in the same run: the
 hub's own ``/hub/api/users?state=active`` with the same token, the one call of the refresh that the hub answers.
@@ -69,7 +69,7 @@ def _run(hub: RoomHub, n: int, notebooks: int, samples: int) -> dict:
         assert r.status_code == 200, r.text
         return r
 
-    room = get(f"{hub.service_url}api/salle").json()["participants"]  # warm-up, and a check of what is measured
+    room = get(f"{hub.service_url}api/room").json()["participants"]  # warm-up, and a check of what is measured
     present = sum(1 for p in room if p["server"] == "ready")
     in_notebook = sum(1 for p in room if p["notebooks"] and p["notebooks"][0]["notebook"] == NOTEBOOK)
     assert present == n and in_notebook == notebooks, (present, in_notebook)
@@ -77,10 +77,10 @@ def _run(hub: RoomHub, n: int, notebooks: int, samples: int) -> dict:
     for _ in range(samples):
         time.sleep(CACHE_S)
         t = time.perf_counter()
-        before = get(f"{hub.service_url}api/salle").json()["updated_at"]
-        get(f"{hub.service_url}api/reponses?module={MODULE}")
+        before = get(f"{hub.service_url}api/room").json()["updated_at"]
+        get(f"{hub.service_url}api/answers?module={MODULE}")
         refresh.append(time.perf_counter() - t)
-        while get(f"{hub.service_url}api/salle").json()["updated_at"] == before:  # the collection it started
+        while get(f"{hub.service_url}api/room").json()["updated_at"] == before:  # the collection it started
             time.sleep(0.05)
         collect.append(time.perf_counter() - t)
         t = time.perf_counter()

@@ -132,7 +132,7 @@ def post_answer(module: str, notebook: str, question: str, kind: str, value) -> 
         return False
     body = {"module": module, "notebook": notebook, "question": question, "kind": kind, "value": value}
     headers = {"Authorization": f"token {os.environ['JUPYTERHUB_API_TOKEN']}", "Content-Type": "application/json"}
-    req = urllib.request.Request(url.rstrip("/") + "/api/reponses", data=json.dumps(body).encode(),
+    req = urllib.request.Request(url.rstrip("/") + "/api/answers", data=json.dumps(body).encode(),
                                  method="POST", headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=3) as resp:

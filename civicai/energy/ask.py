@@ -1,7 +1,7 @@
 """Predict-then-see steps and answer boxes of module 5, with the kit's answer contract (common brief).
 
 An answer is kept in the widget (``box.answer``) and, on a hub where the facilitator-room service set
-``CIVICAI_SALLE_URL``, POSTed to ``$CIVICAI_SALLE_URL/api/reponses``. Without it (kiosk, tests, a laptop) the
+``CIVICAI_SALLE_URL``, POSTed to ``$CIVICAI_SALLE_URL/api/answers``. Without it (kiosk, tests, a laptop) the
 answer stays local and nothing fails. The sending and the guess widget are the shared ones of
 :mod:`civicai.activities`.
 """

@@ -29,7 +29,7 @@ class CellReporter:
 
     def send(self, failed: bool) -> None:
         req = urllib.request.Request(
-            f"{self.url.rstrip('/')}/api/activite", method="POST",
+            f"{self.url.rstrip('/')}/api/activity", method="POST",
             data=json.dumps({"path": self.path, "error": failed}).encode(),
             headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
         try:

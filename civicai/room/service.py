@@ -111,12 +111,12 @@ class ServerApi(Api):
     async def post(self, user, what):
         await self.require_facilitator()
         path = f"users/{quote(user, safe='')}/server"
-        if what in ("arreter", "redemarrer"):
+        if what in ("stop", "restart"):
             code = await self.room.action("DELETE", path)
             if code not in (202, 204, 400):
                 raise Refusal(502, f"Le hub n'a pas pu arrêter le serveur de {user} (code {code}).")
             await self._wait_stopped(user)
-        if what in ("demarrer", "redemarrer"):
+        if what in ("start", "restart"):
             code = await self.room.action("POST", path, {})
             if code not in (201, 202, 400):
                 raise Refusal(502, f"Le hub n'a pas pu démarrer le serveur de {user} (code {code}).")
@@ -244,12 +244,15 @@ def make_app(store: AnswerStore, room: Room, *, prefix: str = "/services/salle/"
              ) -> web.Application:
     deps = {"store": store, "room": room, "facilitators": Facilitators(api_url, api_token),
             "limiter": RateLimiter(limits or LIMITS), "links": links or {}, "state_dir": state_dir}
-    routes = [("", Page), ("(projection|quiz)", Page), ("api/reponses", AnswersApi), ("api/activite", ActivityApi),
-              ("api/salle", RoomApi), ("api/moi", MineApi),
-              (f"api/participants/{NAME}/(demarrer|arreter|redemarrer)", ServerApi),
-              (f"api/participants/{NAME}/copie", FreshCopyApi), ("correction", GradingPage),
+    # Pages keep the French addresses people see; the JSON API is internal, in English.
+    routes = [("", Page), ("(projection|quiz)", Page), ("api/answers", AnswersApi), ("api/activity", ActivityApi),
+              ("api/room", RoomApi), ("api/me", MineApi),
+              (f"api/participants/{NAME}/(start|stop|restart)", ServerApi),
+              (f"api/participants/{NAME}/fresh-copy", FreshCopyApi), ("correction", GradingPage),
               (f"correction/{NAME}\\.csv", GradingPage),
-              (f"correction/{NAME}/{NAME}", ManualPage), (f"api/correction/{NAME}/{NAME}/([a-z]+)", GradingStepApi)]
+              (f"correction/{NAME}/{NAME}", ManualPage), (f"api/grading/{NAME}/{NAME}/([a-z]+)", GradingStepApi),
+              # what kernels started before the English routes (2 December 2026) post; remove in the next release
+              ("api/reponses", AnswersApi), ("api/activite", ActivityApi)]
     return application(prefix, [(path, cls, deps) for path, cls in routes], pages=PAGES)
 
 

@@ -96,7 +96,7 @@ def test_the_answer_is_posted_to_the_room_with_the_token(store, room, monkeypatc
     entry = store.save("M2-P1", "number", 3)
     assert store.send("M2-P1", entry) is None
     path, auth, body = _Room.received[-1]
-    assert path == "/services/salle/api/reponses" and auth == "token secret"
+    assert path == "/services/salle/api/answers" and auth == "token secret"
     assert body == {"module": "02-biais-reconnaissance-faciale", "notebook": "02-l-audit.ipynb",
                     "question": "M2-P1", "kind": "number", "value": 3.0}
 

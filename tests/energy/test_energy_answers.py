@@ -16,7 +16,7 @@ def test_an_answer_is_posted_with_the_contract_fields(monkeypatch):
     finally:
         room.close()
     path, auth, body = room.got[0]
-    assert path == "/services/salle/api/reponses" and auth == "token jeton-de-test"
+    assert path == "/services/salle/api/answers" and auth == "token jeton-de-test"
     assert body == {"module": "05-ce-que-coute-l-ia", "notebook": "01-l-energie-d-un-apprentissage.ipynb",
                     "question": "M5-P1", "kind": "choice", "value": "Environ 5 fois plus"}
 

@@ -34,7 +34,7 @@ class RoomHub(RunningHub):
         """What a module's answer box does in the kernel: POST to $CIVICAI_SALLE_URL with the server's token."""
         code = f"""
 import json, os, urllib.request
-req = urllib.request.Request(os.environ["CIVICAI_SALLE_URL"] + "api/reponses", method="POST",
+req = urllib.request.Request(os.environ["CIVICAI_SALLE_URL"] + "api/answers", method="POST",
     data=json.dumps({{"module": {MODULE!r}, "notebook": {NOTEBOOK!r}, "question": {question!r},
                      "kind": "number", "value": {value!r}}}).encode(),
     headers={{"Authorization": "token " + os.environ["JUPYTERHUB_API_TOKEN"], "Content-Type": "application/json"}})

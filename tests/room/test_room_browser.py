@@ -58,13 +58,13 @@ def _scenario(browser, hub, pages):
     block.locator(".masque").wait_for(timeout=30_000)
     assert "3 personnes ont répondu" in block.inner_text() and "Médiane" not in block.inner_text()
     facilitator_token = hub.user_token("formateur")
-    [q] = hub.service("GET", f"reponses?module={MODULE}", facilitator_token).json()["questions"]
+    [q] = hub.service("GET", f"answers?module={MODULE}", facilitator_token).json()["questions"]
     assert q["hidden"] and not {"histogram", "median"} & set(q)
     assert axe_serious(admin) == []
 
     # two more people answer (with their own tokens): from 5 on, the room sees its answers
     for name in ("lea", "malo"):
-        r = hub.service("POST", "reponses", hub.user_token(name), json={
+        r = hub.service("POST", "answers", hub.user_token(name), json={
             "module": MODULE, "notebook": NOTEBOOK, "question": "M2-P1", "kind": "number", "value": PREDICTIONS[name]})
         assert r.status_code == 201, r.text
     block.locator("text=Médiane : 45").wait_for(timeout=30_000)
@@ -102,7 +102,7 @@ def _scenario(browser, hub, pages):
     for path in ("projection", "quiz", "correction", "correction/essai.csv"):
         assert ines.goto(f"{hub.service_url}{path}").status == 403
         assert "réservée aux personnes qui animent" in ines.inner_text("main")
-    for method, path in [("GET", "salle"), ("GET", "reponses"), ("POST", "participants/jules/demarrer"),
-                         ("POST", "correction/essai/mini/distribuer")]:
+    for method, path in [("GET", "room"), ("GET", "answers"), ("POST", "participants/jules/start"),
+                         ("POST", "grading/essai/mini/distribuer")]:
         assert hub.service(method, path, tokens["ines"]).status_code == 403
 

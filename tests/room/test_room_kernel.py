@@ -44,7 +44,7 @@ def test_reports_changes_only_to_a_loopback_server():
             if reporter.sending:
                 reporter.sending.join(5)
         assert [r[2]["error"] for r in received] == [False, True, False]
-        assert received[0][:2] == ("/services/salle/api/activite", "token t0k")
+        assert received[0][:2] == ("/services/salle/api/activity", "token t0k")
         assert set(received[0][2]) == {"path", "error"}
     finally:
         server.shutdown()

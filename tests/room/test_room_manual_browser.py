@@ -125,7 +125,7 @@ def _cycle(hub, admin, course):
             time.sleep(1)
         assert r.status_code == 403 and why in r.text
         assert requests.post(url, headers=auth, data=form, timeout=30).status_code == 403
-        assert requests.post(f"{hub.service_url}api/correction/{COURSE}/{TASK}/retours", headers=auth,
+        assert requests.post(f"{hub.service_url}api/grading/{COURSE}/{TASK}/retours", headers=auth,
                              timeout=30).status_code == 403
     with course.gradebook() as gb:
         assert gb.find_grade(CELL, TASK, TASK, "sami").manual_score == 2.5

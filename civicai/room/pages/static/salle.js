@@ -45,7 +45,7 @@ function bars(items, total) {
     el("span", {text: `${i.n}`, "aria-label": `${i.n} sur ${total}`}))));
 }
 
-// One question's aggregated answers (an object of GET api/reponses), as a block of the page.
+// One question's aggregated answers (an object of GET api/answers), as a block of the page.
 function answerBlock(q, minimum, projectLink) {
   const heading = el("h3", {text: `${q.question} · ${q.notebook}`});
   const count = el("p", {text: `${q.people} ${q.people > 1 ? "personnes ont" : "personne a"} répondu.`});
@@ -77,7 +77,7 @@ async function action(name, what, body) {
   try {
     say("Demande envoyée…");
     const r = await api("POST", `participants/${encodeURIComponent(name)}/${what}`, body);
-    say(what === "copie" ? `Carnet neuf déposé chez ${name} : ${r.path}` : `C'est fait pour ${name}.`);
+    say(what === "fresh-copy" ? `Carnet neuf déposé chez ${name} : ${r.path}` : `C'est fait pour ${name}.`);
     refreshRoom();
   } catch (e) { say(e.message, true); }
 }
@@ -87,13 +87,13 @@ function personRow(p, now) {
   const where = nb ? `${nb.module || "hors module"} / ${nb.notebook}` : (p.server === "ready" ? "aucun carnet ouvert" : "—");
   const state = {ready: "démarré", starting: "démarre…", stopping: "s'arrête…", stopped: "arrêté"}[p.server];
   const buttons = [p.server === "stopped"
-    ? el("button", {class: "bouton", type: "button", onclick: () => action(p.name, "demarrer"), text: "Démarrer", "aria-label": `Démarrer le serveur de ${p.name}`})
-    : el("button", {class: "bouton", type: "button", onclick: () => action(p.name, "arreter"), text: "Arrêter", "aria-label": `Arrêter le serveur de ${p.name}`}),
-    el("button", {class: "bouton", type: "button", onclick: () => action(p.name, "redemarrer"), text: "Redémarrer", "aria-label": `Redémarrer le serveur de ${p.name}`})];
+    ? el("button", {class: "bouton", type: "button", onclick: () => action(p.name, "start"), text: "Démarrer", "aria-label": `Démarrer le serveur de ${p.name}`})
+    : el("button", {class: "bouton", type: "button", onclick: () => action(p.name, "stop"), text: "Arrêter", "aria-label": `Arrêter le serveur de ${p.name}`}),
+    el("button", {class: "bouton", type: "button", onclick: () => action(p.name, "restart"), text: "Redémarrer", "aria-label": `Redémarrer le serveur de ${p.name}`})];
   if (nb && nb.module && p.server === "ready") {
     buttons.push(el("button", {class: "bouton", type: "button", text: "Carnet neuf",
       "aria-label": `Donner à ${p.name} une copie neuve de ${nb.notebook}`,
-      onclick: () => action(p.name, "copie", {path: `${nb.module}/${nb.notebook}`})}));
+      onclick: () => action(p.name, "fresh-copy", {path: `${nb.module}/${nb.notebook}`})}));
   }
   return el("tr", {"data-name": p.name},
     el("th", {scope: "row", text: p.name}), el("td", {text: state}), el("td", {class: "carnet", text: where}),
@@ -118,7 +118,7 @@ function offerModules(modules) {
 async function refreshRoom() {
   const box = document.getElementById("presents");
   try {
-    const data = await api("GET", "salle");
+    const data = await api("GET", "room");
     const people = data.participants;
     const table = el("table", {},
       el("caption", {text: `${people.length} ${people.length > 1 ? "personnes connectées" : "personne connectée"}` +
@@ -135,7 +135,7 @@ async function refreshAnswers() {
   const box = document.getElementById("reponses");
   const module = document.getElementById("module").value;
   try {
-    const data = await api("GET", "reponses" + (module ? `?module=${encodeURIComponent(module)}` : ""));
+    const data = await api("GET", "answers" + (module ? `?module=${encodeURIComponent(module)}` : ""));
     offerModules(data.questions.map(q => q.module));
     box.replaceChildren(...(data.questions.length ? data.questions.map(q => answerBlock(q, data.minimum, true))
       : [el("p", {text: "Aucune réponse pour l'instant."})]));
@@ -148,7 +148,7 @@ async function refreshProjection() {
   const args = new URLSearchParams(location.search);
   const module = args.get("module") || "", question = args.get("question");
   try {
-    const data = await api("GET", "reponses" + (module ? `?module=${encodeURIComponent(module)}` : ""));
+    const data = await api("GET", "answers" + (module ? `?module=${encodeURIComponent(module)}` : ""));
     const shown = data.questions.filter(q => !question || q.question === question);
     if (question) document.getElementById("titre").textContent = `Question ${question} : les réponses de la salle`;
     box.replaceChildren(...(shown.length ? shown.map(q => answerBlock(q, data.minimum, false))
@@ -160,7 +160,7 @@ async function refreshProjection() {
 async function refreshMine() {
   const box = document.getElementById("moi");
   try {
-    const data = await api("GET", "moi");
+    const data = await api("GET", "me");
     const started = data.progress.filter(p => p.answered > 0 || p.questions > 0);
     box.replaceChildren(started.length ? el("ul", {class: "progression"}, ...started.map(p => el("li", {},
       el("strong", {text: p.module}), ` : ${p.answered} ${p.answered > 1 ? "questions répondues" : "question répondue"} sur ${p.questions}.`,
@@ -190,7 +190,7 @@ for (const button of document.querySelectorAll("button.etape")) {
     document.querySelectorAll("button.etape").forEach(b => { b.disabled = true; });
     status.textContent = `${button.firstChild.textContent} (${assignment}) : en cours, patientez…`;
     try {
-      const r = await api("POST", `correction/${encodeURIComponent(course)}/${encodeURIComponent(assignment)}/${step}`);
+      const r = await api("POST", `grading/${encodeURIComponent(course)}/${encodeURIComponent(assignment)}/${step}`);
       status.textContent = r.ok ? "C'est fait. Voici ce que la commande a écrit :" : "L'étape a échoué. Voici pourquoi :";
       out.textContent = r.output;
       out.hidden = false;
